@@ -1,0 +1,137 @@
+//! Typed configuration, read once at start-up: defaults, then an optional TOML file, then the
+//! environment. This is the only module that reads environment variables.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Where the embedded default keeps its data: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://visa-kb.db?mode=rwc";
+
+/// Every setting of the server. See README.md for the table of variables.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// `DATABASE_URL`: `sqlite://...` or `postgres://...`. Kept secret: it may hold a password.
+    pub database_url: SecretString,
+    /// `VISA_KB_ADDR`: the address to listen on; port 0 picks a free port (tests do).
+    pub addr: String,
+    /// `VISA_KB_WORKERS`: HTTP worker threads, each with its own database pool.
+    pub workers: usize,
+    /// `VISA_KB_DB_MAX_CONNECTIONS`: connections per worker pool.
+    pub db_max_connections: u32,
+    /// `VISA_KB_SEED`: seed an empty database from the bundled data on start.
+    pub seed: bool,
+    /// GraphQL limits.
+    #[serde(flatten)]
+    pub limits: Limits,
+}
+
+/// Bounds on what one GraphQL request may ask for.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Limits {
+    /// `VISA_KB_MAX_DEPTH`: deepest selection nesting (the introspection query needs 13).
+    pub max_depth: usize,
+    /// `VISA_KB_MAX_COMPLEXITY`: fields counted with list sizes multiplied in.
+    pub max_complexity: usize,
+    /// `VISA_KB_MAX_ALIASES`: aliased fields in one document.
+    pub max_aliases: usize,
+    /// `VISA_KB_MAX_PAGE_SIZE`: largest `first`/`last`.
+    pub max_page_size: u64,
+    /// `VISA_KB_DEFAULT_PAGE_SIZE`: page size when neither `first` nor `last` is given.
+    pub default_page_size: u64,
+    /// `VISA_KB_MAX_BODY_BYTES`: largest request body.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 16,
+            max_complexity: 20_000,
+            max_aliases: 40,
+            max_page_size: 100,
+            default_page_size: 20,
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// Configuration could not be read; the message names the setting.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Settings {
+    /// Reads defaults, the file named by `VISA_KB_CONFIG` (if any), then `VISA_KB_*` and
+    /// `DATABASE_URL` from the environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let limits = Limits::default();
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut builder = config::Config::builder()
+            .set_default("database_url", DEFAULT_DATABASE_URL)
+            .and_then(|b| b.set_default("addr", "127.0.0.1:8080"))
+            .and_then(|b| b.set_default("workers", workers as u64))
+            .and_then(|b| b.set_default("db_max_connections", 10))
+            .and_then(|b| b.set_default("seed", true))
+            .and_then(|b| b.set_default("max_depth", limits.max_depth as u64))
+            .and_then(|b| b.set_default("max_complexity", limits.max_complexity as u64))
+            .and_then(|b| b.set_default("max_aliases", limits.max_aliases as u64))
+            .and_then(|b| b.set_default("max_page_size", limits.max_page_size))
+            .and_then(|b| b.set_default("default_page_size", limits.default_page_size))
+            .and_then(|b| b.set_default("max_body_bytes", limits.max_body_bytes as u64))
+            .map_err(|e| ConfigError(e.to_string()))?;
+        if let Ok(path) = std::env::var("VISA_KB_CONFIG") {
+            builder = builder.add_source(config::File::with_name(&path).required(true));
+        }
+        builder = builder
+            .add_source(
+                config::Environment::with_prefix("VISA_KB")
+                    .prefix_separator("_")
+                    .try_parsing(true),
+            )
+            .set_override_option("database_url", std::env::var("DATABASE_URL").ok())
+            .map_err(|e| ConfigError(e.to_string()))?;
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| ConfigError(e.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Settings for an in-process server: the given database, a free port, defaults elsewhere.
+    pub fn for_tests(database_url: &str) -> Self {
+        Self {
+            database_url: SecretString::from(database_url.to_owned()),
+            addr: "127.0.0.1:0".to_owned(),
+            workers: 2,
+            db_max_connections: 5,
+            seed: false,
+            limits: Limits::default(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let url = self.database_url.expose_secret();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(
+                "DATABASE_URL must start with sqlite:, postgres:// or postgresql://".to_owned(),
+            ));
+        }
+        if self.workers == 0 || self.db_max_connections == 0 {
+            return Err(ConfigError(
+                "VISA_KB_WORKERS and VISA_KB_DB_MAX_CONNECTIONS must be at least 1".to_owned(),
+            ));
+        }
+        if self.limits.default_page_size == 0
+            || self.limits.default_page_size > self.limits.max_page_size
+        {
+            return Err(ConfigError(
+                "VISA_KB_DEFAULT_PAGE_SIZE must be between 1 and VISA_KB_MAX_PAGE_SIZE".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+}

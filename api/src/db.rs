@@ -1,0 +1,50 @@
+//! Connecting to the database and bringing its schema up to date.
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    TransactionTrait,
+};
+use secrecy::{ExposeSecret, SecretString};
+use std::time::Duration;
+
+/// Options of one connection pool. Each HTTP worker opens its own pool, so that connections are
+/// used on the runtime that opened them.
+pub fn connect_options(url: &SecretString, max_connections: u32) -> ConnectOptions {
+    let mut opts = ConnectOptions::new(url.expose_secret().to_owned());
+    opts.max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    opts
+}
+
+pub async fn connect(
+    url: &SecretString,
+    max_connections: u32,
+) -> Result<DatabaseConnection, DbErr> {
+    let db = Database::connect(connect_options(url, max_connections)).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets readers and the writer work at once; the setting is kept in the file.
+        db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+    }
+    Ok(db)
+}
+
+/// Serialises migrations across replicas starting together on one PostgreSQL database.
+const MIGRATION_LOCK: i64 = 0x7669_7361_6d67;
+
+/// Applies all pending migrations. On PostgreSQL they run in one transaction under an advisory
+/// lock, so replicas starting at once neither race nor leave a half-migrated schema.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let txn = db.begin().await?;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await
+    } else {
+        Migrator::up(db, None).await
+    }
+}

@@ -1,0 +1,44 @@
+//! `Citation`: a source standing behind a record or one of its fields.
+
+use super::context::loaders;
+use super::enums::Confidence;
+use super::ids::{NodeType, encode};
+use super::loaders::SourceById;
+use super::source::Source;
+use crate::error::ApiResult;
+use async_graphql::{Context, ID, Object};
+use entity::citation;
+
+/// A source standing behind a record, or behind one field of it.
+pub struct Citation(pub citation::Model);
+
+#[Object]
+impl Citation {
+    /// Opaque global ID, for `node(id:)`.
+    pub async fn id(&self) -> ID {
+        encode(NodeType::Citation, self.0.id)
+    }
+
+    /// The source.
+    async fn source(&self, ctx: &Context<'_>) -> ApiResult<Option<Source>> {
+        Ok(loaders(ctx)?
+            .load_one(SourceById(self.0.source_id))
+            .await?
+            .map(Source))
+    }
+
+    /// The field of the record the source supports; null when it supports the whole record.
+    async fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+
+    /// The passage of the source that supports the fact, verbatim.
+    async fn excerpt(&self) -> Option<&str> {
+        self.0.excerpt.as_deref()
+    }
+
+    /// How strongly this source supports the fact; null means not assessed.
+    async fn confidence(&self) -> Option<Confidence> {
+        self.0.confidence.map(Into::into)
+    }
+}

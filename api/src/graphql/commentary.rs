@@ -1,0 +1,145 @@
+//! `Commentary`: what people and groups said about programs, and its list filter.
+
+use super::citation::Citation;
+use super::context::loaders;
+use super::enums::{CommentaryKind, Stance};
+use super::ids::{NodeType, encode};
+use super::loaders::{CitationsOf, PersonById, ProgramsOf, SourceById};
+use super::person::Person;
+use super::program::Program;
+use super::scalars::PartialDate;
+use super::source::Source;
+use crate::error::ApiResult;
+use async_graphql::{Context, ID, InputObject, Object};
+use entity::enums::EditorialState;
+use entity::{commentary, commentary_program, program};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+
+/// A quote or paraphrase about one or more programs, by a person or by a named group.
+pub struct Commentary(pub commentary::Model);
+
+#[Object]
+impl Commentary {
+    /// Opaque global ID, for `node(id:)`.
+    pub async fn id(&self) -> ID {
+        encode(NodeType::Commentary, self.0.id)
+    }
+
+    /// Who said it, when it was one person.
+    async fn person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
+        match self.0.person_id {
+            Some(id) => Ok(loaders(ctx)?.load_one(PersonById(id)).await?.map(Person)),
+            None => Ok(None),
+        }
+    }
+
+    /// Who said it, when it was a group (e.g. `Weibo users`).
+    async fn group(&self) -> Option<&str> {
+        self.0.group_name.as_deref()
+    }
+
+    /// Verbatim quote or paraphrase.
+    async fn kind(&self) -> CommentaryKind {
+        self.0.kind.into()
+    }
+
+    /// What was said.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+
+    /// Attitude towards the programs.
+    async fn stance(&self) -> Stance {
+        self.0.stance.into()
+    }
+
+    /// When it was said, to the precision known; null when not known.
+    async fn said_on(&self) -> Option<PartialDate> {
+        PartialDate::from_parts(self.0.said_on, self.0.said_precision)
+    }
+
+    /// Where it was published.
+    async fn source(&self, ctx: &Context<'_>) -> ApiResult<Option<Source>> {
+        match self.0.source_id {
+            Some(id) => Ok(loaders(ctx)?.load_one(SourceById(id)).await?.map(Source)),
+            None => Ok(None),
+        }
+    }
+
+    /// The programs it is about.
+    async fn programs(&self, ctx: &Context<'_>) -> ApiResult<Vec<Program>> {
+        let rows = loaders(ctx)?
+            .load_one(ProgramsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Program).collect())
+    }
+
+    /// The sources that report it.
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+        let rows = loaders(ctx)?
+            .load_one(CitationsOf::Commentary(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Citation).collect())
+    }
+
+    /// False when no source reports it.
+    async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(loaders(ctx)?
+            .load_one(CitationsOf::Commentary(self.0.id))
+            .await?
+            .is_some_and(|c| !c.is_empty()))
+    }
+}
+
+/// Which commentary to list.
+#[derive(InputObject, Debug, Default)]
+pub struct CommentaryFilter {
+    /// Only commentary about the program with this slug.
+    pub program: Option<String>,
+    /// Stances.
+    pub stance: Option<Vec<Stance>>,
+}
+
+impl CommentaryFilter {
+    pub fn apply(
+        self,
+        mut select: Select<commentary::Entity>,
+    ) -> ApiResult<Select<commentary::Entity>> {
+        if let Some(slug) = self.program {
+            super::query::check_slug("filter.program", &slug)?;
+            let program_ids = Query::select()
+                .column(program::Column::Id)
+                .from(program::Entity)
+                .and_where(program::Column::Slug.eq(slug))
+                .to_owned();
+            let sub = Query::select()
+                .column(commentary_program::Column::CommentaryId)
+                .from(commentary_program::Entity)
+                .and_where(commentary_program::Column::ProgramId.in_subquery(program_ids))
+                .to_owned();
+            select = select.filter(commentary::Column::Id.in_subquery(sub));
+        }
+        if let Some(stances) = self.stance {
+            select = select.filter(
+                commentary::Column::Stance
+                    .is_in(stances.into_iter().map(entity::enums::Stance::from)),
+            );
+        }
+        Ok(select)
+    }
+}
+
+/// Published commentary, oldest statement first (undated last).
+pub fn published_commentaries() -> Select<commentary::Entity> {
+    commentary::Entity::find()
+        .filter(commentary::Column::State.eq(EditorialState::Published))
+        .order_by_with_nulls(
+            commentary::Column::SaidOn,
+            sea_orm::Order::Asc,
+            sea_orm::sea_query::NullOrdering::Last,
+        )
+        .order_by_asc(commentary::Column::Id)
+}

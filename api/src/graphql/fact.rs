@@ -1,0 +1,66 @@
+//! `Fact`: how one field of a program is known.
+
+use super::citation::Citation;
+use super::context::loaders;
+use super::enums::Confidence;
+use super::loaders::CitationsOf;
+use crate::error::ApiResult;
+use async_graphql::{Context, Object};
+use entity::program_fact;
+
+/// How one field of a program is known: the wording our research found, how sure we are, and
+/// the sources behind it. A fact with no citations is uncited; one with no confidence is unknown.
+pub struct Fact(pub program_fact::Model);
+
+#[Object]
+impl Fact {
+    /// The program field this is about, in snake_case (e.g. `work_authorization`,
+    /// `employer_sponsorship`, `notes.0`).
+    async fn field(&self) -> &str {
+        &self.0.field
+    }
+
+    /// The fact in words, as researched; null when nothing is known.
+    async fn wording(&self) -> Option<&str> {
+        self.0.wording.as_deref()
+    }
+
+    /// How the fact was established; null means unknown (not published or not found).
+    async fn confidence(&self) -> Option<Confidence> {
+        self.0.confidence.map(Into::into)
+    }
+
+    /// True when nothing is known about this field.
+    async fn unknown(&self) -> bool {
+        self.0.confidence.is_none()
+    }
+
+    /// A remark on the fact (caveats, conflicts between sources).
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// The sources that support this field.
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+        let rows = loaders(ctx)?
+            .load_one(CitationsOf::Program(self.0.program_id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .filter(|c| c.field.as_deref() == Some(self.0.field.as_str()))
+            .map(Citation)
+            .collect())
+    }
+
+    /// False when no source supports this field.
+    async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let rows = loaders(ctx)?
+            .load_one(CitationsOf::Program(self.0.program_id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .iter()
+            .any(|c| c.field.as_deref() == Some(self.0.field.as_str())))
+    }
+}

@@ -1,0 +1,102 @@
+//! `Fee`: one fee of a program over a period.
+
+use super::citation::Citation;
+use super::context::loaders;
+use super::enums::Confidence;
+use super::ids::{NodeType, encode};
+use super::loaders::CitationsOf;
+use super::scalars::{Date, Money};
+use crate::error::ApiResult;
+use async_graphql::{Context, ID, Object};
+use chrono::{NaiveDate, Utc};
+use entity::fee;
+
+/// A fee of a program, in effect from one date until another. History is kept: a new fee ends
+/// the old one instead of overwriting it.
+pub struct Fee(pub fee::Model);
+
+/// Whether a fee is in effect on `day` (unknown start or end dates do not exclude it).
+pub fn is_current(fee: &fee::Model, day: NaiveDate) -> bool {
+    fee.effective_from.is_none_or(|from| from <= day)
+        && fee.effective_until.is_none_or(|until| until >= day)
+}
+
+#[Object]
+impl Fee {
+    /// Opaque global ID, for `node(id:)`.
+    pub async fn id(&self) -> ID {
+        encode(NodeType::Fee, self.0.id)
+    }
+
+    /// What the fee is for.
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+
+    /// The exact amount; null when not known as one number (see `amountText`).
+    async fn amount(&self) -> Option<Money> {
+        Money::from_parts(self.0.amount_e4, self.0.currency.as_ref())
+    }
+
+    /// The amount in words when it is not one number (e.g. `750 / 1500`).
+    async fn amount_text(&self) -> Option<&str> {
+        self.0.amount_text.as_deref()
+    }
+
+    /// ISO 4217 currency code.
+    async fn currency(&self) -> Option<&str> {
+        self.0.currency.as_deref()
+    }
+
+    /// Who pays.
+    async fn payer(&self) -> Option<&str> {
+        self.0.payer.as_deref()
+    }
+
+    /// When the fee applies.
+    async fn applies_when(&self) -> Option<&str> {
+        self.0.applies_when.as_deref()
+    }
+
+    /// First day the fee applies; null when not known.
+    async fn effective_from(&self) -> Option<Date> {
+        self.0.effective_from.map(Date)
+    }
+
+    /// Last day the fee applies; null while it is open-ended.
+    async fn effective_until(&self) -> Option<Date> {
+        self.0.effective_until.map(Date)
+    }
+
+    /// Whether the fee is in effect today.
+    async fn current(&self) -> bool {
+        is_current(&self.0, Utc::now().date_naive())
+    }
+
+    /// How the fee was established; null means unknown.
+    async fn confidence(&self) -> Option<Confidence> {
+        self.0.confidence.map(Into::into)
+    }
+
+    /// Conditions, exemptions and caveats.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// The sources that support this fee.
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+        let rows = loaders(ctx)?
+            .load_one(CitationsOf::Fee(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Citation).collect())
+    }
+
+    /// False when no source supports this fee.
+    async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(loaders(ctx)?
+            .load_one(CitationsOf::Fee(self.0.id))
+            .await?
+            .is_some_and(|c| !c.is_empty()))
+    }
+}

@@ -1,0 +1,368 @@
+//! Batched loads for nested lists: one statement per kind of child for a whole page of parents,
+//! however many parents the page has. Created per request, so nothing is cached across requests.
+//!
+//! Every loader returns published rows only: a draft never leaks through a nested field.
+
+use crate::error::ApiError;
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::runtime::{TokioSpawner, TokioTimer};
+use entity::enums::EditorialState;
+use entity::{
+    citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
+    requirement, source,
+};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+/// Loads rows for the GraphQL types of one request.
+pub struct DbLoader {
+    db: DatabaseConnection,
+}
+
+/// The request's loader.
+pub type Loaders = DataLoader<DbLoader>;
+
+/// A fresh loader for one request. Zero delay: the keys of one resolver pass are still batched
+/// (all are registered before the batch task first runs), and a detail query is not slowed.
+pub fn loaders(db: DatabaseConnection) -> Loaders {
+    DataLoader::new(
+        DbLoader { db },
+        TokioSpawner::current(),
+        TokioTimer::default(),
+    )
+    .delay(std::time::Duration::ZERO)
+}
+
+type LoadResult<K, V> = Result<HashMap<K, V>, Arc<ApiError>>;
+
+fn internal(err: sea_orm::DbErr) -> Arc<ApiError> {
+    Arc::new(ApiError::from(err))
+}
+
+/// Groups `rows` by `key`, keeping their order.
+fn group<K: Hash + Eq, R>(rows: Vec<R>, key: impl Fn(&R) -> K) -> HashMap<K, Vec<R>> {
+    let mut map: HashMap<K, Vec<R>> = HashMap::new();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}
+
+/// Published rows of `E` whose `fk` is one of `ids`, in `order`.
+async fn published_children<E: EntityTrait>(
+    db: &DatabaseConnection,
+    fk: E::Column,
+    state: E::Column,
+    ids: impl IntoIterator<Item = i32>,
+    order: &[E::Column],
+) -> Result<Vec<E::Model>, Arc<ApiError>> {
+    let mut select = E::find()
+        .filter(fk.is_in(ids))
+        .filter(state.eq(EditorialState::Published));
+    for col in order {
+        select = select.order_by_asc(*col);
+    }
+    select.all(db).await.map_err(internal)
+}
+
+/// Requirements of a program, by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequirementsOf(pub i32);
+
+impl Loader<RequirementsOf> for DbLoader {
+    type Value = Vec<requirement::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[RequirementsOf]) -> LoadResult<RequirementsOf, Self::Value> {
+        use requirement::Column as C;
+        let rows = published_children::<requirement::Entity>(
+            &self.db,
+            C::ProgramId,
+            C::State,
+            keys.iter().map(|k| k.0),
+            &[C::Position, C::Id],
+        )
+        .await?;
+        Ok(group(rows, |r| RequirementsOf(r.program_id)))
+    }
+}
+
+/// Fees of a program, oldest first (the whole history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FeesOf(pub i32);
+
+impl Loader<FeesOf> for DbLoader {
+    type Value = Vec<fee::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[FeesOf]) -> LoadResult<FeesOf, Self::Value> {
+        use fee::Column as C;
+        let rows = published_children::<fee::Entity>(
+            &self.db,
+            C::ProgramId,
+            C::State,
+            keys.iter().map(|k| k.0),
+            &[C::EffectiveFrom, C::Id],
+        )
+        .await?;
+        Ok(group(rows, |r| FeesOf(r.program_id)))
+    }
+}
+
+/// Policy events of a program, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventsOf(pub i32);
+
+impl Loader<EventsOf> for DbLoader {
+    type Value = Vec<policy_event::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[EventsOf]) -> LoadResult<EventsOf, Self::Value> {
+        use policy_event::Column as C;
+        let rows = published_children::<policy_event::Entity>(
+            &self.db,
+            C::ProgramId,
+            C::State,
+            keys.iter().map(|k| k.0),
+            &[C::OccurredOn, C::Id],
+        )
+        .await?;
+        Ok(group(rows, |r| EventsOf(r.program_id)))
+    }
+}
+
+/// How each field of a program is known. (Facts follow their program's visibility.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FactsOf(pub i32);
+
+impl Loader<FactsOf> for DbLoader {
+    type Value = Vec<program_fact::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[FactsOf]) -> LoadResult<FactsOf, Self::Value> {
+        let rows = program_fact::Entity::find()
+            .filter(program_fact::Column::ProgramId.is_in(keys.iter().map(|k| k.0)))
+            .order_by_asc(program_fact::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        Ok(group(rows, |r| FactsOf(r.program_id)))
+    }
+}
+
+/// The record a citation supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CitationsOf {
+    Program(i32),
+    Requirement(i32),
+    Fee(i32),
+    Commentary(i32),
+    PolicyEvent(i32),
+}
+
+impl Loader<CitationsOf> for DbLoader {
+    type Value = Vec<citation::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[CitationsOf]) -> LoadResult<CitationsOf, Self::Value> {
+        use citation::Column as C;
+        let mut by_kind: [(C, Vec<i32>); 5] = [
+            (C::ProgramId, Vec::new()),
+            (C::RequirementId, Vec::new()),
+            (C::FeeId, Vec::new()),
+            (C::CommentaryId, Vec::new()),
+            (C::PolicyEventId, Vec::new()),
+        ];
+        for key in keys {
+            let (slot, id) = match *key {
+                CitationsOf::Program(id) => (0, id),
+                CitationsOf::Requirement(id) => (1, id),
+                CitationsOf::Fee(id) => (2, id),
+                CitationsOf::Commentary(id) => (3, id),
+                CitationsOf::PolicyEvent(id) => (4, id),
+            };
+            by_kind[slot].1.push(id);
+        }
+        // Only citations of published sources count.
+        let published_sources = Query::select()
+            .column(source::Column::Id)
+            .from(source::Entity)
+            .and_where(source::Column::State.eq(EditorialState::Published))
+            .to_owned();
+        let mut out: HashMap<CitationsOf, Vec<citation::Model>> = HashMap::new();
+        for (col, ids) in by_kind.into_iter().filter(|(_, ids)| !ids.is_empty()) {
+            let rows = citation::Entity::find()
+                .filter(col.is_in(ids))
+                .filter(C::State.eq(EditorialState::Published))
+                .filter(C::SourceId.in_subquery(published_sources.clone()))
+                .order_by_asc(C::Id)
+                .all(&self.db)
+                .await
+                .map_err(internal)?;
+            for row in rows {
+                let key = match (
+                    row.program_id,
+                    row.requirement_id,
+                    row.fee_id,
+                    row.commentary_id,
+                    row.policy_event_id,
+                ) {
+                    (Some(id), ..) => CitationsOf::Program(id),
+                    (_, Some(id), ..) => CitationsOf::Requirement(id),
+                    (_, _, Some(id), ..) => CitationsOf::Fee(id),
+                    (_, _, _, Some(id), _) => CitationsOf::Commentary(id),
+                    (_, _, _, _, Some(id)) => CitationsOf::PolicyEvent(id),
+                    _ => continue,
+                };
+                out.entry(key).or_default().push(row);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A published source by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SourceById(pub i32);
+
+impl Loader<SourceById> for DbLoader {
+    type Value = source::Model;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[SourceById]) -> LoadResult<SourceById, Self::Value> {
+        use source::Column as C;
+        let rows = published_children::<source::Entity>(
+            &self.db,
+            C::Id,
+            C::State,
+            keys.iter().map(|k| k.0),
+            &[C::Id],
+        )
+        .await?;
+        Ok(rows.into_iter().map(|r| (SourceById(r.id), r)).collect())
+    }
+}
+
+/// A published person by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PersonById(pub i32);
+
+impl Loader<PersonById> for DbLoader {
+    type Value = person::Model;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[PersonById]) -> LoadResult<PersonById, Self::Value> {
+        use person::Column as C;
+        let rows = published_children::<person::Entity>(
+            &self.db,
+            C::Id,
+            C::State,
+            keys.iter().map(|k| k.0),
+            &[C::Id],
+        )
+        .await?;
+        Ok(rows.into_iter().map(|r| (PersonById(r.id), r)).collect())
+    }
+}
+
+/// Published commentary about a program, oldest statement first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommentariesOf(pub i32);
+
+impl Loader<CommentariesOf> for DbLoader {
+    type Value = Vec<commentary::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[CommentariesOf]) -> LoadResult<CommentariesOf, Self::Value> {
+        let links = commentary_program::Entity::find()
+            .filter(commentary_program::Column::ProgramId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        if links.is_empty() {
+            return Ok(HashMap::new());
+        }
+        use commentary::Column as C;
+        let rows = published_children::<commentary::Entity>(
+            &self.db,
+            C::Id,
+            C::State,
+            links.iter().map(|l| l.commentary_id),
+            &[C::SaidOn, C::Id],
+        )
+        .await?;
+        let mut out: HashMap<CommentariesOf, Vec<commentary::Model>> = HashMap::new();
+        // Rows come in commentary order; each is filed under every program it is about.
+        for row in rows {
+            for link in links.iter().filter(|l| l.commentary_id == row.id) {
+                out.entry(CommentariesOf(link.program_id))
+                    .or_default()
+                    .push(row.clone());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Published programs a commentary is about, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProgramsOf(pub i32);
+
+impl Loader<ProgramsOf> for DbLoader {
+    type Value = Vec<program::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[ProgramsOf]) -> LoadResult<ProgramsOf, Self::Value> {
+        let links = commentary_program::Entity::find()
+            .filter(commentary_program::Column::CommentaryId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(internal)?;
+        if links.is_empty() {
+            return Ok(HashMap::new());
+        }
+        use program::Column as C;
+        let rows = published_children::<program::Entity>(
+            &self.db,
+            C::Id,
+            C::State,
+            links.iter().map(|l| l.program_id),
+            &[C::Name, C::Id],
+        )
+        .await?;
+        let mut out: HashMap<ProgramsOf, Vec<program::Model>> = HashMap::new();
+        for row in rows {
+            for link in links.iter().filter(|l| l.program_id == row.id) {
+                out.entry(ProgramsOf(link.commentary_id))
+                    .or_default()
+                    .push(row.clone());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A published program by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProgramById(pub i32);
+
+impl Loader<ProgramById> for DbLoader {
+    type Value = program::Model;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[ProgramById]) -> LoadResult<ProgramById, Self::Value> {
+        use program::Column as C;
+        let rows = published_children::<program::Entity>(
+            &self.db,
+            C::Id,
+            C::State,
+            keys.iter().map(|k| k.0),
+            &[C::Id],
+        )
+        .await?;
+        Ok(rows.into_iter().map(|r| (ProgramById(r.id), r)).collect())
+    }
+}

@@ -1,0 +1,49 @@
+//! The GraphQL schema: one module per type, a pure [`schema`] builder with no I/O.
+
+mod citation;
+mod commentary;
+mod context;
+mod enums;
+mod fact;
+mod fee;
+mod ids;
+pub mod loaders;
+mod node;
+pub mod pagination;
+mod person;
+mod policy_event;
+mod program;
+mod query;
+mod requirement;
+pub mod scalars;
+mod source;
+
+use crate::config::Limits;
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+
+pub use query::Query;
+
+/// The schema type served at `/graphql`.
+pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema with its limits. Per-request data (the database pool and the loaders) is
+/// added to each request by the HTTP layer.
+pub fn schema(limits: Limits) -> AppSchema {
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_aliases(limits.max_aliases)
+        .data(limits)
+        .finish()
+}
+
+/// The SDL of the schema, with types and fields sorted so that diffs are stable. This is what
+/// `schema.graphql` must contain (`visa-kb schema > schema.graphql`).
+pub fn sdl() -> String {
+    schema(Limits::default()).sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}

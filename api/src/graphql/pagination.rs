@@ -1,0 +1,186 @@
+//! Relay connections over any ordered query: `first`/`after`, `last`/`before`, `pageInfo` and a
+//! lazily counted `totalCount` (one extra statement only when a client asks for it).
+//!
+//! Cursors are opaque positions in the ordered result. They are cheap and exact for a catalogue
+//! that changes rarely; a record inserted before a cursor shifts later pages by one.
+
+use crate::config::Limits;
+use crate::error::{ApiError, ApiResult};
+use async_graphql::connection::{Connection, CursorType, Edge};
+use async_graphql::{Object, OutputType};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QuerySelect, QueryTrait, Select};
+
+/// A position in an ordered list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OffsetCursor(pub u64);
+
+impl CursorType for OffsetCursor {
+    type Error = String;
+
+    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(s)
+            .map_err(|_| "invalid cursor".to_owned())?;
+        let text = String::from_utf8(bytes).map_err(|_| "invalid cursor".to_owned())?;
+        text.strip_prefix("offset:")
+            .and_then(|n| n.parse().ok())
+            .map(OffsetCursor)
+            .ok_or_else(|| "invalid cursor".to_owned())
+    }
+
+    fn encode_cursor(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("offset:{}", self.0))
+    }
+}
+
+/// The paging arguments of a connection field, as the client sent them.
+#[derive(Debug, Default, Clone)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+/// Fields added to every connection.
+pub struct ConnectionTotals {
+    db: DatabaseConnection,
+    count: SelectStatement,
+}
+
+#[Object]
+impl ConnectionTotals {
+    /// How many records match the filter, on all pages.
+    async fn total_count(&self) -> ApiResult<u64> {
+        self.total().await
+    }
+}
+
+impl ConnectionTotals {
+    async fn total(&self) -> ApiResult<u64> {
+        let query = Query::select()
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+            .from_subquery(self.count.clone(), Alias::new("matching"))
+            .to_owned();
+        let row = self.db.query_one(&query).await?;
+        let n: i64 = match row {
+            Some(row) => row.try_get("", "n")?,
+            None => 0,
+        };
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+}
+
+/// A page of `Node`s.
+pub type Page<Node> = Connection<OffsetCursor, Node, ConnectionTotals>;
+
+fn cursor(field: &str, value: Option<&String>) -> ApiResult<Option<u64>> {
+    value
+        .map(|c| {
+            OffsetCursor::decode_cursor(c)
+                .map(|c| c.0)
+                .map_err(|_| ApiError::bad_input(field, format!("`{c}` is not a valid cursor")))
+        })
+        .transpose()
+}
+
+fn page_size(field: &str, value: Option<i32>, limits: &Limits) -> ApiResult<Option<u64>> {
+    value
+        .map(|n| {
+            u64::try_from(n)
+                .ok()
+                .filter(|n| *n <= limits.max_page_size)
+                .ok_or_else(|| {
+                    ApiError::bad_input(
+                        field,
+                        format!("`{field}` must be between 0 and {}", limits.max_page_size),
+                    )
+                })
+        })
+        .transpose()
+}
+
+/// Runs `select` (already filtered and totally ordered) for the window the arguments ask for.
+pub async fn paginate<E, Node>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    args: PageArgs,
+    limits: &Limits,
+    to_node: impl Fn(E::Model) -> Node,
+) -> ApiResult<Page<Node>>
+where
+    E: EntityTrait,
+    Node: OutputType,
+{
+    let first = page_size("first", args.first, limits)?;
+    let last = page_size("last", args.last, limits)?;
+    if first.is_some() && last.is_some() {
+        return Err(ApiError::bad_input(
+            "last",
+            "give `first` or `last`, not both",
+        ));
+    }
+    let after = cursor("after", args.after.as_ref())?;
+    let before = cursor("before", args.before.as_ref())?;
+    let start_bound = after.map_or(0, |a| a + 1);
+    let mut count = select.clone().into_query();
+    count.clear_order_by();
+    let totals = ConnectionTotals {
+        db: db.clone(),
+        count,
+    };
+
+    let (start, limit, probe_next) = if let Some(last) = last {
+        let end = match before {
+            Some(b) => b,
+            None => totals.total().await?,
+        };
+        let start = end.saturating_sub(last).max(start_bound);
+        (start, end.saturating_sub(start), false)
+    } else {
+        let n = first.unwrap_or(limits.default_page_size);
+        let n = match before {
+            Some(b) => n.min(b.saturating_sub(start_bound)),
+            None => n,
+        };
+        (start_bound, n, true)
+    };
+    let rows = if limit == 0 && !probe_next {
+        Vec::new()
+    } else {
+        select
+            .offset(start)
+            .limit(limit + u64::from(probe_next))
+            .all(db)
+            .await?
+    };
+    let has_next = if probe_next {
+        rows.len() as u64 > limit
+    } else {
+        before.is_some()
+    };
+    let mut connection = Connection::with_additional_fields(start > 0, has_next, totals);
+    connection.edges.extend(
+        rows.into_iter()
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .enumerate()
+            .map(|(i, row)| Edge::new(OffsetCursor(start + i as u64), to_node(row))),
+    );
+    Ok(connection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let c = OffsetCursor(17);
+        assert_eq!(OffsetCursor::decode_cursor(&c.encode_cursor()), Ok(c));
+        assert!(OffsetCursor::decode_cursor("garbage").is_err());
+        assert!(OffsetCursor::decode_cursor(&URL_SAFE_NO_PAD.encode("offset:-3")).is_err());
+    }
+}

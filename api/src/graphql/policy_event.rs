@@ -1,0 +1,157 @@
+//! `PolicyEvent`: a dated event in a program's life, and the timeline filter.
+
+use super::citation::Citation;
+use super::context::loaders;
+use super::enums::PolicyEventKind;
+use super::ids::{NodeType, encode};
+use super::loaders::{CitationsOf, ProgramById};
+use super::program::Program;
+use super::scalars::{Date, PartialDate};
+use crate::error::{ApiError, ApiResult};
+use async_graphql::{Context, ID, InputObject, Object};
+use entity::enums::EditorialState;
+use entity::{policy_event, program};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+
+/// A dated event in a program's life: announced, signed, in force, a fee change, a ruling...
+pub struct PolicyEvent(pub policy_event::Model);
+
+#[Object]
+impl PolicyEvent {
+    /// Opaque global ID, for `node(id:)`.
+    pub async fn id(&self) -> ID {
+        encode(NodeType::PolicyEvent, self.0.id)
+    }
+
+    /// When it happened, to the precision known.
+    async fn date(&self) -> PartialDate {
+        PartialDate(crate::import::normalize::PartialDate::from_parts(
+            self.0.occurred_on,
+            self.0.precision,
+        ))
+    }
+
+    /// What happened.
+    async fn kind(&self) -> PolicyEventKind {
+        self.0.kind.into()
+    }
+
+    /// Headline.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Details.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// The program it concerns.
+    async fn program(&self, ctx: &Context<'_>) -> ApiResult<Option<Program>> {
+        Ok(loaders(ctx)?
+            .load_one(ProgramById(self.0.program_id))
+            .await?
+            .map(Program))
+    }
+
+    /// The sources that report it.
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+        let rows = loaders(ctx)?
+            .load_one(CitationsOf::PolicyEvent(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Citation).collect())
+    }
+
+    /// False when no source reports it.
+    async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(loaders(ctx)?
+            .load_one(CitationsOf::PolicyEvent(self.0.id))
+            .await?
+            .is_some_and(|c| !c.is_empty()))
+    }
+}
+
+/// Which policy events to list.
+#[derive(InputObject, Debug, Default)]
+pub struct PolicyEventFilter {
+    /// Only events of the program with this slug.
+    pub program: Option<String>,
+    /// Only events of programs of these countries (ISO 3166-1 alpha-2).
+    pub country: Option<Vec<String>>,
+    /// Kinds of event.
+    pub kind: Option<Vec<PolicyEventKind>>,
+    /// On or after this date.
+    pub from: Option<Date>,
+    /// On or before this date.
+    pub to: Option<Date>,
+}
+
+impl PolicyEventFilter {
+    pub fn apply(
+        self,
+        mut select: Select<policy_event::Entity>,
+    ) -> ApiResult<Select<policy_event::Entity>> {
+        use policy_event::Column as C;
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && to < from
+        {
+            return Err(ApiError::bad_input(
+                "filter.to",
+                "must not be before `from`",
+            ));
+        }
+        if let Some(slug) = &self.program {
+            super::query::check_slug("filter.program", slug)?;
+        }
+        if let Some(countries) = &self.country
+            && let Some(bad) = countries
+                .iter()
+                .find(|c| !crate::import::normalize::is_country_code(c))
+        {
+            return Err(ApiError::bad_input(
+                "filter.country",
+                format!("`{bad}` is not an ISO 3166-1 alpha-2 code (e.g. CN)"),
+            ));
+        }
+        if self.program.is_some() || self.country.is_some() {
+            let mut sub = Query::select();
+            sub.column(program::Column::Id)
+                .from(program::Entity)
+                .and_where(program::Column::State.eq(EditorialState::Published));
+            if let Some(slug) = self.program {
+                sub.and_where(program::Column::Slug.eq(slug));
+            }
+            if let Some(countries) = self.country {
+                sub.and_where(program::Column::Country.is_in(countries));
+            }
+            select = select.filter(C::ProgramId.in_subquery(sub.to_owned()));
+        }
+        if let Some(kinds) = self.kind {
+            select = select
+                .filter(C::Kind.is_in(kinds.into_iter().map(entity::enums::PolicyEventKind::from)));
+        }
+        if let Some(from) = self.from {
+            select = select.filter(C::OccurredOn.gte(from.0));
+        }
+        if let Some(to) = self.to {
+            select = select.filter(C::OccurredOn.lte(to.0));
+        }
+        Ok(select)
+    }
+}
+
+/// Published events of published programs, newest first.
+pub fn published_events() -> Select<policy_event::Entity> {
+    let visible_programs = Query::select()
+        .column(program::Column::Id)
+        .from(program::Entity)
+        .and_where(program::Column::State.eq(EditorialState::Published))
+        .to_owned();
+    policy_event::Entity::find()
+        .filter(policy_event::Column::State.eq(EditorialState::Published))
+        .filter(policy_event::Column::ProgramId.in_subquery(visible_programs))
+        .order_by_desc(policy_event::Column::OccurredOn)
+        .order_by_desc(policy_event::Column::Id)
+}

@@ -1,0 +1,108 @@
+//! `Requirement`: one eligibility requirement of a program.
+
+use super::citation::Citation;
+use super::context::loaders;
+use super::enums::{Confidence, DegreeLevel, IncomePeriod, RequirementKind};
+use super::ids::{NodeType, encode};
+use super::loaders::CitationsOf;
+use super::scalars::Money;
+use crate::error::ApiResult;
+use async_graphql::{Context, ID, Object};
+use entity::requirement;
+
+/// An eligibility requirement, in words and, where known, as structured bounds.
+pub struct Requirement(pub requirement::Model);
+
+#[Object]
+impl Requirement {
+    /// Opaque global ID, for `node(id:)`.
+    pub async fn id(&self) -> ID {
+        encode(NodeType::Requirement, self.0.id)
+    }
+
+    /// What the requirement is about.
+    async fn kind(&self) -> RequirementKind {
+        self.0.kind.into()
+    }
+
+    /// The requirement in words; null when it is not known.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// Whether it must be met; null when the sources do not say.
+    async fn mandatory(&self) -> Option<bool> {
+        self.0.mandatory
+    }
+
+    /// Minimum age, inclusive.
+    async fn min_age(&self) -> Option<i32> {
+        self.0.min_age
+    }
+
+    /// Maximum age, inclusive.
+    async fn max_age(&self) -> Option<i32> {
+        self.0.max_age
+    }
+
+    /// Lowest degree accepted.
+    async fn min_degree(&self) -> Option<DegreeLevel> {
+        self.0.min_degree.map(Into::into)
+    }
+
+    /// Fields of study accepted (lower case); empty when not structured.
+    async fn fields_of_study(&self) -> Vec<String> {
+        self.0
+            .fields_of_study
+            .as_deref()
+            .map(|f| {
+                f.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Minimum income, in the program's currency.
+    async fn min_income(&self) -> Option<Money> {
+        Money::from_parts(self.0.min_income_e4, self.0.income_currency.as_ref())
+    }
+
+    /// The period `minIncome` refers to.
+    async fn income_period(&self) -> Option<IncomePeriod> {
+        self.0.income_period.map(Into::into)
+    }
+
+    /// Position among the program's requirements.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+
+    /// How the requirement was established; null means unknown.
+    async fn confidence(&self) -> Option<Confidence> {
+        self.0.confidence.map(Into::into)
+    }
+
+    /// Caveats and conflicts between sources.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// The sources that support this requirement.
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+        let rows = loaders(ctx)?
+            .load_one(CitationsOf::Requirement(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Citation).collect())
+    }
+
+    /// False when no source supports this requirement.
+    async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        Ok(loaders(ctx)?
+            .load_one(CitationsOf::Requirement(self.0.id))
+            .await?
+            .is_some_and(|c| !c.is_empty()))
+    }
+}

@@ -1,0 +1,105 @@
+//! Scalars and small value types shared by several GraphQL types.
+
+use crate::import::normalize::{PartialDate as StoredPartialDate, e4_to_money};
+use async_graphql::{
+    InputValueError, InputValueResult, Object, Scalar, ScalarType, SimpleObject, Value,
+};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::enums::{DatePrecision, DurationUnit};
+
+/// A calendar date, `YYYY-MM-DD` (ISO 8601).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub NaiveDate);
+
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| InputValueError::custom(format!("`{s}` is not a date (YYYY-MM-DD)"))),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// A date that may be known only to the month or the year.
+pub struct PartialDate(pub StoredPartialDate);
+
+impl PartialDate {
+    /// Combines a stored date and its precision; a date without precision is a full date.
+    pub fn from_parts(
+        date: Option<NaiveDate>,
+        precision: Option<entity::enums::DatePrecision>,
+    ) -> Option<Self> {
+        date.map(|d| {
+            Self(StoredPartialDate::from_parts(
+                d,
+                precision.unwrap_or(entity::enums::DatePrecision::Day),
+            ))
+        })
+    }
+}
+
+#[Object]
+impl PartialDate {
+    /// The first day of the period the date stands for.
+    async fn date(&self) -> Date {
+        Date(self.0.date)
+    }
+
+    /// How much of the date is known.
+    async fn precision(&self) -> DatePrecision {
+        self.0.precision.into()
+    }
+
+    /// The date as written at its precision: `2025`, `2025-09` or `2025-09-21`.
+    async fn text(&self) -> String {
+        self.0.to_text()
+    }
+}
+
+/// A length of time, such as a visa's validity.
+#[derive(SimpleObject)]
+pub struct Duration {
+    /// How many units; null for an indefinite duration.
+    pub value: Option<i32>,
+    /// The unit of `value`.
+    pub unit: DurationUnit,
+}
+
+impl Duration {
+    pub fn from_parts(
+        value: Option<i32>,
+        unit: Option<entity::enums::DurationUnit>,
+    ) -> Option<Self> {
+        unit.map(|unit| Self {
+            value,
+            unit: unit.into(),
+        })
+    }
+}
+
+/// An exact amount of money.
+#[derive(SimpleObject)]
+pub struct Money {
+    /// The exact decimal amount, as a string (never a float).
+    pub amount: Decimal,
+    /// ISO 4217 currency code.
+    pub currency: String,
+}
+
+impl Money {
+    pub fn from_parts(amount_e4: Option<i64>, currency: Option<&String>) -> Option<Self> {
+        Some(Self {
+            amount: e4_to_money(amount_e4?),
+            currency: currency?.clone(),
+        })
+    }
+}

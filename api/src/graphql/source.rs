@@ -1,0 +1,123 @@
+//! `Source`: a publication that facts cite, and its list filter.
+
+use super::enums::SourceKind;
+use super::ids::{NodeType, encode};
+use super::program::lower_like;
+use super::scalars::{Date, PartialDate};
+use crate::error::{ApiError, ApiResult};
+use async_graphql::{ID, InputObject, Object};
+use entity::enums::EditorialState;
+use entity::source;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Select};
+
+/// A publication that supports facts. Fields that are not known stay null, never guessed.
+pub struct Source(pub source::Model);
+
+#[Object]
+impl Source {
+    /// Opaque global ID, for `node(id:)`.
+    pub async fn id(&self) -> ID {
+        encode(NodeType::Source, self.0.id)
+    }
+
+    /// The page, normalised; null for a source known only by its title.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+
+    /// Title of the page or document.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Who published it.
+    async fn publisher(&self) -> Option<&str> {
+        self.0.publisher.as_deref()
+    }
+
+    /// What kind of publication it is.
+    async fn kind(&self) -> SourceKind {
+        self.0.kind.into()
+    }
+
+    /// Language (BCP 47), when known.
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+
+    /// When it was published, to the precision known.
+    async fn published_on(&self) -> Option<PartialDate> {
+        PartialDate::from_parts(self.0.published_on, self.0.published_precision)
+    }
+
+    /// The publication date in words when it is not a plain date (e.g. `unknown (Oct 2025)`).
+    async fn published_note(&self) -> Option<&str> {
+        self.0.published_note.as_deref()
+    }
+
+    /// When it was last read.
+    async fn accessed_on(&self) -> Option<Date> {
+        self.0.accessed_on.map(Date)
+    }
+
+    /// An archived copy.
+    async fn archived_url(&self) -> Option<&str> {
+        self.0.archived_url.as_deref()
+    }
+
+    /// The licence of the content, when it is reused.
+    async fn licence(&self) -> Option<&str> {
+        self.0.licence.as_deref()
+    }
+
+    /// The credit line the licence asks for.
+    async fn attribution(&self) -> Option<&str> {
+        self.0.attribution.as_deref()
+    }
+
+    /// What the source says, in brief.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+/// Which sources to list.
+#[derive(InputObject, Debug, Default)]
+pub struct SourceFilter {
+    /// Kinds of publication.
+    pub kind: Option<Vec<SourceKind>>,
+    /// Words in the title or publisher (case-insensitive substring).
+    pub text: Option<String>,
+}
+
+impl SourceFilter {
+    pub fn apply(self, mut select: Select<source::Entity>) -> ApiResult<Select<source::Entity>> {
+        if let Some(kinds) = self.kind {
+            select = select.filter(
+                source::Column::Kind.is_in(kinds.into_iter().map(entity::enums::SourceKind::from)),
+            );
+        }
+        if let Some(text) = self.text {
+            let text = text.trim();
+            if text.is_empty() || text.chars().count() > 200 {
+                return Err(ApiError::bad_input(
+                    "filter.text",
+                    "must be 1 to 200 characters",
+                ));
+            }
+            select = select.filter(
+                Condition::any()
+                    .add(lower_like(source::Column::Title, text))
+                    .add(lower_like(source::Column::Publisher, text)),
+            );
+        }
+        Ok(select)
+    }
+}
+
+/// Published sources, by id.
+pub fn published_sources() -> Select<source::Entity> {
+    source::Entity::find()
+        .filter(source::Column::State.eq(EditorialState::Published))
+        .order_by_asc(source::Column::Id)
+}

@@ -1,0 +1,199 @@
+//! Turning researched text into exact values: URLs, partial dates and money.
+//!
+//! Every parser here refuses what it cannot read exactly; callers keep the original wording
+//! instead of guessing.
+
+use chrono::NaiveDate;
+use entity::enums::DatePrecision;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// The canonical form of a source URL, so that one page is one source: http(s) only, lower-case
+/// scheme and host, no fragment, no default port, no `utm_*` tracking parameters.
+pub fn normalize_url(raw: &str) -> Result<String, String> {
+    let mut url = url::Url::parse(raw.trim()).map_err(|e| format!("not a valid URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("must be an http or https URL".to_owned());
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("must name a host".to_owned());
+    }
+    url.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !k.starts_with("utm_"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    Ok(url.to_string())
+}
+
+/// A date known to a day, a month or a year. The stored date is the first day of its period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartialDate {
+    pub date: NaiveDate,
+    pub precision: DatePrecision,
+}
+
+impl PartialDate {
+    /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, nothing else.
+    pub fn parse_exact(text: &str) -> Option<Self> {
+        let parts: Vec<&str> = text.split('-').collect();
+        let number = |s: &str, len: usize| -> Option<u32> {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        let year = i32::try_from(number(parts.first()?, 4)?).ok()?;
+        let (month, day, precision) = match parts.len() {
+            1 => (1, 1, DatePrecision::Year),
+            2 => (number(parts[1], 2)?, 1, DatePrecision::Month),
+            3 => (
+                number(parts[1], 2)?,
+                number(parts[2], 2)?,
+                DatePrecision::Day,
+            ),
+            _ => return None,
+        };
+        NaiveDate::from_ymd_opt(year, month, day).map(|date| Self { date, precision })
+    }
+
+    /// Reads researched date text: an exact partial date, optionally followed by one
+    /// parenthesised remark (`2025-08-07 (decree date)`), or an ISO date-time whose calendar day
+    /// is taken as written (`2025-09-21T00:01-04:00`). Returns the date and whatever text was
+    /// left out of it, which the caller keeps as a note. Anything else is not a date.
+    pub fn parse_researched(text: &str) -> Option<(Self, Option<String>)> {
+        let text = text.trim();
+        if let Some(date) = Self::parse_exact(text) {
+            return Some((date, None));
+        }
+        if let Some((day, _time)) = text.split_once('T')
+            && let Some(date) = Self::parse_exact(day).filter(|d| d.precision == DatePrecision::Day)
+        {
+            return Some((date, Some(text.to_owned())));
+        }
+        let (head, rest) = text.split_once(' ')?;
+        let rest = rest.trim();
+        let remark = rest.strip_prefix('(')?.strip_suffix(')')?;
+        if remark.contains('(') || remark.contains(')') {
+            return None;
+        }
+        Self::parse_exact(head).map(|date| (date, Some(remark.to_owned())))
+    }
+
+    /// The date as text at its precision: `2025`, `2025-09` or `2025-09-21`.
+    pub fn to_text(self) -> String {
+        match self.precision {
+            DatePrecision::Year => self.date.format("%Y").to_string(),
+            DatePrecision::Month => self.date.format("%Y-%m").to_string(),
+            DatePrecision::Day => self.date.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    pub fn from_parts(date: NaiveDate, precision: DatePrecision) -> Self {
+        Self { date, precision }
+    }
+}
+
+/// Money is stored as an integer count of 1/10_000 of the currency unit.
+pub const MONEY_SCALE: u32 = 4;
+
+/// Reads an exact decimal amount (`100000`, `"1035.50"`) into 1/10_000 units. Refuses negative
+/// amounts, more than four decimals and anything that is not one number.
+pub fn parse_money_e4(text: &str) -> Result<i64, String> {
+    let amount =
+        Decimal::from_str(text.trim()).map_err(|_| format!("`{text}` is not a decimal amount"))?;
+    money_to_e4(amount)
+}
+
+pub fn money_to_e4(amount: Decimal) -> Result<i64, String> {
+    if amount.is_sign_negative() {
+        return Err("must not be negative".to_owned());
+    }
+    if amount.normalize().scale() > MONEY_SCALE {
+        return Err(format!("has more than {MONEY_SCALE} decimal places"));
+    }
+    let scaled = amount * Decimal::from(10_000);
+    i64::try_from(scaled.trunc()).map_err(|_| "is too large".to_owned())
+}
+
+/// The exact decimal of a stored amount.
+pub fn e4_to_money(e4: i64) -> Decimal {
+    Decimal::new(e4, MONEY_SCALE).normalize()
+}
+
+/// ISO 3166-1 alpha-2: two ASCII capitals. (Whether the code is assigned is not checked here.)
+pub fn is_country_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// ISO 4217: three ASCII capitals.
+pub fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// Slugs are lowercase ASCII words joined by single hyphens, at most 120 characters.
+pub fn is_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 120
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_normalised() {
+        assert_eq!(
+            normalize_url("HTTPS://Example.COM:443/a?utm_source=x&b=1#frag").as_deref(),
+            Ok("https://example.com/a?b=1")
+        );
+        assert!(normalize_url("ftp://example.com").is_err());
+        assert!(normalize_url("not a url").is_err());
+    }
+
+    #[test]
+    fn researched_dates_keep_what_they_drop() {
+        let (d, note) = PartialDate::parse_researched("2025-08-07 (decree date)")
+            .unwrap_or_else(|| panic!("date"));
+        assert_eq!(d.to_text(), "2025-08-07");
+        assert_eq!(note.as_deref(), Some("decree date"));
+        let (d, note) = PartialDate::parse_researched("2025-09-21T00:01-04:00")
+            .unwrap_or_else(|| panic!("date"));
+        assert_eq!(
+            (d.to_text(), d.precision),
+            ("2025-09-21".to_owned(), DatePrecision::Day)
+        );
+        assert!(note.is_some());
+        assert_eq!(
+            PartialDate::parse_researched("2025-09").map(|(d, _)| d.precision),
+            Some(DatePrecision::Month)
+        );
+        assert!(PartialDate::parse_researched("unknown").is_none());
+        assert!(PartialDate::parse_researched("2023/2024").is_none());
+        assert!(
+            PartialDate::parse_researched("2013-09-01 (R category); 2018-01-01 (current)")
+                .is_none()
+        );
+        assert!(PartialDate::parse_researched("2025-02-30").is_none());
+    }
+
+    #[test]
+    fn money_is_exact() {
+        assert_eq!(parse_money_e4("100000"), Ok(1_000_000_000));
+        assert_eq!(parse_money_e4("0.1"), Ok(1_000));
+        assert!(parse_money_e4("1.00001").is_err());
+        assert!(parse_money_e4("-5").is_err());
+        assert_eq!(e4_to_money(7_800_000).to_string(), "780");
+    }
+}

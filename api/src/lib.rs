@@ -1,0 +1,13 @@
+//! visa-kb's server library: configuration, database, import, GraphQL schema and HTTP server.
+//! The `visa-kb` binary only calls [`cli::run`].
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod import;
+mod routes;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,147 @@
+//! Building and running the server: `Application::build` does all I/O of start-up (database,
+//! migrations, seed, socket) and `run_until_stopped` serves until a signal.
+
+use crate::config::Settings;
+use crate::db;
+use crate::graphql::{self, AppSchema};
+use crate::routes;
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use sea_orm::{DatabaseConnection, DbErr};
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
+
+/// Start-up failed; the message says which step.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot connect to the database: {0}")]
+    Connect(DbErr),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(DbErr),
+    #[error("cannot seed the database: {0}")]
+    Seed(#[from] crate::import::ImportError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+/// Called with the SQL of every statement the server's pools run (tests count them).
+pub type StatementHook = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates, seeds an empty database (when configured) and binds the socket.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with_hook(settings, None).await
+    }
+
+    /// As [`Application::build`], with a hook on every SQL statement of the HTTP workers.
+    pub async fn build_with_hook(
+        settings: Settings,
+        hook: Option<StatementHook>,
+    ) -> Result<Self, StartupError> {
+        let setup = db::connect(&settings.database_url, 2)
+            .await
+            .map_err(StartupError::Connect)?;
+        db::migrate(&setup).await.map_err(StartupError::Migrate)?;
+        if settings.seed {
+            match crate::seed::seed_if_empty(&setup).await? {
+                Some(report) => {
+                    tracing::info!(?report, "seeded the empty database from the bundled data")
+                }
+                None => tracing::debug!("database already has content; not seeding"),
+            }
+        }
+        setup.close().await.map_err(StartupError::Connect)?;
+
+        let listener =
+            TcpListener::bind(&settings.addr).map_err(|source| StartupError::Listen {
+                addr: settings.addr.clone(),
+                source,
+            })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| StartupError::Listen {
+                addr: settings.addr.clone(),
+                source,
+            })?;
+        let schema = web::Data::new(graphql::schema(settings.limits));
+        let server = serve(listener, schema, settings.clone(), hook).map_err(|source| {
+            StartupError::Listen {
+                addr: settings.addr.clone(),
+                source,
+            }
+        })?;
+        tracing::info!(address = %format!("http://{local}"), workers = settings.workers, "visa-kb is listening (GraphQL at /graphql, GraphiQL at /)");
+        Ok(Self {
+            port: local.port(),
+            server,
+        })
+    }
+
+    /// The port the server listens on (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is told to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(
+    listener: TcpListener,
+    schema: web::Data<AppSchema>,
+    settings: Settings,
+    hook: Option<StatementHook>,
+) -> std::io::Result<Server> {
+    let workers = settings.workers;
+    let body_limit = settings.limits.max_body_bytes;
+    let server = HttpServer::new(move || {
+        let settings = settings.clone();
+        let hook = hook.clone();
+        App::new()
+            .wrap(TracingLogger::default())
+            .app_data(schema.clone())
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(web::JsonConfig::default().limit(body_limit))
+            // One pool per worker: its connections stay on the runtime that opened them.
+            .data_factory(move || {
+                let settings = settings.clone();
+                let hook = hook.clone();
+                async move {
+                    let mut db: DatabaseConnection = db::connect(
+                        &settings.database_url,
+                        settings.db_max_connections,
+                    )
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "worker cannot connect to the database");
+                        e
+                    })?;
+                    if let Some(hook) = hook {
+                        db.set_metric_callback(move |info| hook(&info.statement.sql));
+                    }
+                    Ok::<_, DbErr>(db)
+                }
+            })
+            .route("/graphql", web::post().to(routes::graphql::execute))
+            .route("/graphql", web::get().to(routes::graphql::get))
+            .route("/", web::get().to(routes::graphql::graphiql))
+            .route("/healthz", web::get().to(routes::health::healthz))
+            .route("/readyz", web::get().to(routes::health::readyz))
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

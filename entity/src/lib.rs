@@ -1,0 +1,15 @@
+//! SeaORM entities of visa-kb: plain database rows, one module per table.
+//!
+//! These types never reach clients directly; the `api` crate maps them to GraphQL types.
+
+pub mod citation;
+pub mod commentary;
+pub mod commentary_program;
+pub mod enums;
+pub mod fee;
+pub mod person;
+pub mod policy_event;
+pub mod program;
+pub mod program_fact;
+pub mod requirement;
+pub mod source;

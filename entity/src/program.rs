@@ -1,0 +1,50 @@
+//! A visa or talent-mobility program.
+
+use crate::enums::{
+    Category, DatePrecision, DurationUnit, EditorialState, Entries, LegalStatus, PrPath,
+    WorkAuthorization, YesNoUnknown,
+};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "program")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    pub local_name: Option<String>,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    pub category: Category,
+    pub legal_status: LegalStatus,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub administering_authority: Option<String>,
+    pub legal_basis: Option<String>,
+    pub official_url: Option<String>,
+    pub announced_on: Option<Date>,
+    pub announced_precision: Option<DatePrecision>,
+    pub in_force_on: Option<Date>,
+    pub in_force_precision: Option<DatePrecision>,
+    pub ends_on: Option<Date>,
+    pub ends_precision: Option<DatePrecision>,
+    pub validity_value: Option<i32>,
+    pub validity_unit: Option<DurationUnit>,
+    pub max_stay_value: Option<i32>,
+    pub max_stay_unit: Option<DurationUnit>,
+    pub entries: Entries,
+    pub employer_sponsorship: YesNoUnknown,
+    pub work_authorization: WorkAuthorization,
+    pub pr_path: PrPath,
+    pub state: EditorialState,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

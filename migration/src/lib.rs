@@ -1,0 +1,16 @@
+//! Database migrations: the schema of visa-kb, applied the same way on SQLite and PostgreSQL.
+//!
+//! Tests and the server run these real migrations; nothing creates tables from entities.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_core::Migration)]
+    }
+}
