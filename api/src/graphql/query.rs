@@ -15,6 +15,11 @@ use chrono::Utc;
 use entity::program;
 use sea_orm::{ColumnTrait, QueryFilter};
 
+/// What one node of a page costs in complexity: the largest page, whatever page size was asked.
+/// (async-graphql 8.0.0-rc.5 fails a request whose complexity expression reads an omitted
+/// variable, so the cost cannot depend on `first`/`last`.)
+const PAGE_COST: usize = 100;
+
 /// Rejects a malformed slug before it reaches the database.
 pub fn check_slug(field: &str, slug: &str) -> ApiResult<()> {
     if is_slug(slug) {
@@ -49,7 +54,7 @@ impl Query {
     }
 
     /// Programs, filtered and ordered (by name unless `orderBy` says otherwise), a page at a time.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn programs(
         &self,
         ctx: &Context<'_>,
@@ -84,7 +89,7 @@ impl Query {
     }
 
     /// Sources, a page at a time.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -111,7 +116,7 @@ impl Query {
     }
 
     /// Experts and officials, by name, a page at a time.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -138,7 +143,7 @@ impl Query {
     }
 
     /// Commentary, oldest statement first (undated last), a page at a time.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn commentaries(
         &self,
         ctx: &Context<'_>,
@@ -165,7 +170,7 @@ impl Query {
     }
 
     /// Policy events across programs, newest first, a page at a time.
-    #[graphql(complexity = "first.or(last).unwrap_or(20).max(0) as usize * child_complexity + 1")]
+    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn policy_events(
         &self,
         ctx: &Context<'_>,

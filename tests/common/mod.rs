@@ -1,0 +1,212 @@
+//! Test harness: each test gets its own fresh database (SQLite always; PostgreSQL when
+//! `TEST_DATABASE_URL` is set), migrated by the real migrations, and a real server on a random
+//! port, spoken to over HTTP.
+
+#![allow(dead_code)]
+
+use api::config::Settings;
+use api::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database of one backend.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Database { admin_url: String, name: String },
+}
+
+fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("visa_kb_test_{}_{n}_{nanos}", std::process::id())
+}
+
+impl TestDb {
+    /// `None` for PostgreSQL when `TEST_DATABASE_URL` is not set.
+    pub async fn create(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+                Some(Self {
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    cleanup: Cleanup::File(path),
+                })
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("TEST_DATABASE_URL").ok()?;
+                let name = unique_name();
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_owned())
+                    .expect("TEST_DATABASE_URL names a database");
+                Some(Self {
+                    url: format!("{base}/{name}"),
+                    cleanup: Cleanup::Database { admin_url, name },
+                })
+            }
+        }
+    }
+
+    pub async fn drop_db(&self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Database { admin_url, name } => {
+                if let Ok(admin) = Database::connect(admin_url).await {
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
+                    admin.close().await.ok();
+                }
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> DatabaseConnection {
+        Database::connect(&self.url)
+            .await
+            .expect("connect to the test database")
+    }
+}
+
+/// A running server on a fresh database.
+pub struct TestApp {
+    pub backend: Backend,
+    pub base: String,
+    pub db: TestDb,
+    pub client: reqwest::Client,
+    /// Number of SQL statements the server's HTTP workers ran so far.
+    pub statements: Arc<AtomicUsize>,
+}
+
+impl TestApp {
+    /// Starts a server on an empty, migrated database.
+    pub async fn empty(backend: Backend) -> Option<Self> {
+        Self::start(backend, false).await
+    }
+
+    /// Starts a server on a database seeded with the bundled content.
+    pub async fn seeded(backend: Backend) -> Option<Self> {
+        Self::start(backend, true).await
+    }
+
+    async fn start(backend: Backend, seed: bool) -> Option<Self> {
+        let db = TestDb::create(backend).await?;
+        let mut settings = Settings::for_tests(&db.url);
+        settings.seed = seed;
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        let hook: api::startup::StatementHook = Arc::new(move |_sql: &str| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let app = Application::build_with_hook(settings, Some(hook))
+            .await
+            .expect("build the application");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        Some(Self {
+            backend,
+            base,
+            db,
+            client: reqwest::Client::new(),
+            statements,
+        })
+    }
+
+    /// POSTs a GraphQL query and returns the whole response body.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("send the GraphQL request");
+        response.json().await.expect("a JSON response")
+    }
+
+    /// Runs a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.graphql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Runs a query that must fail and returns the `extensions.code` of its first error.
+    pub async fn error_code(&self, query: &str, variables: Value) -> String {
+        let body = self.graphql(query, variables).await;
+        body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("expected an error with a code: {body:#}"))
+            .to_owned()
+    }
+
+    pub async fn stop(self) {
+        self.db.drop_db().await;
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL (the latter only when
+/// `TEST_DATABASE_URL` is set): `backend_test!(name, seeded, |app| async move { ... });`
+#[macro_export]
+macro_rules! backend_test {
+    ($name:ident, $start:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            use super::*;
+
+            async fn run(backend: common::Backend) {
+                let Some($app) = common::TestApp::$start(backend).await else {
+                    eprintln!("TEST_DATABASE_URL is not set: PostgreSQL variant not run");
+                    return;
+                };
+                let $app = &$app;
+                $body.await;
+                // Reached only when the body passed; a failed test keeps its database to inspect.
+                let app: &common::TestApp = $app;
+                app.db.drop_db().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run(common::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run(common::Backend::Postgres).await;
+            }
+        }
+    };
+}
