@@ -134,7 +134,7 @@ fn serve(
                     Ok::<_, DbErr>(db)
                 }
             })
-            .route("/graphql", web::post().to(routes::graphql::execute))
+            .route("/graphql", web::post().to(routes::graphql::post))
             .route("/graphql", web::get().to(routes::graphql::get))
             .route("/", web::get().to(routes::graphql::graphiql))
             .route("/healthz", web::get().to(routes::health::healthz))

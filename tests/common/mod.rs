@@ -109,6 +109,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Number of SQL statements the server's HTTP workers ran so far.
     pub statements: Arc<AtomicUsize>,
+    /// The SQL of those statements, in order.
+    pub statement_log: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl TestApp {
@@ -128,8 +130,13 @@ impl TestApp {
         settings.seed = seed;
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
-        let hook: api::startup::StatementHook = Arc::new(move |_sql: &str| {
+        let statement_log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = statement_log.clone();
+        let hook: api::startup::StatementHook = Arc::new(move |sql: &str| {
             counter.fetch_add(1, Ordering::SeqCst);
+            if let Ok(mut log) = log.lock() {
+                log.push(sql.to_owned());
+            }
         });
         let app = Application::build_with_hook(settings, Some(hook))
             .await
@@ -142,6 +149,7 @@ impl TestApp {
             db,
             client: reqwest::Client::new(),
             statements,
+            statement_log,
         })
     }
 

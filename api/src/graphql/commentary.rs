@@ -19,6 +19,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 /// A quote or paraphrase about one or more programs, by a person or by a named group.
 pub struct Commentary(pub commentary::Model);
 
+/// A quote or paraphrase about one or more programs, by a person or by a named group.
 #[Object]
 impl Commentary {
     /// Opaque global ID, for `node(id:)`.
@@ -82,7 +83,7 @@ impl Commentary {
             .load_one(CitationsOf::Commentary(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.into_iter().map(Citation::from).collect())
     }
 
     /// False when no source reports it.

@@ -12,6 +12,8 @@ use entity::program_fact;
 /// the sources behind it. A fact with no citations is uncited; one with no confidence is unknown.
 pub struct Fact(pub program_fact::Model);
 
+/// How one field of a program is known: the wording our research found, how sure we are, and
+/// the sources behind it. A fact with no citations is uncited; one with no confidence is unknown.
 #[Object]
 impl Fact {
     /// The program field this is about, in snake_case (e.g. `work_authorization`,
@@ -48,8 +50,8 @@ impl Fact {
             .unwrap_or_default();
         Ok(rows
             .into_iter()
-            .filter(|c| c.field.as_deref() == Some(self.0.field.as_str()))
-            .map(Citation)
+            .filter(|c| c.0.field.as_deref() == Some(self.0.field.as_str()))
+            .map(Citation::from)
             .collect())
     }
 
@@ -61,6 +63,6 @@ impl Fact {
             .unwrap_or_default();
         Ok(rows
             .iter()
-            .any(|c| c.field.as_deref() == Some(self.0.field.as_str())))
+            .any(|c| c.0.field.as_deref() == Some(self.0.field.as_str())))
     }
 }

@@ -21,6 +21,8 @@ pub fn is_current(fee: &fee::Model, day: NaiveDate) -> bool {
         && fee.effective_until.is_none_or(|until| until >= day)
 }
 
+/// A fee of a program, in effect from one date until another. History is kept: a new fee ends
+/// the old one instead of overwriting it.
 #[Object]
 impl Fee {
     /// Opaque global ID, for `node(id:)`.
@@ -89,7 +91,7 @@ impl Fee {
             .load_one(CitationsOf::Fee(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.into_iter().map(Citation::from).collect())
     }
 
     /// False when no source supports this fee.

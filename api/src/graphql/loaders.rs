@@ -11,7 +11,6 @@ use entity::{
     citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
     requirement, source,
 };
-use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -163,8 +162,11 @@ pub enum CitationsOf {
     PolicyEvent(i32),
 }
 
+/// A citation with its (published) source, read in one statement.
+pub type CitationRow = (citation::Model, source::Model);
+
 impl Loader<CitationsOf> for DbLoader {
-    type Value = Vec<citation::Model>;
+    type Value = Vec<CitationRow>;
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[CitationsOf]) -> LoadResult<CitationsOf, Self::Value> {
@@ -186,23 +188,20 @@ impl Loader<CitationsOf> for DbLoader {
             };
             by_kind[slot].1.push(id);
         }
-        // Only citations of published sources count.
-        let published_sources = Query::select()
-            .column(source::Column::Id)
-            .from(source::Entity)
-            .and_where(source::Column::State.eq(EditorialState::Published))
-            .to_owned();
-        let mut out: HashMap<CitationsOf, Vec<citation::Model>> = HashMap::new();
+        let mut out: HashMap<CitationsOf, Vec<CitationRow>> = HashMap::new();
         for (col, ids) in by_kind.into_iter().filter(|(_, ids)| !ids.is_empty()) {
+            // Only citations of published sources count; the join brings the source along.
             let rows = citation::Entity::find()
+                .find_also_related(source::Entity)
                 .filter(col.is_in(ids))
                 .filter(C::State.eq(EditorialState::Published))
-                .filter(C::SourceId.in_subquery(published_sources.clone()))
+                .filter(source::Column::State.eq(EditorialState::Published))
                 .order_by_asc(C::Id)
                 .all(&self.db)
                 .await
                 .map_err(internal)?;
-            for row in rows {
+            for (row, source) in rows {
+                let Some(source) = source else { continue };
                 let key = match (
                     row.program_id,
                     row.requirement_id,
@@ -217,7 +216,7 @@ impl Loader<CitationsOf> for DbLoader {
                     (_, _, _, _, Some(id)) => CitationsOf::PolicyEvent(id),
                     _ => continue,
                 };
-                out.entry(key).or_default().push(row);
+                out.entry(key).or_default().push((row, source));
             }
         }
         Ok(out)

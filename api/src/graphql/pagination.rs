@@ -51,6 +51,7 @@ pub struct ConnectionTotals {
     count: SelectStatement,
 }
 
+/// Fields added to every connection.
 #[Object]
 impl ConnectionTotals {
     /// How many records match the filter, on all pages.

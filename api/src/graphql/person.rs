@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Sele
 /// An expert or official whose commentary is recorded.
 pub struct Person(pub person::Model);
 
+/// An expert or official whose commentary is recorded.
 #[Object]
 impl Person {
     /// Opaque global ID, for `node(id:)`.

@@ -17,6 +17,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 /// A dated event in a program's life: announced, signed, in force, a fee change, a ruling...
 pub struct PolicyEvent(pub policy_event::Model);
 
+/// A dated event in a program's life: announced, signed, in force, a fee change, a ruling...
 #[Object]
 impl PolicyEvent {
     /// Opaque global ID, for `node(id:)`.
@@ -61,7 +62,7 @@ impl PolicyEvent {
             .load_one(CitationsOf::PolicyEvent(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.into_iter().map(Citation::from).collect())
     }
 
     /// False when no source reports it.

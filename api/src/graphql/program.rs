@@ -27,6 +27,7 @@ use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, Query
 /// A visa or talent-mobility program.
 pub struct Program(pub program::Model);
 
+/// A visa or talent-mobility program.
 #[Object]
 impl Program {
     /// Opaque global ID, for `node(id:)`.
@@ -186,7 +187,7 @@ impl Program {
             .load_one(CitationsOf::Program(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.into_iter().map(Citation::from).collect())
     }
 
     /// False when no source supports anything about the program.

@@ -35,6 +35,7 @@ pub fn check_slug(field: &str, slug: &str) -> ApiResult<()> {
 /// Reading the knowledge base.
 pub struct Query;
 
+/// Reading the knowledge base.
 #[Object]
 impl Query {
     /// Any record by its global ID; null when it does not exist or is not published.

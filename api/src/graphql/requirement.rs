@@ -13,6 +13,7 @@ use entity::requirement;
 /// An eligibility requirement, in words and, where known, as structured bounds.
 pub struct Requirement(pub requirement::Model);
 
+/// An eligibility requirement, in words and, where known, as structured bounds.
 #[Object]
 impl Requirement {
     /// Opaque global ID, for `node(id:)`.
@@ -95,7 +96,7 @@ impl Requirement {
             .load_one(CitationsOf::Requirement(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.into_iter().map(Citation::from).collect())
     }
 
     /// False when no source supports this requirement.

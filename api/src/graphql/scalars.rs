@@ -47,6 +47,7 @@ impl PartialDate {
     }
 }
 
+/// A date that may be known only to the month or the year.
 #[Object]
 impl PartialDate {
     /// The first day of the period the date stands for.

@@ -13,6 +13,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Sele
 /// A publication that supports facts. Fields that are not known stay null, never guessed.
 pub struct Source(pub source::Model);
 
+/// A publication that supports facts. Fields that are not known stay null, never guessed.
 #[Object]
 impl Source {
     /// Opaque global ID, for `node(id:)`.
