@@ -1,5 +1,8 @@
 //! The public read API on the seeded content.
 
+// A failing test should panic loudly; unwrap is the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use serde_json::json;

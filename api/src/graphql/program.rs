@@ -13,14 +13,13 @@ use super::ids::{NodeType, encode};
 use super::loaders::{CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf};
 use super::policy_event::PolicyEvent;
 use super::requirement::Requirement;
-use super::scalars::{Duration, PartialDate};
+use super::scalars::{Duration, ExactDecimal, PartialDate};
 use crate::error::{ApiError, ApiResult};
 use crate::import::normalize::{is_country_code, is_currency_code, money_to_e4};
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::EditorialState;
 use entity::{fee, program, requirement};
-use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Order, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QueryOrder, Select};
 
@@ -221,7 +220,7 @@ impl Program {
 #[derive(InputObject, Debug)]
 pub struct MoneyInput {
     /// The exact amount.
-    pub amount: Decimal,
+    pub amount: ExactDecimal,
     /// ISO 4217 currency code.
     pub currency: String,
 }
@@ -396,7 +395,7 @@ impl ProgramFilter {
                     "must be an ISO 4217 code (e.g. USD)",
                 ));
             }
-            let ceiling = money_to_e4(max.amount)
+            let ceiling = money_to_e4(max.amount.0)
                 .map_err(|e| ApiError::bad_input("filter.maxFee.amount", e))?;
             let current = Condition::all()
                 .add(published(fee::Column::State))
@@ -464,7 +463,7 @@ fn text_key(backend: DbBackend, col: program::Column) -> SimpleExpr {
             "\"{}\" COLLATE \"C\"",
             sea_orm::IdenStatic::as_str(&col)
         )),
-        _ => Expr::col(col).into(),
+        _ => Expr::col(col),
     }
 }
 

@@ -36,6 +36,8 @@ pub fn check_slug(field: &str, slug: &str) -> ApiResult<()> {
 pub struct Query;
 
 /// Reading the knowledge base.
+// Connection fields take the four Relay paging arguments besides their own.
+#[allow(clippy::too_many_arguments)]
 #[Object]
 impl Query {
     /// Any record by its global ID; null when it does not exist or is not published.

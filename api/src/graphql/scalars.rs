@@ -13,6 +13,7 @@ use super::enums::{DatePrecision, DurationUnit};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date(pub NaiveDate);
 
+/// A calendar date, `YYYY-MM-DD` (ISO 8601).
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -87,11 +88,32 @@ impl Duration {
     }
 }
 
+/// An exact decimal number, as a string such as `"100000"` or `"1035.5"` (never a float).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactDecimal(pub Decimal);
+
+/// An exact decimal number, as a string such as `"100000"` or `"1035.5"` (never a float).
+#[Scalar(name = "Decimal")]
+impl ScalarType for ExactDecimal {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        let parsed = match &value {
+            Value::String(s) => s.trim().parse::<Decimal>().ok(),
+            Value::Number(n) => n.to_string().parse::<Decimal>().ok(),
+            _ => None,
+        };
+        parsed.map(ExactDecimal).ok_or_else(|| InputValueError::custom(format!("{value} is not a decimal number")))
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.normalize().to_string())
+    }
+}
+
 /// An exact amount of money.
 #[derive(SimpleObject)]
 pub struct Money {
     /// The exact decimal amount, as a string (never a float).
-    pub amount: Decimal,
+    pub amount: ExactDecimal,
     /// ISO 4217 currency code.
     pub currency: String,
 }
@@ -99,7 +121,7 @@ pub struct Money {
 impl Money {
     pub fn from_parts(amount_e4: Option<i64>, currency: Option<&String>) -> Option<Self> {
         Some(Self {
-            amount: e4_to_money(amount_e4?),
+            amount: ExactDecimal(e4_to_money(amount_e4?)),
             currency: currency?.clone(),
         })
     }
