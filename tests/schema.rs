@@ -44,5 +44,8 @@ fn every_type_and_field_is_documented() {
             previous = trimmed;
         }
     }
-    assert!(undocumented.is_empty(), "undocumented in the SDL: {undocumented:#?}");
+    assert!(
+        undocumented.is_empty(),
+        "undocumented in the SDL: {undocumented:#?}"
+    );
 }

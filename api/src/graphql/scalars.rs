@@ -101,7 +101,9 @@ impl ScalarType for ExactDecimal {
             Value::Number(n) => n.to_string().parse::<Decimal>().ok(),
             _ => None,
         };
-        parsed.map(ExactDecimal).ok_or_else(|| InputValueError::custom(format!("{value} is not a decimal number")))
+        parsed
+            .map(ExactDecimal)
+            .ok_or_else(|| InputValueError::custom(format!("{value} is not a decimal number")))
     }
 
     fn to_value(&self) -> Value {
