@@ -11,7 +11,8 @@ use entity::{
     citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
     requirement, source,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::NullOrdering;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -50,7 +51,8 @@ fn group<K: Hash + Eq, R>(rows: Vec<R>, key: impl Fn(&R) -> K) -> HashMap<K, Vec
     map
 }
 
-/// Published rows of `E` whose `fk` is one of `ids`, in `order`.
+/// Published rows of `E` whose `fk` is one of `ids`, in `order` (unknown values last, on both
+/// backends: SQLite would put NULLs first, PostgreSQL last).
 async fn published_children<E: EntityTrait>(
     db: &DatabaseConnection,
     fk: E::Column,
@@ -62,7 +64,7 @@ async fn published_children<E: EntityTrait>(
         .filter(fk.is_in(ids))
         .filter(state.eq(EditorialState::Published));
     for col in order {
-        select = select.order_by_asc(*col);
+        select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
     }
     select.all(db).await.map_err(internal)
 }
@@ -267,6 +269,34 @@ impl Loader<PersonById> for DbLoader {
     }
 }
 
+/// Rows of the commentary-program link table whose `side` column is one of `ids`.
+async fn links(
+    db: &DatabaseConnection,
+    side: commentary_program::Column,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<Vec<commentary_program::Model>, Arc<ApiError>> {
+    commentary_program::Entity::find()
+        .filter(side.is_in(ids))
+        .all(db)
+        .await
+        .map_err(internal)
+}
+
+/// Files each row under every key its links give it (`(row id, key)` pairs), keeping row order.
+fn file_through<K: Hash + Eq + Copy, R: Clone>(
+    rows: Vec<R>,
+    links: &[(i32, K)],
+    id: impl Fn(&R) -> i32,
+) -> HashMap<K, Vec<R>> {
+    let mut out: HashMap<K, Vec<R>> = HashMap::new();
+    for row in rows {
+        for (_, key) in links.iter().filter(|(row_id, _)| *row_id == id(&row)) {
+            out.entry(*key).or_default().push(row.clone());
+        }
+    }
+    out
+}
+
 /// Published commentary about a program, oldest statement first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CommentariesOf(pub i32);
@@ -276,33 +306,30 @@ impl Loader<CommentariesOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[CommentariesOf]) -> LoadResult<CommentariesOf, Self::Value> {
-        let links = commentary_program::Entity::find()
-            .filter(commentary_program::Column::ProgramId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
+        let links = links(
+            &self.db,
+            commentary_program::Column::ProgramId,
+            keys.iter().map(|k| k.0),
+        )
+        .await?;
         if links.is_empty() {
             return Ok(HashMap::new());
         }
         use commentary::Column as C;
+        let ids = links.iter().map(|l| l.commentary_id);
         let rows = published_children::<commentary::Entity>(
             &self.db,
             C::Id,
             C::State,
-            links.iter().map(|l| l.commentary_id),
+            ids,
             &[C::SaidOn, C::Id],
         )
         .await?;
-        let mut out: HashMap<CommentariesOf, Vec<commentary::Model>> = HashMap::new();
-        // Rows come in commentary order; each is filed under every program it is about.
-        for row in rows {
-            for link in links.iter().filter(|l| l.commentary_id == row.id) {
-                out.entry(CommentariesOf(link.program_id))
-                    .or_default()
-                    .push(row.clone());
-            }
-        }
-        Ok(out)
+        let keyed: Vec<(i32, CommentariesOf)> = links
+            .iter()
+            .map(|l| (l.commentary_id, CommentariesOf(l.program_id)))
+            .collect();
+        Ok(file_through(rows, &keyed, |r| r.id))
     }
 }
 
@@ -315,32 +342,30 @@ impl Loader<ProgramsOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[ProgramsOf]) -> LoadResult<ProgramsOf, Self::Value> {
-        let links = commentary_program::Entity::find()
-            .filter(commentary_program::Column::CommentaryId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
+        let links = links(
+            &self.db,
+            commentary_program::Column::CommentaryId,
+            keys.iter().map(|k| k.0),
+        )
+        .await?;
         if links.is_empty() {
             return Ok(HashMap::new());
         }
         use program::Column as C;
+        let ids = links.iter().map(|l| l.program_id);
         let rows = published_children::<program::Entity>(
             &self.db,
             C::Id,
             C::State,
-            links.iter().map(|l| l.program_id),
+            ids,
             &[C::Name, C::Id],
         )
         .await?;
-        let mut out: HashMap<ProgramsOf, Vec<program::Model>> = HashMap::new();
-        for row in rows {
-            for link in links.iter().filter(|l| l.program_id == row.id) {
-                out.entry(ProgramsOf(link.commentary_id))
-                    .or_default()
-                    .push(row.clone());
-            }
-        }
-        Ok(out)
+        let keyed: Vec<(i32, ProgramsOf)> = links
+            .iter()
+            .map(|l| (l.program_id, ProgramsOf(l.commentary_id)))
+            .collect();
+        Ok(file_through(rows, &keyed, |r| r.id))
     }
 }
 

@@ -1,12 +1,12 @@
 //! `Person`: an expert or official, and the people list filter.
 
 use super::ids::{NodeType, encode};
-use super::program::lower_like;
-use crate::error::{ApiError, ApiResult};
+use super::program::text_condition;
+use crate::error::ApiResult;
 use async_graphql::{ID, InputObject, Object};
 use entity::enums::EditorialState;
 use entity::person;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 /// An expert or official whose commentary is recorded.
 pub struct Person(pub person::Model);
@@ -50,18 +50,11 @@ pub struct PersonFilter {
 impl PersonFilter {
     pub fn apply(self, mut select: Select<person::Entity>) -> ApiResult<Select<person::Entity>> {
         if let Some(text) = self.text {
-            let text = text.trim();
-            if text.is_empty() || text.chars().count() > 200 {
-                return Err(ApiError::bad_input(
-                    "filter.text",
-                    "must be 1 to 200 characters",
-                ));
-            }
-            select = select.filter(
-                Condition::any()
-                    .add(lower_like(person::Column::Name, text))
-                    .add(lower_like(person::Column::Affiliation, text)),
-            );
+            select = select.filter(text_condition(
+                "filter.text",
+                &text,
+                &[person::Column::Name, person::Column::Affiliation],
+            )?);
         }
         Ok(select)
     }

@@ -294,6 +294,24 @@ pub fn lower_like(col: impl sea_orm::sea_query::IntoColumnRef, text: &str) -> Si
     Func::lower(Expr::col(col)).like(LikeExpr::new(contains_pattern(text)).escape('\\'))
 }
 
+/// A validated free-text filter: any of `cols` contains `text`, case-insensitively.
+pub fn text_condition<C: sea_orm::sea_query::IntoColumnRef + Copy>(
+    field: &str,
+    text: &str,
+    cols: &[C],
+) -> ApiResult<Condition> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_TEXT {
+        return Err(ApiError::bad_input(
+            field,
+            format!("must be 1 to {MAX_TEXT} characters"),
+        ));
+    }
+    Ok(cols.iter().fold(Condition::any(), |cond, col| {
+        cond.add(lower_like(*col, text))
+    }))
+}
+
 fn published<C: ColumnTrait>(state: C) -> SimpleExpr {
     state.eq(EditorialState::Published)
 }
@@ -437,19 +455,11 @@ impl ProgramFilter {
                 .filter(C::Id.not_in_subquery(beyond));
         }
         if let Some(text) = self.text {
-            let text = text.trim();
-            if text.is_empty() || text.chars().count() > MAX_TEXT {
-                return Err(ApiError::bad_input(
-                    "filter.text",
-                    format!("must be 1 to {MAX_TEXT} characters"),
-                ));
-            }
-            select = select.filter(
-                Condition::any()
-                    .add(lower_like(C::Name, text))
-                    .add(lower_like(C::LocalName, text))
-                    .add(lower_like(C::Summary, text)),
-            );
+            select = select.filter(text_condition(
+                "filter.text",
+                &text,
+                &[C::Name, C::LocalName, C::Summary],
+            )?);
         }
         Ok(select)
     }

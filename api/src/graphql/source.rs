@@ -2,13 +2,13 @@
 
 use super::enums::SourceKind;
 use super::ids::{NodeType, encode};
-use super::program::lower_like;
+use super::program::text_condition;
 use super::scalars::{Date, PartialDate};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use async_graphql::{ID, InputObject, Object};
 use entity::enums::EditorialState;
 use entity::source;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 /// A publication that supports facts. Fields that are not known stay null, never guessed.
 pub struct Source(pub source::Model);
@@ -99,18 +99,11 @@ impl SourceFilter {
             );
         }
         if let Some(text) = self.text {
-            let text = text.trim();
-            if text.is_empty() || text.chars().count() > 200 {
-                return Err(ApiError::bad_input(
-                    "filter.text",
-                    "must be 1 to 200 characters",
-                ));
-            }
-            select = select.filter(
-                Condition::any()
-                    .add(lower_like(source::Column::Title, text))
-                    .add(lower_like(source::Column::Publisher, text)),
-            );
+            select = select.filter(text_condition(
+                "filter.text",
+                &text,
+                &[source::Column::Title, source::Column::Publisher],
+            )?);
         }
         Ok(select)
     }
