@@ -83,7 +83,7 @@ impl Commentary {
             .load_one(CitationsOf::Commentary(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation::from).collect())
+        Ok(rows.into_iter().map(Citation).collect())
     }
 
     /// False when no source reports it.

@@ -50,8 +50,8 @@ impl Fact {
             .unwrap_or_default();
         Ok(rows
             .into_iter()
-            .filter(|c| c.0.field.as_deref() == Some(self.0.field.as_str()))
-            .map(Citation::from)
+            .filter(|c| c.field.as_deref() == Some(self.0.field.as_str()))
+            .map(Citation)
             .collect())
     }
 
@@ -63,6 +63,6 @@ impl Fact {
             .unwrap_or_default();
         Ok(rows
             .iter()
-            .any(|c| c.0.field.as_deref() == Some(self.0.field.as_str())))
+            .any(|c| c.field.as_deref() == Some(self.0.field.as_str())))
     }
 }

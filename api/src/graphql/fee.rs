@@ -91,7 +91,7 @@ impl Fee {
             .load_one(CitationsOf::Fee(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation::from).collect())
+        Ok(rows.into_iter().map(Citation).collect())
     }
 
     /// False when no source supports this fee.

@@ -62,7 +62,7 @@ impl PolicyEvent {
             .load_one(CitationsOf::PolicyEvent(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation::from).collect())
+        Ok(rows.into_iter().map(Citation).collect())
     }
 
     /// False when no source reports it.

@@ -186,7 +186,7 @@ impl Program {
             .load_one(CitationsOf::Program(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation::from).collect())
+        Ok(rows.into_iter().map(Citation).collect())
     }
 
     /// False when no source supports anything about the program.

@@ -96,7 +96,7 @@ impl Requirement {
             .load_one(CitationsOf::Requirement(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation::from).collect())
+        Ok(rows.into_iter().map(Citation).collect())
     }
 
     /// False when no source supports this requirement.

@@ -112,6 +112,13 @@ pub async fn import_documents(
     }
     let Ctx { txn, report, .. } = ctx;
     txn.commit().await?;
+    if report.created + report.updated > 0 {
+        // Fresh statistics after a bulk write, so that the planner uses the indexes: a database
+        // that was just loaded has none until autovacuum gets to it.
+        if let Err(err) = db.execute_unprepared("ANALYZE").await {
+            tracing::warn!(error = %err, "ANALYZE after the import failed; queries may be slow until autovacuum runs");
+        }
+    }
     Ok(Some(report))
 }
 
