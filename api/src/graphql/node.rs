@@ -137,7 +137,7 @@ pub async fn load(db: &DatabaseConnection, id: &ID) -> ApiResult<Option<Node>> {
                     .is_some(),
                 (None, None) => false,
             };
-            (source_ok && target_ok).then(|| Node::Citation(Citation(m)))
+            (source_ok && target_ok).then_some(Node::Citation(Citation(m)))
         }
     })
 }
