@@ -20,6 +20,9 @@ pub struct Settings {
     pub db_max_connections: u32,
     /// `VISA_KB_SEED`: seed an empty database from the bundled data on start.
     pub seed: bool,
+    /// `VISA_KB_LOADER_DELAY_US`: how long a batched load waits for more keys (0: it runs as
+    /// soon as the resolvers that asked for it yield).
+    pub loader_delay_us: u64,
     /// GraphQL limits.
     #[serde(flatten)]
     pub limits: Limits,
@@ -72,6 +75,7 @@ impl Settings {
             .and_then(|b| b.set_default("workers", workers as u64))
             .and_then(|b| b.set_default("db_max_connections", 10))
             .and_then(|b| b.set_default("seed", true))
+            .and_then(|b| b.set_default("loader_delay_us", 0))
             .and_then(|b| b.set_default("max_depth", limits.max_depth as u64))
             .and_then(|b| b.set_default("max_complexity", limits.max_complexity as u64))
             .and_then(|b| b.set_default("max_aliases", limits.max_aliases as u64))
@@ -106,6 +110,7 @@ impl Settings {
             workers: 2,
             db_max_connections: 5,
             seed: false,
+            loader_delay_us: 0,
             limits: Limits::default(),
         }
     }

@@ -106,12 +106,16 @@ fn serve(
 ) -> std::io::Result<Server> {
     let workers = settings.workers;
     let body_limit = settings.limits.max_body_bytes;
+    let delay = web::Data::new(routes::graphql::LoaderDelay(
+        std::time::Duration::from_micros(settings.loader_delay_us),
+    ));
     let server = HttpServer::new(move || {
         let settings = settings.clone();
         let hook = hook.clone();
         App::new()
             .wrap(TracingLogger::default())
             .app_data(schema.clone())
+            .app_data(delay.clone())
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::JsonConfig::default().limit(body_limit))
             // One pool per worker: its connections stay on the runtime that opened them.

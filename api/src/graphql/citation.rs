@@ -10,7 +10,13 @@ use async_graphql::{Context, ID, Object};
 use entity::citation;
 
 /// A source standing behind a record, or behind one field of it.
-pub struct Citation(pub citation::Model);
+pub struct Citation(pub std::sync::Arc<citation::Model>);
+
+impl From<citation::Model> for Citation {
+    fn from(row: citation::Model) -> Self {
+        Self(std::sync::Arc::new(row))
+    }
+}
 
 /// A source standing behind a record, or behind one field of it.
 #[Object]

@@ -17,7 +17,13 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 /// A quote or paraphrase about one or more programs, by a person or by a named group.
-pub struct Commentary(pub commentary::Model);
+pub struct Commentary(pub std::sync::Arc<commentary::Model>);
+
+impl From<commentary::Model> for Commentary {
+    fn from(row: commentary::Model) -> Self {
+        Self(std::sync::Arc::new(row))
+    }
+}
 
 /// A quote or paraphrase about one or more programs, by a person or by a named group.
 #[Object]
@@ -74,7 +80,7 @@ impl Commentary {
             .load_one(ProgramsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Program).collect())
+        Ok(rows.iter().cloned().map(Program).collect())
     }
 
     /// The sources that report it.
@@ -83,7 +89,7 @@ impl Commentary {
             .load_one(CitationsOf::Commentary(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.iter().cloned().map(Citation).collect())
     }
 
     /// False when no source reports it.

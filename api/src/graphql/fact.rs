@@ -10,7 +10,13 @@ use entity::program_fact;
 
 /// How one field of a program is known: the wording our research found, how sure we are, and
 /// the sources behind it. A fact with no citations is uncited; one with no confidence is unknown.
-pub struct Fact(pub program_fact::Model);
+pub struct Fact(pub std::sync::Arc<program_fact::Model>);
+
+impl From<program_fact::Model> for Fact {
+    fn from(row: program_fact::Model) -> Self {
+        Self(std::sync::Arc::new(row))
+    }
+}
 
 /// How one field of a program is known: the wording our research found, how sure we are, and
 /// the sources behind it. A fact with no citations is uncited; one with no confidence is unknown.
@@ -49,8 +55,9 @@ impl Fact {
             .await?
             .unwrap_or_default();
         Ok(rows
-            .into_iter()
+            .iter()
             .filter(|c| c.field.as_deref() == Some(self.0.field.as_str()))
+            .cloned()
             .map(Citation)
             .collect())
     }

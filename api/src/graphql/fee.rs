@@ -13,7 +13,13 @@ use entity::fee;
 
 /// A fee of a program, in effect from one date until another. History is kept: a new fee ends
 /// the old one instead of overwriting it.
-pub struct Fee(pub fee::Model);
+pub struct Fee(pub std::sync::Arc<fee::Model>);
+
+impl From<fee::Model> for Fee {
+    fn from(row: fee::Model) -> Self {
+        Self(std::sync::Arc::new(row))
+    }
+}
 
 /// Whether a fee is in effect on `day` (unknown start or end dates do not exclude it).
 pub fn is_current(fee: &fee::Model, day: NaiveDate) -> bool {
@@ -91,7 +97,7 @@ impl Fee {
             .load_one(CitationsOf::Fee(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.iter().cloned().map(Citation).collect())
     }
 
     /// False when no source supports this fee.

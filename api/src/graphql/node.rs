@@ -48,7 +48,7 @@ pub async fn load(db: &DatabaseConnection, id: &ID) -> ApiResult<Option<Node>> {
             .filter(program::Column::State.eq(PUBLISHED))
             .one(db)
             .await?
-            .map(|m| Node::Program(Program(m))),
+            .map(|m| Node::Program(Program::from(m))),
         NodeType::Requirement => {
             match requirement::Entity::find_by_id(id)
                 .filter(requirement::Column::State.eq(PUBLISHED))
@@ -56,7 +56,7 @@ pub async fn load(db: &DatabaseConnection, id: &ID) -> ApiResult<Option<Node>> {
                 .await?
             {
                 Some(m) if program_visible(db, m.program_id).await? => {
-                    Some(Node::Requirement(Requirement(m)))
+                    Some(Node::Requirement(Requirement::from(m)))
                 }
                 _ => None,
             }
@@ -66,7 +66,7 @@ pub async fn load(db: &DatabaseConnection, id: &ID) -> ApiResult<Option<Node>> {
             .one(db)
             .await?
         {
-            Some(m) if program_visible(db, m.program_id).await? => Some(Node::Fee(Fee(m))),
+            Some(m) if program_visible(db, m.program_id).await? => Some(Node::Fee(Fee::from(m))),
             _ => None,
         },
         NodeType::PolicyEvent => {
@@ -76,7 +76,7 @@ pub async fn load(db: &DatabaseConnection, id: &ID) -> ApiResult<Option<Node>> {
                 .await?
             {
                 Some(m) if program_visible(db, m.program_id).await? => {
-                    Some(Node::PolicyEvent(PolicyEvent(m)))
+                    Some(Node::PolicyEvent(PolicyEvent::from(m)))
                 }
                 _ => None,
             }
@@ -85,17 +85,17 @@ pub async fn load(db: &DatabaseConnection, id: &ID) -> ApiResult<Option<Node>> {
             .filter(source::Column::State.eq(PUBLISHED))
             .one(db)
             .await?
-            .map(|m| Node::Source(Source(m))),
+            .map(|m| Node::Source(Source::from(m))),
         NodeType::Person => person::Entity::find_by_id(id)
             .filter(person::Column::State.eq(PUBLISHED))
             .one(db)
             .await?
-            .map(|m| Node::Person(Person(m))),
+            .map(|m| Node::Person(Person::from(m))),
         NodeType::Commentary => commentary::Entity::find_by_id(id)
             .filter(commentary::Column::State.eq(PUBLISHED))
             .one(db)
             .await?
-            .map(|m| Node::Commentary(Commentary(m))),
+            .map(|m| Node::Commentary(Commentary::from(m))),
         NodeType::Citation => {
             let Some(m) = citation::Entity::find_by_id(id)
                 .filter(citation::Column::State.eq(PUBLISHED))
@@ -137,7 +137,7 @@ pub async fn load(db: &DatabaseConnection, id: &ID) -> ApiResult<Option<Node>> {
                     .is_some(),
                 (None, None) => false,
             };
-            (source_ok && target_ok).then_some(Node::Citation(Citation(m)))
+            (source_ok && target_ok).then_some(Node::Citation(Citation::from(m)))
         }
     })
 }

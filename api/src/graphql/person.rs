@@ -9,7 +9,13 @@ use entity::person;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 /// An expert or official whose commentary is recorded.
-pub struct Person(pub person::Model);
+pub struct Person(pub std::sync::Arc<person::Model>);
+
+impl From<person::Model> for Person {
+    fn from(row: person::Model) -> Self {
+        Self(std::sync::Arc::new(row))
+    }
+}
 
 /// An expert or official whose commentary is recorded.
 #[Object]

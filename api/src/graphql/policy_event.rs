@@ -15,7 +15,13 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 /// A dated event in a program's life: announced, signed, in force, a fee change, a ruling...
-pub struct PolicyEvent(pub policy_event::Model);
+pub struct PolicyEvent(pub std::sync::Arc<policy_event::Model>);
+
+impl From<policy_event::Model> for PolicyEvent {
+    fn from(row: policy_event::Model) -> Self {
+        Self(std::sync::Arc::new(row))
+    }
+}
 
 /// A dated event in a program's life: announced, signed, in force, a fee change, a ruling...
 #[Object]
@@ -62,7 +68,7 @@ impl PolicyEvent {
             .load_one(CitationsOf::PolicyEvent(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.iter().cloned().map(Citation).collect())
     }
 
     /// False when no source reports it.

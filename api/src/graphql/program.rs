@@ -24,7 +24,13 @@ use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Order, Q
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QueryOrder, Select};
 
 /// A visa or talent-mobility program.
-pub struct Program(pub program::Model);
+pub struct Program(pub std::sync::Arc<program::Model>);
+
+impl From<program::Model> for Program {
+    fn from(row: program::Model) -> Self {
+        Self(std::sync::Arc::new(row))
+    }
+}
 
 /// A visa or talent-mobility program.
 #[Object]
@@ -150,7 +156,7 @@ impl Program {
             .load_one(RequirementsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Requirement).collect())
+        Ok(rows.iter().cloned().map(Requirement).collect())
     }
 
     /// Fees, oldest first: the whole history, or with `current: true` only those in effect today.
@@ -165,8 +171,9 @@ impl Program {
             .await?
             .unwrap_or_default();
         Ok(rows
-            .into_iter()
+            .iter()
             .filter(|f| !current || is_current(f, today))
+            .cloned()
             .map(Fee)
             .collect())
     }
@@ -177,7 +184,7 @@ impl Program {
             .load_one(FactsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Fact).collect())
+        Ok(rows.iter().cloned().map(Fact).collect())
     }
 
     /// Every citation of the program, of the whole record or of one field.
@@ -186,7 +193,7 @@ impl Program {
             .load_one(CitationsOf::Program(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.iter().cloned().map(Citation).collect())
     }
 
     /// False when no source supports anything about the program.
@@ -203,7 +210,7 @@ impl Program {
             .load_one(CommentariesOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Commentary).collect())
+        Ok(rows.iter().cloned().map(Commentary).collect())
     }
 
     /// The program's timeline, oldest first.
@@ -212,7 +219,7 @@ impl Program {
             .load_one(EventsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(PolicyEvent).collect())
+        Ok(rows.iter().cloned().map(PolicyEvent).collect())
     }
 }
 

@@ -52,7 +52,7 @@ impl Query {
             .filter(program::Column::Slug.eq(slug.as_str()))
             .one(db(ctx)?)
             .await?
-            .map(Program)
+            .map(Program::from)
             .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))
     }
 
@@ -86,7 +86,7 @@ impl Query {
                 before,
             },
             limits(ctx)?,
-            Program,
+            Program::from,
         )
         .await
     }
@@ -113,7 +113,7 @@ impl Query {
                 before,
             },
             limits(ctx)?,
-            Source,
+            Source::from,
         )
         .await
     }
@@ -140,7 +140,7 @@ impl Query {
                 before,
             },
             limits(ctx)?,
-            Person,
+            Person::from,
         )
         .await
     }
@@ -167,7 +167,7 @@ impl Query {
                 before,
             },
             limits(ctx)?,
-            Commentary,
+            Commentary::from,
         )
         .await
     }
@@ -194,7 +194,7 @@ impl Query {
                 before,
             },
             limits(ctx)?,
-            PolicyEvent,
+            PolicyEvent::from,
         )
         .await
     }

@@ -11,7 +11,13 @@ use async_graphql::{Context, ID, Object};
 use entity::requirement;
 
 /// An eligibility requirement, in words and, where known, as structured bounds.
-pub struct Requirement(pub requirement::Model);
+pub struct Requirement(pub std::sync::Arc<requirement::Model>);
+
+impl From<requirement::Model> for Requirement {
+    fn from(row: requirement::Model) -> Self {
+        Self(std::sync::Arc::new(row))
+    }
+}
 
 /// An eligibility requirement, in words and, where known, as structured bounds.
 #[Object]
@@ -96,7 +102,7 @@ impl Requirement {
             .load_one(CitationsOf::Requirement(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.into_iter().map(Citation).collect())
+        Ok(rows.iter().cloned().map(Citation).collect())
     }
 
     /// False when no source supports this requirement.

@@ -11,7 +11,13 @@ use entity::source;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 /// A publication that supports facts. Fields that are not known stay null, never guessed.
-pub struct Source(pub source::Model);
+pub struct Source(pub std::sync::Arc<source::Model>);
+
+impl From<source::Model> for Source {
+    fn from(row: source::Model) -> Self {
+        Self(std::sync::Arc::new(row))
+    }
+}
 
 /// A publication that supports facts. Fields that are not known stay null, never guessed.
 #[Object]

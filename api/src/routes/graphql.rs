@@ -22,10 +22,20 @@ fn bad_request(message: String) -> HttpResponse {
     }))
 }
 
+/// How long batched loads wait for more keys (`VISA_KB_LOADER_DELAY_US`).
+#[derive(Debug, Clone, Copy)]
+pub struct LoaderDelay(pub std::time::Duration);
+
 /// Executes requests with this worker's pool, each with its own fresh loaders.
-async fn run(schema: &AppSchema, db: &DatabaseConnection, batch: BatchRequest) -> HttpResponse {
-    let with_data =
-        |request: async_graphql::Request| request.data(loaders(db.clone())).data(db.clone());
+async fn run(
+    schema: &AppSchema,
+    db: &DatabaseConnection,
+    delay: LoaderDelay,
+    batch: BatchRequest,
+) -> HttpResponse {
+    let with_data = |request: async_graphql::Request| {
+        request.data(loaders(db.clone(), delay.0)).data(db.clone())
+    };
     let batch = match batch {
         BatchRequest::Single(request) => BatchRequest::Single(with_data(request)),
         BatchRequest::Batch(requests) => {
@@ -42,6 +52,7 @@ async fn run(schema: &AppSchema, db: &DatabaseConnection, batch: BatchRequest) -
 pub async fn post(
     schema: web::Data<AppSchema>,
     db: web::Data<DatabaseConnection>,
+    delay: web::Data<LoaderDelay>,
     body: web::Bytes,
 ) -> HttpResponse {
     let batch: BatchRequest = match serde_json::from_slice(&body) {
@@ -53,7 +64,7 @@ pub async fn post(
     {
         return bad_request(format!("a batch holds 1 to {MAX_BATCH} operations"));
     }
-    run(&schema, &db, batch).await
+    run(&schema, &db, **delay, batch).await
 }
 
 /// The GraphiQL page.
@@ -73,6 +84,7 @@ pub async fn get(
     req: HttpRequest,
     schema: web::Data<AppSchema>,
     db: web::Data<DatabaseConnection>,
+    delay: web::Data<LoaderDelay>,
 ) -> HttpResponse {
     let wants_html = req
         .headers()
@@ -83,7 +95,7 @@ pub async fn get(
         return graphiql().await;
     }
     match async_graphql::http::parse_query_string(req.query_string()) {
-        Ok(request) => run(&schema, &db, BatchRequest::Single(request)).await,
+        Ok(request) => run(&schema, &db, **delay, BatchRequest::Single(request)).await,
         Err(e) => bad_request(format!("the query string is not a GraphQL request: {e}")),
     }
 }
