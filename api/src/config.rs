@@ -7,6 +7,10 @@ use serde::Deserialize;
 /// Where the embedded default keeps its data: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://visa-kb.db?mode=rwc";
 
+/// Batched loads wait this long for sibling keys: on the load benchmark 500 µs gave fewer
+/// statements and ~25% more detail queries per second than no wait, at a lower p99.
+pub const DEFAULT_LOADER_DELAY_US: u64 = 500;
+
 /// Every setting of the server. See README.md for the table of variables.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -75,7 +79,7 @@ impl Settings {
             .and_then(|b| b.set_default("workers", workers as u64))
             .and_then(|b| b.set_default("db_max_connections", 10))
             .and_then(|b| b.set_default("seed", true))
-            .and_then(|b| b.set_default("loader_delay_us", 0))
+            .and_then(|b| b.set_default("loader_delay_us", DEFAULT_LOADER_DELAY_US))
             .and_then(|b| b.set_default("max_depth", limits.max_depth as u64))
             .and_then(|b| b.set_default("max_complexity", limits.max_complexity as u64))
             .and_then(|b| b.set_default("max_aliases", limits.max_aliases as u64))
