@@ -136,6 +136,18 @@ async fn total(app: &common::TestApp) -> u64 {
         .unwrap()
 }
 
+/// Whether `node(id:)` answers null for the global ID of `Type:id`.
+async fn node_is_hidden(app: &common::TestApp, type_and_id: &str) -> bool {
+    let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(type_and_id);
+    let node = app
+        .data(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({"id": id}),
+        )
+        .await;
+    node["node"].is_null()
+}
+
 backend_test!(a_new_fee_closes_the_old_one, empty, |app| async move {
     let db = app.db.connect().await;
     let old = json!({"label": "Application fee", "amount": 100, "currency": "NZD", "effective_from": "2020-01-01"});
@@ -220,28 +232,14 @@ backend_test!(drafts_are_invisible_to_readers, seeded, |app| async move {
         .await
         .unwrap()
         .unwrap();
-    let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Program:{}", row.id));
-    let node = app
-        .data(
-            "query($id: ID!) { node(id: $id) { id } }",
-            json!({"id": id}),
-        )
-        .await;
-    assert!(node["node"].is_null());
+    assert!(node_is_hidden(app, &format!("Program:{}", row.id)).await);
     let fee = entity::fee::Entity::find()
         .filter(entity::fee::Column::ProgramId.eq(row.id))
         .one(&db)
         .await
         .unwrap()
         .unwrap();
-    let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("Fee:{}", fee.id));
-    let node = app
-        .data(
-            "query($id: ID!) { node(id: $id) { id } }",
-            json!({"id": id}),
-        )
-        .await;
-    assert!(node["node"].is_null());
+    assert!(node_is_hidden(app, &format!("Fee:{}", fee.id)).await);
 });
 
 #[tokio::test]

@@ -7,6 +7,16 @@ mod common;
 
 use serde_json::json;
 
+/// The slugs of a `programs` connection's nodes, in order.
+fn slugs(data: &serde_json::Value) -> Vec<String> {
+    data["programs"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["slug"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 backend_test!(k_visa_facts_carry_their_sources, seeded, |app| async move {
     let data = app
         .data(
@@ -172,50 +182,20 @@ backend_test!(
 
         // The last 5, then the 5 before them, line up with the forward walk.
         let tail = app.data(q, json!({"last": 5})).await;
-        let tail_slugs: Vec<&str> = tail["programs"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["slug"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            tail_slugs,
-            seen[seen.len() - 5..]
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-        );
+        let tail_slugs = slugs(&tail);
+        assert_eq!(tail_slugs, seen[seen.len() - 5..]);
         let before = tail["programs"]["pageInfo"]["startCursor"]
             .as_str()
             .unwrap();
         let prev = app.data(q, json!({"last": 5, "before": before})).await;
-        let prev_slugs: Vec<&str> = prev["programs"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["slug"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            prev_slugs,
-            seen[seen.len() - 10..seen.len() - 5]
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>()
-        );
+        let prev_slugs = slugs(&prev);
+        assert_eq!(prev_slugs, seen[seen.len() - 10..seen.len() - 5]);
     }
 );
 
 backend_test!(filters_narrow_the_list, seeded, |app| async move {
     let q = r#"query($filter: ProgramFilter, $order: ProgramOrder) {
         programs(filter: $filter, orderBy: $order, first: 100) { totalCount nodes { slug country category employerSponsorship inForceOn { date } } } }"#;
-    let slugs = |v: &serde_json::Value| -> Vec<String> {
-        v["programs"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["slug"].as_str().unwrap().to_owned())
-            .collect()
-    };
     let cn = app.data(q, json!({"filter": {"country": ["CN"]}})).await;
     assert_eq!(slugs(&cn), vec!["cn-k-visa", "cn-r-visa"]);
 
