@@ -213,3 +213,34 @@ backend_test!(probes_answer, empty, |app| async move {
         "Query"
     );
 });
+
+backend_test!(
+    browsers_may_call_the_api_and_big_answers_compress,
+    empty,
+    |app| async move {
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
+            .header("Origin", "https://frontend.example")
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type")
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.status().is_success(), "{}", preflight.status());
+        assert!(
+            preflight
+                .headers()
+                .contains_key("access-control-allow-origin")
+        );
+        let gzip = app
+            .client
+            .post(format!("{}/graphql", app.base))
+            .header("Accept-Encoding", "gzip")
+            .json(&json!({"query": "{ __schema { types { name description } } }"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    }
+);

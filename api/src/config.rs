@@ -24,6 +24,9 @@ pub struct Settings {
     pub db_max_connections: u32,
     /// `VISA_KB_SEED`: seed an empty database from the bundled data on start.
     pub seed: bool,
+    /// `VISA_KB_CORS_ORIGINS`: origins (comma-separated) whose browser apps may call the API;
+    /// `*` allows any. The API is public and uses no cookies, so `*` is safe and the default.
+    pub cors_origins: String,
     /// `VISA_KB_LOADER_DELAY_US`: how long a batched load waits for more keys (0: it runs as
     /// soon as the resolvers that asked for it yield).
     pub loader_delay_us: u64,
@@ -79,6 +82,7 @@ impl Settings {
             .and_then(|b| b.set_default("workers", workers as u64))
             .and_then(|b| b.set_default("db_max_connections", 10))
             .and_then(|b| b.set_default("seed", true))
+            .and_then(|b| b.set_default("cors_origins", "*"))
             .and_then(|b| b.set_default("loader_delay_us", DEFAULT_LOADER_DELAY_US))
             .and_then(|b| b.set_default("max_depth", limits.max_depth as u64))
             .and_then(|b| b.set_default("max_complexity", limits.max_complexity as u64))
@@ -114,6 +118,7 @@ impl Settings {
             workers: 2,
             db_max_connections: 5,
             seed: false,
+            cors_origins: "*".to_owned(),
             loader_delay_us: 0,
             limits: Limits::default(),
         }

@@ -5,8 +5,9 @@ use crate::config::Settings;
 use crate::db;
 use crate::graphql::{self, AppSchema};
 use crate::routes;
+use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpServer, http, middleware, web};
 use sea_orm::{DatabaseConnection, DbErr};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -98,6 +99,27 @@ impl Application {
     }
 }
 
+/// Browser apps on other origins may read the API (GET/POST, JSON bodies, bearer tokens).
+fn cors(origins: &str) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods([http::Method::GET, http::Method::POST])
+        .allowed_headers([
+            http::header::CONTENT_TYPE,
+            http::header::AUTHORIZATION,
+            http::header::ACCEPT,
+        ])
+        .max_age(3600);
+    if origins.trim() == "*" {
+        cors.allow_any_origin()
+    } else {
+        origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .fold(cors, |cors, origin| cors.allowed_origin(origin))
+    }
+}
+
 fn serve(
     listener: TcpListener,
     schema: web::Data<AppSchema>,
@@ -113,6 +135,9 @@ fn serve(
         let settings = settings.clone();
         let hook = hook.clone();
         App::new()
+            .wrap(cors(&settings.cors_origins))
+            // Large lists compress well; clients that send Accept-Encoding get gzip.
+            .wrap(middleware::Compress::default())
             .wrap(TracingLogger::default())
             .app_data(schema.clone())
             .app_data(delay.clone())
