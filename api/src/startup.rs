@@ -166,6 +166,8 @@ fn serve(
             .route("/graphql", web::post().to(routes::graphql::post))
             .route("/graphql", web::get().to(routes::graphql::get))
             .route("/", web::get().to(routes::graphql::graphiql))
+            .route("/export/programs.csv", web::get().to(routes::export::csv))
+            .route("/export/programs.json", web::get().to(routes::export::json))
             .route("/healthz", web::get().to(routes::health::healthz))
             .route("/readyz", web::get().to(routes::health::readyz))
     })

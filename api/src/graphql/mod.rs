@@ -3,7 +3,7 @@
 mod citation;
 mod commentary;
 mod context;
-mod enums;
+pub(crate) mod enums;
 mod fact;
 mod fee;
 mod ids;
@@ -21,6 +21,9 @@ mod source;
 use crate::config::Limits;
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 
+pub(crate) use fee::is_current as is_current_fee;
+/// For the export endpoints, which filter programs as `programs(filter:)` does.
+pub(crate) use program::{ProgramFilter, ProgramOrder, published_programs};
 pub use query::Query;
 
 /// The schema type served at `/graphql`.

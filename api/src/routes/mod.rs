@@ -1,4 +1,5 @@
 //! HTTP endpoints.
 
+pub mod export;
 pub mod graphql;
 pub mod health;

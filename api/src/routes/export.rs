@@ -1,0 +1,352 @@
+//! `GET /export/programs.csv` and `GET /export/programs.json`: every published program matching
+//! the filters, one row each, with its key facts, current fees and the URLs of the sources behind
+//! each fact. Filters are query parameters with the import format's spellings, comma-separated:
+//! `?country=CN,US&category=talent&employer_sponsorship=no&text=visa`.
+
+use crate::error::ApiError;
+use crate::graphql::{ProgramFilter, ProgramOrder, published_programs};
+use crate::import::normalize::e4_to_money;
+use actix_web::{HttpResponse, http::header, web};
+use chrono::Utc;
+use entity::enums::EditorialState;
+use entity::{citation, fee, program, source};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The facts whose sources get a column of their own.
+const FACT_FIELDS: [&str; 6] = [
+    "legal_status",
+    "in_force_on",
+    "employer_sponsorship",
+    "work_authorization",
+    "pr_path",
+    "entries",
+];
+
+/// One exported program.
+#[derive(Debug, Serialize)]
+pub struct ExportRow {
+    slug: String,
+    name: String,
+    local_name: Option<String>,
+    country: String,
+    category: String,
+    legal_status: String,
+    in_force_on: Option<String>,
+    employer_sponsorship: String,
+    work_authorization: String,
+    pr_path: String,
+    entries: String,
+    max_stay: Option<String>,
+    /// Fees in effect today: `label: amount currency`.
+    current_fees: Vec<String>,
+    /// Source URLs per fact field (`program` for the record as a whole, `fees` for current fees).
+    sources: BTreeMap<String, Vec<String>>,
+    /// Credit lines the sources' licences ask for (e.g. CC BY).
+    attribution: Vec<String>,
+}
+
+/// Stored-vocabulary values as their GraphQL enums.
+fn conv<E, G: From<E>>(values: Option<Vec<E>>) -> Option<Vec<G>> {
+    values.map(|v| v.into_iter().map(G::from).collect())
+}
+
+/// Turns query parameters into a program filter; a bad value names its parameter.
+fn filter_from(params: &HashMap<String, String>) -> Result<ProgramFilter, ApiError> {
+    fn list<T: serde::de::DeserializeOwned>(
+        params: &HashMap<String, String>,
+        key: &str,
+    ) -> Result<Option<Vec<T>>, ApiError> {
+        params
+            .get(key)
+            .map(|v| {
+                v.split(',')
+                    .map(|item| {
+                        serde_json::from_value(serde_json::Value::String(item.trim().to_owned()))
+                            .map_err(|_| {
+                                ApiError::bad_input(key, format!("`{item}` is not a valid {key}"))
+                            })
+                    })
+                    .collect()
+            })
+            .transpose()
+    }
+    if let Some(unknown) = params.keys().find(|k| {
+        ![
+            "country",
+            "category",
+            "legal_status",
+            "employer_sponsorship",
+            "work_authorization",
+            "pr_path",
+            "text",
+        ]
+        .contains(&k.as_str())
+    }) {
+        return Err(ApiError::bad_input(
+            unknown,
+            format!("unknown filter `{unknown}`"),
+        ));
+    }
+    Ok(ProgramFilter {
+        country: params
+            .get("country")
+            .map(|c| c.split(',').map(|c| c.trim().to_uppercase()).collect()),
+        category: conv(list::<entity::enums::Category>(params, "category")?),
+        legal_status: conv(list::<entity::enums::LegalStatus>(params, "legal_status")?),
+        employer_sponsorship: conv(list::<entity::enums::YesNoUnknown>(
+            params,
+            "employer_sponsorship",
+        )?),
+        work_authorization: conv(list::<entity::enums::WorkAuthorization>(
+            params,
+            "work_authorization",
+        )?),
+        pr_path: conv(list::<entity::enums::PrPath>(params, "pr_path")?),
+        text: params.get("text").cloned(),
+        ..ProgramFilter::default()
+    })
+}
+
+/// Published citations of `col` in `ids`, with the URL and attribution of their published source.
+async fn cited_sources(
+    db: &DatabaseConnection,
+    col: citation::Column,
+    ids: Vec<i32>,
+) -> Result<Vec<(citation::Model, source::Model)>, DbErr> {
+    let published_sources = Query::select()
+        .column(source::Column::Id)
+        .from(source::Entity)
+        .and_where(source::Column::State.eq(EditorialState::Published))
+        .to_owned();
+    let citations = citation::Entity::find()
+        .filter(col.is_in(ids))
+        .filter(citation::Column::State.eq(EditorialState::Published))
+        .filter(citation::Column::SourceId.in_subquery(published_sources))
+        .order_by_asc(citation::Column::Id)
+        .all(db)
+        .await?;
+    let source_ids: BTreeSet<i32> = citations.iter().map(|c| c.source_id).collect();
+    let sources: HashMap<i32, source::Model> = source::Entity::find()
+        .filter(source::Column::Id.is_in(source_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(citations
+        .into_iter()
+        .filter_map(|c| sources.get(&c.source_id).cloned().map(|s| (c, s)))
+        .collect())
+}
+
+async fn rows(db: &DatabaseConnection, filter: ProgramFilter) -> Result<Vec<ExportRow>, ApiError> {
+    let today = Utc::now().date_naive();
+    let select = filter.apply(published_programs(), today)?;
+    let programs: Vec<program::Model> = ProgramOrder::default()
+        .apply(select, db.get_database_backend())
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();
+    let fees: Vec<fee::Model> = fee::Entity::find()
+        .filter(fee::Column::ProgramId.is_in(ids.clone()))
+        .filter(fee::Column::State.eq(EditorialState::Published))
+        .order_by_asc(fee::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|f| crate::graphql::is_current_fee(f, today))
+        .collect();
+    let program_cites = cited_sources(db, citation::Column::ProgramId, ids).await?;
+    let fee_cites = cited_sources(
+        db,
+        citation::Column::FeeId,
+        fees.iter().map(|f| f.id).collect(),
+    )
+    .await?;
+    let fee_program: HashMap<i32, i32> = fees.iter().map(|f| (f.id, f.program_id)).collect();
+
+    let mut out = Vec::with_capacity(programs.len());
+    for p in programs {
+        let mut sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut attribution = BTreeSet::new();
+        let mut add = |key: &str, s: &source::Model| {
+            if let Some(url) = &s.url {
+                let urls = sources.entry(key.to_owned()).or_default();
+                if !urls.contains(url) {
+                    urls.push(url.clone());
+                }
+            }
+            if let Some(a) = &s.attribution {
+                attribution.insert(a.clone());
+            }
+        };
+        for (c, s) in program_cites
+            .iter()
+            .filter(|(c, _)| c.program_id == Some(p.id))
+        {
+            match c.field.as_deref() {
+                None => add("program", s),
+                Some(f) if FACT_FIELDS.contains(&f) => add(f, s),
+                Some(_) => {}
+            }
+        }
+        for (_, s) in fee_cites
+            .iter()
+            .filter(|(c, _)| c.fee_id.and_then(|f| fee_program.get(&f)) == Some(&p.id))
+        {
+            add("fees", s);
+        }
+        let current_fees = fees
+            .iter()
+            .filter(|f| f.program_id == p.id)
+            .map(|f| match (f.amount_e4, &f.currency, &f.amount_text) {
+                (Some(a), Some(c), _) => format!("{}: {} {c}", f.label, e4_to_money(a)),
+                (_, _, Some(text)) => format!("{}: {text} (not one amount)", f.label),
+                _ => format!("{}: amount unknown", f.label),
+            })
+            .collect();
+        out.push(ExportRow {
+            in_force_on: crate::graphql::scalars::PartialDate::from_parts(
+                p.in_force_on,
+                p.in_force_precision,
+            )
+            .map(|d| d.0.to_text()),
+            max_stay: p.max_stay_unit.map(|u| match p.max_stay_value {
+                Some(v) => format!("{v} {}", u.as_str()),
+                None => u.as_str(),
+            }),
+            slug: p.slug,
+            name: p.name,
+            local_name: p.local_name,
+            country: p.country,
+            category: p.category.as_str(),
+            legal_status: p.legal_status.as_str(),
+            employer_sponsorship: p.employer_sponsorship.as_str(),
+            work_authorization: p.work_authorization.as_str(),
+            pr_path: p.pr_path.as_str(),
+            entries: p.entries.as_str(),
+            current_fees,
+            sources,
+            attribution: attribution.into_iter().collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// A failed export: 400 with the parameter at fault, or 500 (logged).
+fn error_response(err: ApiError) -> HttpResponse {
+    match err {
+        ApiError::BadUserInput { message, field } => {
+            HttpResponse::BadRequest().json(serde_json::json!({ "error": message, "field": field }))
+        }
+        ApiError::NotFound(message) => {
+            HttpResponse::NotFound().json(serde_json::json!({ "error": message }))
+        }
+        ApiError::Internal(detail) => {
+            tracing::error!(error = %detail, "export failed");
+            HttpResponse::InternalServerError()
+                .json(serde_json::json!({ "error": "internal error" }))
+        }
+    }
+}
+
+/// `GET /export/programs.json`
+pub async fn json(
+    db: web::Data<DatabaseConnection>,
+    params: web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    match filter_from(&params).map(|f| rows(&db, f)) {
+        Ok(fut) => match fut.await {
+            Ok(rows) => HttpResponse::Ok().json(rows),
+            Err(e) => error_response(e),
+        },
+        Err(e) => error_response(e),
+    }
+}
+
+/// `GET /export/programs.csv`: UTF-8 with a byte-order mark (so spreadsheets read the accents
+/// and CJK names right), RFC 4180 quoting, lists joined by ` | `.
+pub async fn csv(
+    db: web::Data<DatabaseConnection>,
+    params: web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    let rows = match filter_from(&params) {
+        Ok(filter) => match rows(&db, filter).await {
+            Ok(rows) => rows,
+            Err(e) => return error_response(e),
+        },
+        Err(e) => return error_response(e),
+    };
+    match to_csv(&rows) {
+        Ok(body) => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"programs.csv\"",
+            ))
+            .body(body),
+        Err(e) => error_response(ApiError::Internal(format!("csv: {e}"))),
+    }
+}
+
+fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut buf = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        let mut headers: Vec<String> = [
+            "slug",
+            "name",
+            "local_name",
+            "country",
+            "category",
+            "legal_status",
+            "in_force_on",
+            "employer_sponsorship",
+            "work_authorization",
+            "pr_path",
+            "entries",
+            "max_stay",
+            "current_fees",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let source_keys: Vec<&str> = ["program"]
+            .into_iter()
+            .chain(FACT_FIELDS)
+            .chain(["fees"])
+            .collect();
+        headers.extend(source_keys.iter().map(|k| format!("{k}_sources")));
+        headers.push("attribution".to_owned());
+        w.write_record(&headers)?;
+        for r in rows {
+            let mut record = vec![
+                r.slug.clone(),
+                r.name.clone(),
+                r.local_name.clone().unwrap_or_default(),
+                r.country.clone(),
+                r.category.clone(),
+                r.legal_status.clone(),
+                r.in_force_on.clone().unwrap_or_default(),
+                r.employer_sponsorship.clone(),
+                r.work_authorization.clone(),
+                r.pr_path.clone(),
+                r.entries.clone(),
+                r.max_stay.clone().unwrap_or_default(),
+                r.current_fees.join(" | "),
+            ];
+            record.extend(
+                source_keys
+                    .iter()
+                    .map(|k| r.sources.get(*k).map(|u| u.join(" | ")).unwrap_or_default()),
+            );
+            record.push(r.attribution.join(" | "));
+            w.write_record(&record)?;
+        }
+        w.flush()?;
+    }
+    Ok(buf)
+}
