@@ -63,19 +63,9 @@ backend_test!(
     json_export_filters_and_keeps_attribution,
     seeded,
     |app| async move {
-        let url = format!(
-            "{}/export/programs.json?category=digital_nomad&country=PT",
-            app.base
-        );
-        let rows: Value = app
-            .client
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let rows = app
+            .get_json("/export/programs.json?category=digital_nomad&country=PT")
+            .await;
         let rows = rows.as_array().unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0]["slug"], "portugal-digital-nomad");

@@ -223,18 +223,9 @@ backend_test!(drafts_are_invisible_to_readers, seeded, |app| async move {
         .data("{ commentaries(first: 100) { nodes { body } } }", json!({}))
         .await;
     assert!(!all.to_string().contains("Not yet public"));
-    let export: serde_json::Value = app
-        .client
-        .get(format!(
-            "{}/export/programs.json?text=Test%20program",
-            app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let export = app
+        .get_json("/export/programs.json?text=Test%20program")
+        .await;
     assert_eq!(export, json!([]), "exports leave drafts out");
 
     // Even a guessed global ID reveals nothing.

@@ -165,6 +165,17 @@ impl TestApp {
         response.json().await.expect("a JSON response")
     }
 
+    /// GETs `path` (e.g. `/export/programs.json?country=CN`) and returns its JSON body.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("send the GET request");
+        response.json().await.expect("a JSON response")
+    }
+
     /// Runs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let body = self.graphql(query, variables).await;
