@@ -30,10 +30,19 @@ pub struct Settings {
     /// `VISA_KB_LOADER_DELAY_US`: how long a batched load waits for more keys (0: it runs as
     /// soon as the resolvers that asked for it yield).
     pub loader_delay_us: u64,
+    /// `VISA_KB_JWT_SECRET`: the HS256 key of editor tokens, at least 32 bytes. Without it the
+    /// server makes a random key at start: tokens then die with the process and are not
+    /// accepted by other replicas.
+    pub jwt_secret: Option<SecretString>,
+    /// `VISA_KB_JWT_TTL_SECS`: how long a token is valid.
+    pub jwt_ttl_secs: u64,
     /// GraphQL limits.
     #[serde(flatten)]
     pub limits: Limits,
 }
+
+/// Shortest accepted token key: HS256 is only as strong as its key.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
 /// Bounds on what one GraphQL request may ask for.
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -84,6 +93,7 @@ impl Settings {
             .and_then(|b| b.set_default("seed", true))
             .and_then(|b| b.set_default("cors_origins", "*"))
             .and_then(|b| b.set_default("loader_delay_us", DEFAULT_LOADER_DELAY_US))
+            .and_then(|b| b.set_default("jwt_ttl_secs", 3600))
             .and_then(|b| b.set_default("max_depth", limits.max_depth as u64))
             .and_then(|b| b.set_default("max_complexity", limits.max_complexity as u64))
             .and_then(|b| b.set_default("max_aliases", limits.max_aliases as u64))
@@ -120,6 +130,8 @@ impl Settings {
             seed: false,
             cors_origins: "*".to_owned(),
             loader_delay_us: 0,
+            jwt_secret: None,
+            jwt_ttl_secs: 3600,
             limits: Limits::default(),
         }
     }
@@ -144,6 +156,18 @@ impl Settings {
         {
             return Err(ConfigError(
                 "VISA_KB_DEFAULT_PAGE_SIZE must be between 1 and VISA_KB_MAX_PAGE_SIZE".to_owned(),
+            ));
+        }
+        if let Some(secret) = &self.jwt_secret
+            && secret.expose_secret().len() < MIN_JWT_SECRET_BYTES
+        {
+            return Err(ConfigError(format!(
+                "VISA_KB_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"
+            )));
+        }
+        if self.jwt_ttl_secs == 0 || self.jwt_ttl_secs > 7 * 24 * 3600 {
+            return Err(ConfigError(
+                "VISA_KB_JWT_TTL_SECS must be between 1 and 604800 (a week)".to_owned(),
             ));
         }
         Ok(())

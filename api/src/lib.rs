@@ -1,9 +1,11 @@
 //! visa-kb's server library: configuration, database, import, GraphQL schema and HTTP server.
 //! The `visa-kb` binary only calls [`cli::run`].
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod editorial;
 pub mod error;
 pub mod graphql;
 pub mod import;

@@ -1,6 +1,7 @@
 //! Building and running the server: `Application::build` does all I/O of start-up (database,
 //! migrations, seed, socket) and `run_until_stopped` serves until a signal.
 
+use crate::auth::TokenKeys;
 use crate::config::Settings;
 use crate::db;
 use crate::graphql::{self, AppSchema};
@@ -128,6 +129,8 @@ fn serve(
 ) -> std::io::Result<Server> {
     let workers = settings.workers;
     let body_limit = settings.limits.max_body_bytes;
+    // One key for the process: every worker must accept the tokens any worker issued.
+    let keys = web::Data::new(TokenKeys::from_settings(&settings));
     let delay = web::Data::new(routes::graphql::LoaderDelay(
         std::time::Duration::from_micros(settings.loader_delay_us),
     ));
@@ -141,6 +144,7 @@ fn serve(
             .wrap(TracingLogger::default())
             .app_data(schema.clone())
             .app_data(delay.clone())
+            .app_data(keys.clone())
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::JsonConfig::default().limit(body_limit))
             // One pool per worker: its connections stay on the runtime that opened them.

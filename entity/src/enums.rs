@@ -91,3 +91,8 @@ text_enum!(
     /// What happened in a policy event.
     PolicyEventKind { Announced, Signed, InForce, FeeChange, RuleChange, CourtRuling, Suspended, Repealed, Other }
 );
+text_enum!(
+    /// What an editor account may do: editors curate content, admins also manage users and
+    /// read the audit log.
+    Role { Editor, Admin }
+);

@@ -3,7 +3,7 @@
 use crate::enums::{DatePrecision, EditorialState, PolicyEventKind};
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "policy_event")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -6,7 +6,7 @@ use crate::enums::{
 };
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "program")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -264,3 +264,25 @@ pub enum SortDirection {
     /// Largest first.
     Desc,
 }
+
+/// Editorial lifecycle of a record: readers only ever see `PUBLISHED`.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "db::EditorialState")]
+pub enum EditorialState {
+    /// Being written; only editors see it.
+    Draft,
+    /// Visible to everyone.
+    Published,
+    /// Withdrawn (the "delete" of the knowledge base); `restore` brings it back as a draft.
+    Archived,
+}
+
+/// What an account may do.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "db::Role")]
+pub enum Role {
+    /// Creates, edits, publishes, archives and restores content; sees drafts.
+    Editor,
+    /// An editor who also manages accounts and reads the audit log.
+    Admin,
+}

@@ -30,7 +30,8 @@ impl NodeType {
         Self::PolicyEvent,
     ];
 
-    fn name(self) -> &'static str {
+    /// The GraphQL type name, also stored in revisions and the audit log.
+    pub fn name(self) -> &'static str {
         match self {
             Self::Program => "Program",
             Self::Requirement => "Requirement",
@@ -42,6 +43,35 @@ impl NodeType {
             Self::PolicyEvent => "PolicyEvent",
         }
     }
+}
+
+impl NodeType {
+    /// The type with this GraphQL name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// The ID of a record outside the content types (`User`, `Revision`, `AuditEntry`).
+pub fn encode_named(type_name: &str, id: i32) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}")))
+}
+
+/// Reads an ID made by [`encode_named`] for `type_name`; BAD_USER_INPUT on `field` otherwise.
+pub fn decode_named(id: &ID, type_name: &str, field: &str) -> Result<i32, ApiError> {
+    let bad = || {
+        ApiError::bad_input(
+            field,
+            format!("`{}` is not a valid {type_name} ID", id.as_str()),
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let num = text
+        .strip_prefix(type_name)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .ok_or_else(bad)?;
+    num.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(bad)
 }
 
 /// The global ID of a row.

@@ -3,11 +3,14 @@
 mod citation;
 mod commentary;
 mod context;
+mod editorial;
 pub(crate) mod enums;
 mod fact;
 mod fee;
-mod ids;
+pub(crate) mod ids;
+mod inputs;
 pub mod loaders;
+mod mutation;
 mod node;
 pub mod pagination;
 mod person;
@@ -17,22 +20,24 @@ mod query;
 mod requirement;
 pub mod scalars;
 mod source;
+mod user;
 
 use crate::config::Limits;
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, Schema};
 
 pub(crate) use fee::is_current as is_current_fee;
+pub use mutation::Mutation;
 /// For the export endpoints, which filter programs as `programs(filter:)` does.
 pub(crate) use program::{ProgramFilter, ProgramOrder, published_programs};
 pub use query::Query;
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema with its limits. Per-request data (the database pool and the loaders) is
-/// added to each request by the HTTP layer.
+/// Builds the schema with its limits. Per-request data (the database pool, the loaders, the
+/// viewer and the token keys) is added to each request by the HTTP layer.
 pub fn schema(limits: Limits) -> AppSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(Query, Mutation, EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_aliases(limits.max_aliases)

@@ -2,18 +2,26 @@
 
 use super::commentary::{Commentary, CommentaryFilter, published_commentaries};
 use super::context::{db, limits};
+use super::editorial::{AuditEntry, EditorialRecord, Revision, revisions_of};
+use super::ids::{decode, decode_named};
 use super::node::{self, Node};
 use super::pagination::{Page, PageArgs, paginate};
 use super::person::{Person, PersonFilter, published_people};
 use super::policy_event::{PolicyEvent, PolicyEventFilter, published_events};
 use super::program::{Program, ProgramFilter, ProgramOrder, published_programs};
 use super::source::{Source, SourceFilter, published_sources};
+use super::user::User;
+use crate::auth::guard::require;
+use crate::auth::{RequireRole, Viewer, accounts};
 use crate::error::{ApiError, ApiResult};
 use crate::import::normalize::is_slug;
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
+use entity::audit_log;
+use entity::enums::Role;
 use entity::program;
-use sea_orm::{ColumnTrait, QueryFilter};
+use sea_orm::QueryOrder;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// What one node of a page costs in complexity: the largest page, whatever page size was asked.
 /// (async-graphql 8.0.0-rc.5 fails a request whose complexity expression reads an omitted
@@ -32,6 +40,17 @@ pub fn check_slug(field: &str, slug: &str) -> ApiResult<()> {
     }
 }
 
+/// Narrows the audit log.
+#[derive(InputObject, Default)]
+pub struct AuditLogFilter {
+    /// Entries of this account.
+    pub user_id: Option<ID>,
+    /// Entries with this action, e.g. `Program.publish` or `login.failed`.
+    pub action: Option<String>,
+    /// Entries about this record (a content ID).
+    pub record_id: Option<ID>,
+}
+
 /// Reading the knowledge base.
 pub struct Query;
 
@@ -40,6 +59,93 @@ pub struct Query;
 #[allow(clippy::too_many_arguments)]
 #[Object]
 impl Query {
+    /// The signed-in account; null for the public.
+    async fn me(&self, ctx: &Context<'_>) -> Option<User> {
+        ctx.data_opt::<Viewer>()
+            .and_then(|v| v.user.clone())
+            .map(User::from)
+    }
+
+    /// Every account (admins).
+    #[graphql(guard = "RequireRole(Role::Admin)")]
+    async fn users(&self, ctx: &Context<'_>) -> ApiResult<Vec<User>> {
+        Ok(accounts::list(db(ctx)?)
+            .await?
+            .into_iter()
+            .map(User::from)
+            .collect())
+    }
+
+    /// The audit log, newest first (admins).
+    #[graphql(
+        guard = "RequireRole(Role::Admin)",
+        complexity = "PAGE_COST * child_complexity + 1"
+    )]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditLogFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<AuditEntry>> {
+        let filter = filter.unwrap_or_default();
+        let mut select = audit_log::Entity::find()
+            .order_by_desc(audit_log::Column::CreatedAt)
+            .order_by_desc(audit_log::Column::Id);
+        if let Some(user) = &filter.user_id {
+            select = select.filter(audit_log::Column::UserId.eq(decode_named(
+                user,
+                "User",
+                "filter.userId",
+            )?));
+        }
+        if let Some(action) = &filter.action {
+            select = select.filter(audit_log::Column::Action.eq(action.as_str()));
+        }
+        if let Some(record) = &filter.record_id {
+            let (kind, id) = decode(record)?;
+            select = select
+                .filter(audit_log::Column::RecordType.eq(kind.name()))
+                .filter(audit_log::Column::RecordId.eq(id));
+        }
+        paginate(
+            db(ctx)?,
+            select,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            limits(ctx)?,
+            AuditEntry::from,
+        )
+        .await
+    }
+
+    /// Any content record in any state, with its pending draft (editors).
+    #[graphql(guard = "RequireRole(Role::Editor)")]
+    async fn editorial_record(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> ApiResult<Option<EditorialRecord>> {
+        let (kind, row) = decode(&id)?;
+        EditorialRecord::load(db(ctx)?, kind, row).await
+    }
+
+    /// Every revision of a record, newest first, with field-level diffs (editors).
+    #[graphql(guard = "RequireRole(Role::Editor)")]
+    async fn revisions(&self, ctx: &Context<'_>, of: ID) -> ApiResult<Vec<Revision>> {
+        require(ctx, Role::Editor)?;
+        let (kind, row) = decode(&of).map_err(|_| {
+            ApiError::bad_input("of", format!("`{}` is not a valid ID", of.as_str()))
+        })?;
+        revisions_of(db(ctx)?, kind, row).await
+    }
+
     /// Any record by its global ID; null when it does not exist or is not published.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
         node::load(db(ctx)?, &id).await

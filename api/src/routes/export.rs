@@ -245,6 +245,15 @@ fn error_response(err: ApiError) -> HttpResponse {
         ApiError::NotFound(message) => {
             HttpResponse::NotFound().json(serde_json::json!({ "error": message }))
         }
+        // Exports read public data only; nothing else can fail here.
+        ApiError::Unauthenticated(_)
+        | ApiError::Forbidden(_)
+        | ApiError::Conflict { .. }
+        | ApiError::TooManyRequests { .. } => {
+            tracing::error!(error = ?err, "unexpected error in an export");
+            HttpResponse::InternalServerError()
+                .json(serde_json::json!({ "error": "internal error" }))
+        }
         ApiError::Internal(detail) => {
             tracing::error!(error = %detail, "export failed");
             HttpResponse::InternalServerError()

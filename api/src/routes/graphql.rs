@@ -3,23 +3,84 @@
 //! The body is read with actix's size limit (`VISA_KB_MAX_BODY_BYTES`, 413 beyond it) before it
 //! is parsed, so an oversized request costs nothing.
 
+use crate::auth::viewer::{AuthFailure, authenticate};
+use crate::auth::{RequestMeta, TokenKeys, Viewer};
 use crate::graphql::AppSchema;
 use crate::graphql::loaders::loaders;
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
+use std::sync::Arc;
+use tracing_actix_web::RequestId;
 
 /// Most operations one batched request may carry.
 const MAX_BATCH: usize = 10;
 
-/// A request that is not a GraphQL request at all: 400 with a GraphQL-shaped error.
-fn bad_request(message: String) -> HttpResponse {
-    HttpResponse::BadRequest().json(json!({
-        "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }]
+/// An error outside GraphQL execution, shaped like a GraphQL error.
+fn http_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({
+        "errors": [{ "message": message, "extensions": { "code": code } }]
     }))
+}
+
+/// A request that is not a GraphQL request at all: 400.
+fn bad_request(message: String) -> HttpResponse {
+    http_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message)
+}
+
+/// Everything a request needs besides its body.
+pub struct Shared {
+    pub schema: web::Data<AppSchema>,
+    pub db: web::Data<DatabaseConnection>,
+    pub delay: web::Data<LoaderDelay>,
+    pub keys: web::Data<TokenKeys>,
+}
+
+/// Who is asking and from where; a present but bad token is a 401, never public access.
+async fn identify(
+    req: &HttpRequest,
+    db: &DatabaseConnection,
+    keys: &TokenKeys,
+    request_id: RequestId,
+) -> Result<(Viewer, RequestMeta), HttpResponse> {
+    let header = match req.headers().get(header::AUTHORIZATION) {
+        None => None,
+        Some(value) => Some(
+            value
+                .to_str()
+                .map_err(|_| unauthorized("the Authorization header must be `Bearer <token>`"))?,
+        ),
+    };
+    let viewer = match authenticate(db, keys, header).await {
+        Ok(viewer) => viewer,
+        Err(AuthFailure::Refused(why)) => return Err(unauthorized(why)),
+        Err(AuthFailure::Db(e)) => {
+            tracing::error!(error = %e, "cannot look up the account of a token");
+            return Err(http_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "INTERNAL_SERVER_ERROR",
+                "internal error",
+            ));
+        }
+    };
+    let meta = RequestMeta {
+        request_id: Some(request_id.to_string()),
+        ip: req.peer_addr().map(|a| a.ip().to_string()),
+    };
+    Ok((viewer, meta))
+}
+
+fn unauthorized(why: &str) -> HttpResponse {
+    let mut response = http_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", why);
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer error=\"invalid_token\""),
+    );
+    response
 }
 
 /// How long batched loads wait for more keys (`VISA_KB_LOADER_DELAY_US`).
@@ -28,13 +89,25 @@ pub struct LoaderDelay(pub std::time::Duration);
 
 /// Executes requests with this worker's pool, each with its own fresh loaders.
 async fn run(
-    schema: &AppSchema,
-    db: &DatabaseConnection,
-    delay: LoaderDelay,
+    shared: &Shared,
+    req: &HttpRequest,
+    request_id: RequestId,
     batch: BatchRequest,
 ) -> HttpResponse {
+    let (viewer, meta) = match identify(req, &shared.db, &shared.keys, request_id).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let db: &DatabaseConnection = &shared.db;
+    let delay = shared.delay.0;
+    let keys: Arc<TokenKeys> = shared.keys.clone().into_inner();
     let with_data = |request: async_graphql::Request| {
-        request.data(loaders(db.clone(), delay.0)).data(db.clone())
+        request
+            .data(loaders(db.clone(), delay))
+            .data(db.clone())
+            .data(viewer.clone())
+            .data(meta.clone())
+            .data(keys.clone())
     };
     let batch = match batch {
         BatchRequest::Single(request) => BatchRequest::Single(with_data(request)),
@@ -42,17 +115,21 @@ async fn run(
             BatchRequest::Batch(requests.into_iter().map(with_data).collect())
         }
     };
-    let response: BatchResponse = schema.execute_batch(batch).await;
+    let response: BatchResponse = shared.schema.execute_batch(batch).await;
     HttpResponse::Ok()
         .content_type("application/json")
+        .insert_header(("x-request-id", request_id.to_string()))
         .json(response)
 }
 
 /// `POST /graphql` with `{"query": ..., "variables": ...}` (or an array of them).
 pub async fn post(
+    req: HttpRequest,
     schema: web::Data<AppSchema>,
     db: web::Data<DatabaseConnection>,
     delay: web::Data<LoaderDelay>,
+    keys: web::Data<TokenKeys>,
+    request_id: RequestId,
     body: web::Bytes,
 ) -> HttpResponse {
     let batch: BatchRequest = match serde_json::from_slice(&body) {
@@ -64,7 +141,13 @@ pub async fn post(
     {
         return bad_request(format!("a batch holds 1 to {MAX_BATCH} operations"));
     }
-    run(&schema, &db, **delay, batch).await
+    let shared = Shared {
+        schema,
+        db,
+        delay,
+        keys,
+    };
+    run(&shared, &req, request_id, batch).await
 }
 
 /// The GraphiQL page.
@@ -85,6 +168,8 @@ pub async fn get(
     schema: web::Data<AppSchema>,
     db: web::Data<DatabaseConnection>,
     delay: web::Data<LoaderDelay>,
+    keys: web::Data<TokenKeys>,
+    request_id: RequestId,
 ) -> HttpResponse {
     let wants_html = req
         .headers()
@@ -95,7 +180,30 @@ pub async fn get(
         return graphiql().await;
     }
     match async_graphql::http::parse_query_string(req.query_string()) {
-        Ok(request) => run(&schema, &db, **delay, BatchRequest::Single(request)).await,
+        // A link must not change anything: mutations only over POST.
+        Ok(request) if is_mutation(&request.query) => http_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_REQUEST",
+            "mutations must be sent with POST",
+        ),
+        Ok(request) => {
+            let shared = Shared {
+                schema,
+                db,
+                delay,
+                keys,
+            };
+            run(&shared, &req, request_id, BatchRequest::Single(request)).await
+        }
         Err(e) => bad_request(format!("the query string is not a GraphQL request: {e}")),
     }
+}
+
+/// Whether a document holds a mutation (an unparsable one is left to the executor's error).
+fn is_mutation(query: &str) -> bool {
+    async_graphql::parser::parse_query(query).is_ok_and(|doc| {
+        doc.operations
+            .iter()
+            .any(|(_, op)| op.node.ty == OperationType::Mutation)
+    })
 }

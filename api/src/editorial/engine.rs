@@ -1,0 +1,506 @@
+//! The editorial operations: create, update, publish, unpublish, archive, restore and
+//! restore-a-revision, each with its revision and audit entry.
+//!
+//! Invariants:
+//! - new records start as drafts; readers only ever see `published` rows;
+//! - an edit of a published record goes to its pending draft (the `draft` table) and readers
+//!   keep seeing the published content until `publish`; only published records have one;
+//! - every write names the version the editor saw and bumps it with a conditional UPDATE, so
+//!   of two concurrent edits (on any replicas) exactly one wins and the other gets CONFLICT;
+//! - every write appends a revision (history is never rewritten) and an audit entry.
+
+use super::audit::{self, Actor, Target};
+use super::diff::{FieldChange, content, diff};
+use super::rows;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::ids::NodeType;
+use chrono::Utc;
+use entity::{draft, revision};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
+    SqlErr,
+};
+use serde_json::{Map, Value};
+
+/// Rules across a record's fields, checked on the record as it will be after the write.
+pub type Check = fn(&Map<String, Value>) -> ApiResult<()>;
+
+/// A record after a write.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub kind: NodeType,
+    pub id: i32,
+    pub version: i32,
+    pub state: String,
+    /// Whether an unpublished edit is waiting.
+    pub has_pending_draft: bool,
+    /// What this write changed (empty for a pure state change).
+    pub changes: Vec<FieldChange>,
+}
+
+/// A change of editorial state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// Draft (or published with a pending draft) → published, pending edit applied.
+    Publish,
+    /// Published → draft: readers stop seeing it.
+    Unpublish,
+    /// Any state → archived: the delete of a CMS, reversible with `Restore`.
+    Archive,
+    /// Archived → draft.
+    Restore,
+}
+
+impl Transition {
+    fn action(self) -> &'static str {
+        match self {
+            Self::Publish => "publish",
+            Self::Unpublish => "unpublish",
+            Self::Archive => "archive",
+            Self::Restore => "restore",
+        }
+    }
+}
+
+/// The unique column of a type and the input field that sets it.
+fn unique_field(kind: NodeType) -> Option<(&'static str, &'static str)> {
+    match kind {
+        NodeType::Program => Some(("slug", "slug")),
+        NodeType::Source => Some(("url", "url")),
+        _ => None,
+    }
+}
+
+/// Turns a unique violation into CONFLICT on the type's unique field; other errors stay
+/// internal.
+fn db_error(kind: NodeType, e: DbErr) -> ApiError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            let (_, field) = unique_field(kind).unwrap_or(("", "id"));
+            ApiError::taken(
+                field,
+                format!("another {} already has this {field}", kind.name()),
+            )
+        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => ApiError::bad_input(
+            "id",
+            "a referenced record does not exist (or was removed meanwhile)",
+        ),
+        _ => e.into(),
+    }
+}
+
+async fn check_unique(
+    txn: &DatabaseTransaction,
+    kind: NodeType,
+    snapshot: &Map<String, Value>,
+    id: Option<i32>,
+) -> ApiResult<()> {
+    if let Some((column, field)) = unique_field(kind)
+        && let Some(value) = snapshot.get(column)
+        && rows::taken_by_other(txn, kind, column, value, id).await?
+    {
+        return Err(ApiError::taken(
+            field,
+            format!("another {} already has this {field}", kind.name()),
+        ));
+    }
+    Ok(())
+}
+
+fn text(snapshot: &Map<String, Value>, field: &str) -> String {
+    snapshot
+        .get(field)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn version_of(snapshot: &Map<String, Value>) -> i32 {
+    snapshot
+        .get("version")
+        .and_then(Value::as_i64)
+        .and_then(|v| i32::try_from(v).ok())
+        .unwrap_or(0)
+}
+
+fn now_value() -> Value {
+    serde_json::to_value(Utc::now()).unwrap_or(Value::Null)
+}
+
+fn summary(action: &str, changes: &[FieldChange]) -> String {
+    if changes.is_empty() {
+        action.to_owned()
+    } else {
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        format!("{action}: {}", fields.join(", "))
+    }
+}
+
+struct RevisionEntry<'a> {
+    kind: NodeType,
+    id: i32,
+    version: i32,
+    action: &'a str,
+    snapshot: &'a Map<String, Value>,
+    summary: String,
+    live: bool,
+}
+
+async fn append_revision(
+    txn: &DatabaseTransaction,
+    actor: Actor<'_>,
+    entry: RevisionEntry<'_>,
+) -> ApiResult<()> {
+    let snapshot = serde_json::to_string(entry.snapshot)
+        .map_err(|e| ApiError::Internal(format!("cannot serialise a snapshot: {e}")))?;
+    revision::ActiveModel {
+        record_type: Set(entry.kind.name().to_owned()),
+        record_id: Set(entry.id),
+        version: Set(entry.version),
+        action: Set(entry.action.to_owned()),
+        author_id: Set(actor.user_id),
+        created_at: Set(Utc::now()),
+        snapshot: Set(snapshot),
+        summary: Set(entry.summary.clone()),
+        live: Set(entry.live),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    audit::record(
+        txn,
+        actor,
+        &format!("{}.{}", entry.kind.name(), entry.action),
+        Target {
+            record_type: Some(entry.kind.name().to_owned()),
+            record_id: Some(entry.id),
+            detail: Some(entry.summary),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn pending_draft(
+    txn: &DatabaseTransaction,
+    kind: NodeType,
+    id: i32,
+) -> ApiResult<Option<(draft::Model, Map<String, Value>)>> {
+    let row = draft::Entity::find()
+        .filter(draft::Column::RecordType.eq(kind.name()))
+        .filter(draft::Column::RecordId.eq(id))
+        .one(txn)
+        .await?;
+    match row {
+        None => Ok(None),
+        Some(row) => {
+            let snapshot: Map<String, Value> = serde_json::from_str(&row.snapshot)
+                .map_err(|e| ApiError::Internal(format!("unreadable draft {}: {e}", row.id)))?;
+            Ok(Some((row, snapshot)))
+        }
+    }
+}
+
+/// The live row, checked against the version the editor saw.
+async fn current(
+    txn: &DatabaseTransaction,
+    kind: NodeType,
+    id: i32,
+    expected_version: i32,
+) -> ApiResult<Map<String, Value>> {
+    let live = rows::fetch(txn, kind, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no {} with this id", kind.name())))?;
+    let version = version_of(&live);
+    if version != expected_version {
+        return Err(ApiError::stale(version));
+    }
+    Ok(live)
+}
+
+/// Writes the live row if nobody else did since `expected`, else CONFLICT.
+async fn write_live(
+    txn: &DatabaseTransaction,
+    kind: NodeType,
+    id: i32,
+    expected: i32,
+    snapshot: Map<String, Value>,
+) -> ApiResult<()> {
+    let written = rows::write_if_version(txn, kind, id, expected, snapshot)
+        .await
+        .map_err(|e| db_error(kind, e))?;
+    if written {
+        return Ok(());
+    }
+    // Someone else's write landed between our read and our write.
+    let now = rows::fetch(txn, kind, id)
+        .await?
+        .map_or(0, |r| version_of(&r));
+    Err(ApiError::stale(now))
+}
+
+/// Creates a draft record from its content fields.
+pub async fn create(
+    txn: &DatabaseTransaction,
+    actor: Actor<'_>,
+    kind: NodeType,
+    fields: Map<String, Value>,
+    check: Check,
+) -> ApiResult<Saved> {
+    let mut snapshot = fields;
+    check(&snapshot)?;
+    snapshot.insert("state".to_owned(), Value::from("draft"));
+    snapshot.insert("version".to_owned(), Value::from(1));
+    snapshot.insert("created_at".to_owned(), now_value());
+    snapshot.insert("updated_at".to_owned(), now_value());
+    check_unique(txn, kind, &snapshot, None).await?;
+    let id = rows::insert(txn, kind, snapshot.clone())
+        .await
+        .map_err(|e| db_error(kind, e))?;
+    snapshot.insert("id".to_owned(), Value::from(id));
+    let changes = diff(&Map::new(), &snapshot);
+    append_revision(
+        txn,
+        actor,
+        RevisionEntry {
+            kind,
+            id,
+            version: 1,
+            action: "create",
+            snapshot: &snapshot,
+            summary: "created".to_owned(),
+            live: true,
+        },
+    )
+    .await?;
+    Ok(Saved {
+        kind,
+        id,
+        version: 1,
+        state: "draft".to_owned(),
+        has_pending_draft: false,
+        changes,
+    })
+}
+
+/// Applies changed content fields. A published record keeps its published content and gets
+/// (or updates) a pending draft; any other record is changed in place. Archived records must
+/// be restored first.
+pub async fn update(
+    txn: &DatabaseTransaction,
+    actor: Actor<'_>,
+    kind: NodeType,
+    id: i32,
+    expected_version: i32,
+    fields: Map<String, Value>,
+    action: &str,
+    check: Check,
+) -> ApiResult<Saved> {
+    let live = current(txn, kind, id, expected_version).await?;
+    let state = text(&live, "state");
+    if state == "archived" {
+        return Err(ApiError::bad_input(
+            "id",
+            "this record is archived; restore it before editing",
+        ));
+    }
+    let pending = pending_draft(txn, kind, id).await?;
+    let base = pending.as_ref().map_or(&live, |(_, s)| s).clone();
+    let mut edited = base.clone();
+    for (field, value) in fields {
+        edited.insert(field, value);
+    }
+    let changes = diff(&base, &edited);
+    if changes.is_empty() {
+        // Nothing to record: the editor saved what is already there.
+        return Ok(Saved {
+            kind,
+            id,
+            version: expected_version,
+            state,
+            has_pending_draft: pending.is_some(),
+            changes,
+        });
+    }
+    check(&edited)?;
+    check_unique(txn, kind, &edited, Some(id)).await?;
+    let version = expected_version + 1;
+    let published = state == "published";
+    let mut row = if published {
+        live.clone()
+    } else {
+        edited.clone()
+    };
+    row.insert("version".to_owned(), Value::from(version));
+    row.insert("updated_at".to_owned(), now_value());
+    edited.insert("version".to_owned(), Value::from(version));
+    edited.insert("updated_at".to_owned(), now_value());
+    write_live(txn, kind, id, expected_version, row).await?;
+    if published {
+        save_draft(txn, actor, kind, id, pending.map(|(d, _)| d), &edited).await?;
+    }
+    append_revision(
+        txn,
+        actor,
+        RevisionEntry {
+            kind,
+            id,
+            version,
+            action,
+            snapshot: &edited,
+            summary: summary(action, &changes),
+            live: !published,
+        },
+    )
+    .await?;
+    Ok(Saved {
+        kind,
+        id,
+        version,
+        state,
+        has_pending_draft: published,
+        changes,
+    })
+}
+
+async fn save_draft(
+    txn: &DatabaseTransaction,
+    actor: Actor<'_>,
+    kind: NodeType,
+    id: i32,
+    existing: Option<draft::Model>,
+    snapshot: &Map<String, Value>,
+) -> ApiResult<()> {
+    let text = serde_json::to_string(snapshot)
+        .map_err(|e| ApiError::Internal(format!("cannot serialise a draft: {e}")))?;
+    match existing {
+        Some(row) => {
+            let mut row: draft::ActiveModel = row.into();
+            row.snapshot = Set(text);
+            row.author_id = Set(actor.user_id);
+            row.updated_at = Set(Utc::now());
+            row.update(txn).await?;
+        }
+        None => {
+            draft::ActiveModel {
+                record_type: Set(kind.name().to_owned()),
+                record_id: Set(id),
+                snapshot: Set(text),
+                author_id: Set(actor.user_id),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Changes the editorial state. Publishing applies the pending draft; unpublishing and
+/// archiving fold it into the (now invisible) row, so only published records have drafts.
+pub async fn transition(
+    txn: &DatabaseTransaction,
+    actor: Actor<'_>,
+    kind: NodeType,
+    id: i32,
+    expected_version: i32,
+    to: Transition,
+) -> ApiResult<Saved> {
+    let live = current(txn, kind, id, expected_version).await?;
+    let state = text(&live, "state");
+    let pending = pending_draft(txn, kind, id).await?;
+    let (allowed, next) = match to {
+        Transition::Publish => (
+            state == "draft" || (state == "published" && pending.is_some()),
+            "published",
+        ),
+        Transition::Unpublish => (state == "published", "draft"),
+        Transition::Archive => (state != "archived", "archived"),
+        Transition::Restore => (state == "archived", "draft"),
+    };
+    if !allowed {
+        return Err(ApiError::bad_input(
+            "id",
+            format!(
+                "cannot {} a {state} {}{}",
+                to.action(),
+                kind.name(),
+                if state == "published" && to == Transition::Publish {
+                    " with no pending changes"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    let version = expected_version + 1;
+    let mut row = pending.as_ref().map_or(&live, |(_, s)| s).clone();
+    let changes = diff(&live, &row);
+    row.insert("state".to_owned(), Value::from(next));
+    row.insert("version".to_owned(), Value::from(version));
+    row.insert("updated_at".to_owned(), now_value());
+    row.insert(
+        "created_at".to_owned(),
+        live.get("created_at").cloned().unwrap_or(Value::Null),
+    );
+    if to == Transition::Publish {
+        check_unique(txn, kind, &row, Some(id)).await?;
+    }
+    write_live(txn, kind, id, expected_version, row.clone()).await?;
+    if let Some((draft_row, _)) = pending {
+        draft::Entity::delete_by_id(draft_row.id).exec(txn).await?;
+    }
+    append_revision(
+        txn,
+        actor,
+        RevisionEntry {
+            kind,
+            id,
+            version,
+            action: to.action(),
+            snapshot: &row,
+            summary: summary(to.action(), &changes),
+            live: true,
+        },
+    )
+    .await?;
+    Ok(Saved {
+        kind,
+        id,
+        version,
+        state: next.to_owned(),
+        has_pending_draft: false,
+        changes,
+    })
+}
+
+/// Brings back the content of an old revision as a new revision (history is not rewritten).
+pub async fn restore_revision(
+    txn: &DatabaseTransaction,
+    actor: Actor<'_>,
+    revision_id: i32,
+    expected_version: i32,
+    check_for: fn(NodeType) -> Check,
+) -> ApiResult<Saved> {
+    let old = revision::Entity::find_by_id(revision_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no revision {revision_id}")))?;
+    let kind = NodeType::from_name(&old.record_type)
+        .ok_or_else(|| ApiError::Internal(format!("revision {revision_id} has an unknown type")))?;
+    let snapshot: Map<String, Value> = serde_json::from_str(&old.snapshot)
+        .map_err(|e| ApiError::Internal(format!("unreadable revision {revision_id}: {e}")))?;
+    update(
+        txn,
+        actor,
+        kind,
+        old.record_id,
+        expected_version,
+        content(&snapshot),
+        "restore_revision",
+        check_for(kind),
+    )
+    .await
+}

@@ -1,0 +1,146 @@
+//! Reading and writing one content row as a JSON snapshot, whatever its type.
+
+use crate::graphql::ids::NodeType;
+use entity::{citation, commentary, fee, person, policy_event, program, requirement, source};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter,
+};
+use serde_json::{Map, Value};
+
+/// Columns the engine manages; every other column is content an editor may change.
+pub const BOOKKEEPING: [&str; 5] = ["id", "state", "version", "created_at", "updated_at"];
+
+/// Runs `$body` with `$E` bound to the SeaORM entity of `$kind` (monomorphised per type, so
+/// the body is type-checked against every entity).
+macro_rules! with_entity {
+    ($kind:expr, $E:ident => $body:expr) => {
+        match $kind {
+            NodeType::Program => {
+                type $E = program::Entity;
+                $body
+            }
+            NodeType::Requirement => {
+                type $E = requirement::Entity;
+                $body
+            }
+            NodeType::Fee => {
+                type $E = fee::Entity;
+                $body
+            }
+            NodeType::Source => {
+                type $E = source::Entity;
+                $body
+            }
+            NodeType::Citation => {
+                type $E = citation::Entity;
+                $body
+            }
+            NodeType::Person => {
+                type $E = person::Entity;
+                $body
+            }
+            NodeType::Commentary => {
+                type $E = commentary::Entity;
+                $body
+            }
+            NodeType::PolicyEvent => {
+                type $E = policy_event::Entity;
+                $body
+            }
+        }
+    };
+}
+
+fn json_err(kind: NodeType, e: serde_json::Error) -> DbErr {
+    DbErr::Json(format!("{} snapshot: {e}", kind.name()))
+}
+
+fn column<E: EntityTrait>(name: &str) -> Result<E::Column, DbErr> {
+    name.parse::<E::Column>()
+        .map_err(|_| DbErr::Custom(format!("no column `{name}`")))
+}
+
+/// The row as a JSON object, or None when there is no such row.
+pub async fn fetch(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+    id: i32,
+) -> Result<Option<Map<String, Value>>, DbErr> {
+    with_entity!(kind, E => {
+        let row = E::find()
+            .filter(column::<E>("id")?.eq(id))
+            .one(db)
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(model) => match serde_json::to_value(model).map_err(|e| json_err(kind, e))? {
+                Value::Object(map) => Ok(Some(map)),
+                _ => Err(DbErr::Json("a row did not serialise to an object".to_owned())),
+            },
+        }
+    })
+}
+
+/// Inserts a row from a snapshot (its `id` is ignored) and returns the new id.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+    mut snapshot: Map<String, Value>,
+) -> Result<i32, DbErr> {
+    snapshot.insert("id".to_owned(), Value::from(0));
+    with_entity!(kind, E => {
+        let model: <E as EntityTrait>::Model =
+            serde_json::from_value(Value::Object(snapshot)).map_err(|e| json_err(kind, e))?;
+        let mut row = model.into_active_model().reset_all();
+        row.not_set(column::<E>("id")?);
+        let inserted = row.insert(db).await?;
+        Ok(inserted.id)
+    })
+}
+
+/// Overwrites row `id` with a snapshot, but only while its version is still `expected`:
+/// the check and the write are one statement, so two replicas cannot both win. Returns
+/// whether the row was written.
+pub async fn write_if_version(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+    id: i32,
+    expected: i32,
+    mut snapshot: Map<String, Value>,
+) -> Result<bool, DbErr> {
+    snapshot.insert("id".to_owned(), Value::from(id));
+    with_entity!(kind, E => {
+        let model: <E as EntityTrait>::Model =
+            serde_json::from_value(Value::Object(snapshot)).map_err(|e| json_err(kind, e))?;
+        let mut row = model.into_active_model().reset_all();
+        row.not_set(column::<E>("id")?);
+        let result = E::update_many()
+            .set(row)
+            .filter(column::<E>("id")?.eq(id))
+            .filter(column::<E>("version")?.eq(expected))
+            .exec(db)
+            .await?;
+        Ok(result.rows_affected == 1)
+    })
+}
+
+/// Whether another row of `kind` has `value` in the unique column `name`.
+pub async fn taken_by_other(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+    name: &str,
+    value: &Value,
+    id: Option<i32>,
+) -> Result<bool, DbErr> {
+    let Some(value) = value.as_str() else {
+        return Ok(false);
+    };
+    with_entity!(kind, E => {
+        let mut query = E::find().filter(column::<E>(name)?.eq(value));
+        if let Some(id) = id {
+            query = query.filter(column::<E>("id")?.ne(id));
+        }
+        Ok(query.one(db).await?.is_some())
+    })
+}

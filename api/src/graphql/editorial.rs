@@ -1,0 +1,342 @@
+//! The editors' view of content: `EditorialRecord` (any state, with its pending draft),
+//! `Revision` with field-level diffs, and `AuditEntry`.
+//!
+//! Records are shown as JSON objects keyed by the camelCase names of the input fields' columns
+//! (`legalStatus`, `amountE4`), the same shape for all eight content types.
+
+use super::enums::EditorialState;
+use super::ids::{NodeType, encode, encode_named};
+use super::user::User;
+use crate::editorial::diff::{self, FieldChange as Change};
+use crate::editorial::rows;
+use crate::error::{ApiError, ApiResult};
+use async_graphql::{ID, Json, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{audit_log, draft, revision, user};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// `legal_status` → `legalStatus`.
+fn camel(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn camel_keys(map: &Map<String, Value>) -> Json<Map<String, Value>> {
+    Json(map.iter().map(|(k, v)| (camel(k), v.clone())).collect())
+}
+
+/// One field that differs between two versions.
+#[derive(SimpleObject)]
+pub struct FieldChange {
+    /// The field (camelCase column name).
+    pub field: String,
+    /// Its value before (null when it was empty or did not exist).
+    pub before: Json<Value>,
+    /// Its value after.
+    pub after: Json<Value>,
+}
+
+impl From<Change> for FieldChange {
+    fn from(c: Change) -> Self {
+        Self {
+            field: camel(&c.field),
+            before: Json(c.before),
+            after: Json(c.after),
+        }
+    }
+}
+
+/// A content record as editors see it: in any state, with its pending draft.
+pub struct EditorialRecord {
+    kind: NodeType,
+    id: i32,
+    live: Map<String, Value>,
+    draft: Option<(draft::Model, Map<String, Value>)>,
+}
+
+impl EditorialRecord {
+    /// Loads a record and its pending draft; None when there is no such record.
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        kind: NodeType,
+        id: i32,
+    ) -> ApiResult<Option<Self>> {
+        let Some(live) = rows::fetch(db, kind, id).await? else {
+            return Ok(None);
+        };
+        let draft = draft::Entity::find()
+            .filter(draft::Column::RecordType.eq(kind.name()))
+            .filter(draft::Column::RecordId.eq(id))
+            .one(db)
+            .await?
+            .map(|row| {
+                serde_json::from_str::<Map<String, Value>>(&row.snapshot)
+                    .map(|snapshot| (row, snapshot))
+                    .map_err(|e| ApiError::Internal(format!("unreadable draft: {e}")))
+            })
+            .transpose()?;
+        Ok(Some(Self {
+            kind,
+            id,
+            live,
+            draft,
+        }))
+    }
+
+    fn text(&self, column: &str) -> &str {
+        self.live
+            .get(column)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+}
+
+/// A content record as editors see it: in any state, with its pending draft.
+#[Object]
+impl EditorialRecord {
+    /// Its global ID (the same as the public `node(id:)` uses).
+    async fn id(&self) -> ID {
+        encode(self.kind, self.id)
+    }
+
+    /// Its type: `Program`, `Requirement`, `Fee`, `Source`, `Citation`, `Person`,
+    /// `Commentary` or `PolicyEvent`.
+    async fn record_type(&self) -> &'static str {
+        self.kind.name()
+    }
+
+    /// Its editorial state.
+    async fn state(&self) -> ApiResult<EditorialState> {
+        serde_json::from_value::<entity::enums::EditorialState>(
+            self.live.get("state").cloned().unwrap_or(Value::Null),
+        )
+        .map(Into::into)
+        .map_err(|e| ApiError::Internal(format!("unreadable state: {e}")))
+    }
+
+    /// The version to send as `expectedVersion` with the next edit.
+    async fn version(&self) -> i32 {
+        self.live
+            .get("version")
+            .and_then(Value::as_i64)
+            .and_then(|v| i32::try_from(v).ok())
+            .unwrap_or(0)
+    }
+
+    /// The content as stored (what readers see once it is published).
+    async fn content(&self) -> Json<Map<String, Value>> {
+        camel_keys(&diff::content(&self.live))
+    }
+
+    /// The pending edit of a published record, waiting for `publish`; null when none.
+    async fn pending_draft(&self) -> Option<Json<Map<String, Value>>> {
+        self.draft
+            .as_ref()
+            .map(|(_, s)| camel_keys(&diff::content(s)))
+    }
+
+    /// What publishing the pending draft would change.
+    async fn pending_changes(&self) -> Vec<FieldChange> {
+        self.draft.as_ref().map_or_else(Vec::new, |(_, s)| {
+            diff::diff(&self.live, s)
+                .into_iter()
+                .map(Into::into)
+                .collect()
+        })
+    }
+
+    /// When the record was created.
+    async fn created_at(&self) -> &str {
+        self.text("created_at")
+    }
+
+    /// When the record (or its pending draft) last changed.
+    async fn updated_at(&self) -> &str {
+        self.text("updated_at")
+    }
+}
+
+/// One write to a record.
+pub struct Revision {
+    row: revision::Model,
+    author: Option<User>,
+    changes: Vec<Change>,
+}
+
+/// One write to a record: who, when, what, and the record's content after it.
+#[Object]
+impl Revision {
+    /// Opaque ID, for `restoreRevision`.
+    async fn id(&self) -> ID {
+        encode_named("Revision", self.row.id)
+    }
+
+    /// The record's version after this write.
+    async fn version(&self) -> i32 {
+        self.row.version
+    }
+
+    /// create, update, publish, unpublish, archive, restore or restore_revision.
+    async fn action(&self) -> &str {
+        &self.row.action
+    }
+
+    /// Who wrote it; null for imports and the command line.
+    async fn author(&self) -> Option<&User> {
+        self.author.as_ref()
+    }
+
+    /// When.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+
+    /// One line on what changed.
+    async fn summary(&self) -> &str {
+        &self.row.summary
+    }
+
+    /// False when this revision is a pending draft of a published record (not what readers
+    /// saw).
+    async fn live(&self) -> bool {
+        self.row.live
+    }
+
+    /// The record's content after this write.
+    async fn snapshot(&self) -> ApiResult<Json<Map<String, Value>>> {
+        let map: Map<String, Value> = serde_json::from_str(&self.row.snapshot)
+            .map_err(|e| ApiError::Internal(format!("unreadable revision: {e}")))?;
+        Ok(camel_keys(&diff::content(&map)))
+    }
+
+    /// Field-level differences from the previous revision.
+    async fn changes(&self) -> Vec<FieldChange> {
+        self.changes.iter().cloned().map(Into::into).collect()
+    }
+}
+
+async fn authors(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i32>,
+) -> ApiResult<HashMap<i32, user::Model>> {
+    let ids: Vec<i32> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
+}
+
+/// Every revision of a record, newest first, each with its diff from the one before.
+pub async fn revisions_of(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+    id: i32,
+) -> ApiResult<Vec<Revision>> {
+    let rows = revision::Entity::find()
+        .filter(revision::Column::RecordType.eq(kind.name()))
+        .filter(revision::Column::RecordId.eq(id))
+        .order_by_asc(revision::Column::Version)
+        .all(db)
+        .await?;
+    let authors = authors(db, rows.iter().filter_map(|r| r.author_id)).await?;
+    let mut previous = Map::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let snapshot: Map<String, Value> = serde_json::from_str(&row.snapshot)
+            .map_err(|e| ApiError::Internal(format!("unreadable revision {}: {e}", row.id)))?;
+        let changes = diff::diff(&previous, &snapshot);
+        previous = snapshot;
+        out.push(Revision {
+            author: row
+                .author_id
+                .and_then(|a| authors.get(&a).cloned())
+                .map(User::from),
+            changes,
+            row,
+        });
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// One entry of the audit log.
+pub struct AuditEntry(pub audit_log::Model);
+
+impl From<audit_log::Model> for AuditEntry {
+    fn from(row: audit_log::Model) -> Self {
+        Self(row)
+    }
+}
+
+/// Who did what, when, from which request.
+#[Object]
+impl AuditEntry {
+    /// Opaque ID.
+    async fn id(&self) -> ID {
+        encode_named("AuditEntry", self.0.id)
+    }
+
+    /// The account that acted; null for failed logins and the command line.
+    async fn user_id(&self) -> Option<ID> {
+        self.0.user_id.map(|id| encode_named("User", id))
+    }
+
+    /// What was done, e.g. `Program.update`, `login`, `login.failed`, `user.update`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// The type of the record acted on.
+    async fn record_type(&self) -> Option<&str> {
+        self.0.record_type.as_deref()
+    }
+
+    /// The ID of the record acted on.
+    async fn record_id(&self) -> Option<ID> {
+        let id = self.0.record_id?;
+        let kind = self.0.record_type.as_deref()?;
+        Some(match NodeType::from_name(kind) {
+            Some(kind) => encode(kind, id),
+            None => encode_named(kind, id),
+        })
+    }
+
+    /// The request's ID (the `x-request-id` response header of that request).
+    async fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+
+    /// The client's address.
+    async fn ip(&self) -> Option<&str> {
+        self.0.ip.as_deref()
+    }
+
+    /// When.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// Details: the change summary, or the email of a failed login.
+    async fn detail(&self) -> Option<&str> {
+        self.0.detail.as_deref()
+    }
+}

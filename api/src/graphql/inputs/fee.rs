@@ -1,0 +1,103 @@
+//! `FeeInput`: what a program costs, over a period.
+
+use super::{Changes, ContentInput, amount_e4, check_order, currency, reference_field};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::enums::Confidence;
+use crate::graphql::ids::NodeType;
+use crate::graphql::scalars::{Date, ExactDecimal};
+use async_graphql::{ID, InputObject, MaybeUndefined};
+use entity::enums as db;
+use sea_orm::DatabaseTransaction;
+use serde_json::{Map, Value};
+
+/// A fee's fields. Required on create: `programId`, `label`. A changed fee is a new fee: set
+/// `effectiveUntil` on the old one and create the new one, so history is kept.
+#[derive(InputObject, Default)]
+pub struct FeeInput {
+    /// The program it belongs to.
+    pub program_id: MaybeUndefined<ID>,
+    /// What the fee is, e.g. "Petition payment".
+    pub label: MaybeUndefined<String>,
+    /// Exact amount (not negative, at most 4 decimals); null when unknown.
+    pub amount: MaybeUndefined<ExactDecimal>,
+    /// The amount as written when it is not one number, e.g. "750 / 1500".
+    pub amount_text: MaybeUndefined<String>,
+    /// ISO 4217 code; required with `amount`.
+    pub currency: MaybeUndefined<String>,
+    /// Who pays.
+    pub payer: MaybeUndefined<String>,
+    /// When it applies.
+    pub applies_when: MaybeUndefined<String>,
+    /// First day it applies.
+    pub effective_from: MaybeUndefined<Date>,
+    /// Last day it applies (not before `effectiveFrom`).
+    pub effective_until: MaybeUndefined<Date>,
+    /// How the amount was established; null when unknown.
+    pub confidence: MaybeUndefined<Confidence>,
+    /// Editor's note.
+    pub note: MaybeUndefined<String>,
+}
+
+impl ContentInput for FeeInput {
+    const KIND: NodeType = NodeType::Fee;
+
+    async fn changes(
+        &self,
+        txn: &DatabaseTransaction,
+        creating: bool,
+    ) -> ApiResult<Map<String, Value>> {
+        let mut c = Changes::new(creating);
+        reference_field(
+            &mut c,
+            txn,
+            ("programId", "program_id"),
+            &self.program_id,
+            NodeType::Program,
+            true,
+        )
+        .await?;
+        c.text("label", "label", &self.label, 300, true)?;
+        c.field("amount", "amount_e4", &self.amount, false, amount_e4)?;
+        c.text("amountText", "amount_text", &self.amount_text, 300, false)?;
+        c.field("currency", "currency", &self.currency, false, currency)?;
+        c.text("payer", "payer", &self.payer, 300, false)?;
+        c.text(
+            "appliesWhen",
+            "applies_when",
+            &self.applies_when,
+            1_000,
+            false,
+        )?;
+        c.date(
+            "effectiveFrom",
+            "effective_from",
+            &self.effective_from,
+            false,
+        )?;
+        c.date(
+            "effectiveUntil",
+            "effective_until",
+            &self.effective_until,
+            false,
+        )?;
+        c.plain::<_, db::Confidence>("confidence", "confidence", &self.confidence, false)?;
+        c.text("note", "note", &self.note, 5_000, false)?;
+        Ok(c.into_map())
+    }
+
+    fn check(record: &Map<String, Value>) -> ApiResult<()> {
+        check_order(
+            record,
+            ("effective_from", "effectiveFrom"),
+            ("effective_until", "effectiveUntil"),
+        )?;
+        let has = |col: &str| record.get(col).is_some_and(|v| !v.is_null());
+        if has("amount_e4") && !has("currency") {
+            return Err(ApiError::bad_input(
+                "currency",
+                "an `amount` needs its `currency`",
+            ));
+        }
+        Ok(())
+    }
+}
