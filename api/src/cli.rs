@@ -1,10 +1,15 @@
 //! The `visa-kb` command line: `serve` (the default), `migrate`, `import` and `schema`.
 
+use crate::auth::{RequestMeta, accounts};
 use crate::config::Settings;
+use crate::editorial::audit::Actor;
+use crate::error::ApiError;
 use crate::startup::Application;
 use crate::{db, graphql, import, telemetry};
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use secrecy::SecretString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,6 +42,58 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL), as committed in schema.graphql.
     Schema,
+    /// Manage editor accounts. Passwords are read from a prompt (or the first line of stdin),
+    /// never from an argument.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create an account: `visa-kb user create --email ada@example.org --role admin`.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum, default_value = "editor")]
+        role: RoleArg,
+        /// Name shown in revision history (default: the part of the email before @).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account: it cannot sign in and its tokens stop working.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Set an account's password; its tokens stop working.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum RoleArg {
+    Editor,
+    Admin,
+}
+
+impl From<RoleArg> for entity::enums::Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Editor => Self::Editor,
+            RoleArg::Admin => Self::Admin,
+        }
+    }
 }
 
 #[derive(Subcommand, Clone, Copy)]
@@ -81,6 +138,7 @@ pub fn run() -> ExitCode {
             runtime.block_on(import_file(settings, &file, curation.as_deref()))
         }
         Command::Schema => Ok(()),
+        Command::User { action } => runtime.block_on(user(settings, action)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -146,5 +204,125 @@ async fn import_file(
         "{}",
         serde_json::to_string_pretty(&report).unwrap_or_default()
     );
+    Ok(())
+}
+
+/// A password from the terminal (asked twice) or, when stdin is not a terminal, its first line.
+fn read_password() -> Result<SecretString, String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")
+            .map_err(|e| format!("cannot read the password: {e}"))?;
+        let again = rpassword::prompt_password("Password again: ")
+            .map_err(|e| format!("cannot read the password: {e}"))?;
+        if first != again {
+            return Err("the passwords differ".to_owned());
+        }
+        Ok(SecretString::from(first))
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+        Ok(SecretString::from(
+            line.trim_end_matches(['\r', '\n']).to_owned(),
+        ))
+    }
+}
+
+fn describe(e: ApiError) -> String {
+    match e {
+        ApiError::BadUserInput { message, field } => {
+            format!("{}: {message}", field.unwrap_or_default())
+        }
+        ApiError::Conflict { message, .. } | ApiError::NotFound(message) => message,
+        ApiError::Internal(detail) => detail,
+        other => format!("{other:?}"),
+    }
+}
+
+async fn set_active(
+    db: &DatabaseConnection,
+    email: &str,
+    active: bool,
+    actor: Actor<'_>,
+) -> Result<(), String> {
+    let found = accounts::by_email(db, email).await.map_err(describe)?;
+    let change = accounts::UserChange {
+        active: Some(active),
+        ..Default::default()
+    };
+    accounts::update(db, found.id, change, actor)
+        .await
+        .map_err(describe)?;
+    println!(
+        "{} is {}",
+        found.email,
+        if active {
+            "enabled"
+        } else {
+            "disabled; its tokens no longer work"
+        }
+    );
+    Ok(())
+}
+
+async fn user(settings: Settings, action: UserAction) -> Result<(), String> {
+    let db = db::connect(&settings.database_url, 1)
+        .await
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    db::migrate(&db)
+        .await
+        .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    let meta = RequestMeta {
+        request_id: Some("cli".to_owned()),
+        ip: None,
+    };
+    let actor = Actor::cli(&meta);
+    match action {
+        UserAction::Create { email, role, name } => {
+            let password = read_password()?;
+            let display_name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
+            let user = accounts::create(
+                &db,
+                accounts::NewUser {
+                    email,
+                    display_name,
+                    role: role.into(),
+                    password,
+                },
+                actor,
+            )
+            .await
+            .map_err(describe)?;
+            println!("created {} ({})", user.email, user.role.as_str());
+        }
+        UserAction::List => {
+            for user in accounts::list(&db).await.map_err(describe)? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    user.email,
+                    user.role.as_str(),
+                    if user.active { "active" } else { "disabled" },
+                    user.display_name
+                );
+            }
+        }
+        UserAction::Disable { email } => set_active(&db, &email, false, actor).await?,
+        UserAction::Enable { email } => set_active(&db, &email, true, actor).await?,
+        UserAction::SetPassword { email } => {
+            let found = accounts::by_email(&db, &email).await.map_err(describe)?;
+            let password = read_password()?;
+            accounts::set_password(&db, found.id, password, actor)
+                .await
+                .map_err(describe)?;
+            println!(
+                "password set for {}; its tokens no longer work",
+                found.email
+            );
+        }
+    }
     Ok(())
 }

@@ -13,6 +13,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// The token key of test servers (tests sign their own forged tokens with it or without it).
+pub const TEST_JWT_SECRET: &str = "visa-kb test key, not for production use";
+/// The password of every account tests create.
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -101,6 +106,13 @@ impl TestDb {
     }
 }
 
+fn test_settings(url: &str, seed: bool) -> Settings {
+    let mut settings = Settings::for_tests(url);
+    settings.seed = seed;
+    settings.jwt_secret = Some(TEST_JWT_SECRET.to_owned().into());
+    settings
+}
+
 /// A running server on a fresh database.
 pub struct TestApp {
     pub backend: Backend,
@@ -126,8 +138,7 @@ impl TestApp {
 
     async fn start(backend: Backend, seed: bool) -> Option<Self> {
         let db = TestDb::create(backend).await?;
-        let mut settings = Settings::for_tests(&db.url);
-        settings.seed = seed;
+        let settings = test_settings(&db.url, seed);
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         let statement_log = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -190,6 +201,118 @@ impl TestApp {
             .as_str()
             .unwrap_or_else(|| panic!("expected an error with a code: {body:#}"))
             .to_owned()
+    }
+
+    /// Starts another server on this app's database (a second replica); returns its base URL.
+    pub async fn replica(&self) -> String {
+        let app = Application::build(test_settings(&self.db.url, false))
+            .await
+            .expect("build the second server");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        base
+    }
+
+    /// Creates an account directly in the database (as `visa-kb user create` does).
+    pub async fn create_user(&self, email: &str, role: entity::enums::Role) {
+        let db = self.db.connect().await;
+        let meta = api::auth::RequestMeta::default();
+        api::auth::accounts::create(
+            &db,
+            api::auth::accounts::NewUser {
+                email: email.to_owned(),
+                display_name: email.split('@').next().unwrap_or_default().to_owned(),
+                role,
+                password: TEST_PASSWORD.to_owned().into(),
+            },
+            api::editorial::audit::Actor::cli(&meta),
+        )
+        .await
+        .expect("create a test account");
+        db.close().await.ok();
+    }
+
+    /// Signs in and returns the token.
+    pub async fn login(&self, email: &str) -> String {
+        let data = self
+            .data(
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                json!({ "e": email, "p": TEST_PASSWORD }),
+            )
+            .await;
+        data["login"]["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// A new editor account, signed in.
+    pub async fn editor(&self) -> String {
+        let email = format!(
+            "editor{}@example.org",
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        self.create_user(&email, entity::enums::Role::Editor).await;
+        self.login(&email).await
+    }
+
+    /// A new admin account, signed in.
+    pub async fn admin(&self) -> String {
+        let email = format!(
+            "admin{}@example.org",
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        self.create_user(&email, entity::enums::Role::Admin).await;
+        self.login(&email).await
+    }
+
+    /// POSTs a GraphQL request to `base` with an optional `Authorization` header value;
+    /// returns the HTTP status and the body.
+    pub async fn post_to(
+        &self,
+        base: &str,
+        authorization: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{base}/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(value) = authorization {
+            request = request.header("Authorization", value);
+        }
+        let response = request.send().await.expect("send the GraphQL request");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON response"))
+    }
+
+    /// A GraphQL request signed in with `token`; returns the whole body.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self
+            .post_to(
+                &self.base,
+                Some(&format!("Bearer {token}")),
+                query,
+                variables,
+            )
+            .await;
+        assert_eq!(status, 200, "{body:#}");
+        body
+    }
+
+    /// As [`TestApp::data`], signed in with `token`.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.graphql_as(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// As [`TestApp::error_code`], signed in with `token`; returns the first error.
+    pub async fn error_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.graphql_as(token, query, variables).await;
+        assert!(
+            body["errors"][0]["extensions"]["code"].is_string(),
+            "expected an error: {body:#}"
+        );
+        body["errors"][0].clone()
     }
 
     pub async fn stop(self) {
