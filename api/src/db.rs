@@ -48,3 +48,18 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         Migrator::up(db, None).await
     }
 }
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`BEGIN IMMEDIATE`): a deferred transaction that read first could not upgrade to a writer
+/// once another connection wrote, and would fail with "database is locked" instead of waiting
+/// its turn. PostgreSQL ignores the mode.
+pub async fn begin_write(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

@@ -11,7 +11,7 @@ use entity::{login_attempt, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 use secrecy::SecretString;
 
@@ -73,7 +73,7 @@ pub async fn create(
     let display_name = check_display_name(&new.display_name)?;
     password::check_rules("password", &new.password)?;
     let hash = password::hash(new.password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = user::ActiveModel {
         email: Set(email.clone()),
         display_name: Set(display_name),
@@ -147,7 +147,7 @@ pub async fn update(
     change: UserChange,
     actor: Actor<'_>,
 ) -> ApiResult<user::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = by_id(&txn, id).await?;
     let mut row: user::ActiveModel = current.clone().into();
     let mut revoke = false;
@@ -190,7 +190,7 @@ pub async fn set_password(
 ) -> ApiResult<user::Model> {
     password::check_rules("newPassword", &new_password)?;
     let hash = password::hash(new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = by_id(&txn, id).await?;
     let mut row: user::ActiveModel = current.clone().into();
     row.password_hash = Set(hash);
@@ -275,7 +275,7 @@ pub async fn login(
         return Err(ApiError::Unauthenticated(LOGIN_FAILED.to_owned()));
     };
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // A successful login clears the account's failures; the address's count stays.
     login_attempt::Entity::delete_many()
         .filter(login_attempt::Column::Email.eq(email.as_str()))

@@ -284,19 +284,35 @@ pub async fn create(
     })
 }
 
+/// An edit of a record's content.
+pub struct Edit<'a> {
+    pub kind: NodeType,
+    pub id: i32,
+    /// The version the editor saw.
+    pub expected_version: i32,
+    /// The content fields that change.
+    pub fields: Map<String, Value>,
+    /// What the revision calls it (`update`, `restore_revision`).
+    pub action: &'a str,
+    pub check: Check,
+}
+
 /// Applies changed content fields. A published record keeps its published content and gets
 /// (or updates) a pending draft; any other record is changed in place. Archived records must
 /// be restored first.
 pub async fn update(
     txn: &DatabaseTransaction,
     actor: Actor<'_>,
-    kind: NodeType,
-    id: i32,
-    expected_version: i32,
-    fields: Map<String, Value>,
-    action: &str,
-    check: Check,
+    edit: Edit<'_>,
 ) -> ApiResult<Saved> {
+    let Edit {
+        kind,
+        id,
+        expected_version,
+        fields,
+        action,
+        check,
+    } = edit;
     let live = current(txn, kind, id, expected_version).await?;
     let state = text(&live, "state");
     if state == "archived" {
@@ -492,15 +508,13 @@ pub async fn restore_revision(
         .ok_or_else(|| ApiError::Internal(format!("revision {revision_id} has an unknown type")))?;
     let snapshot: Map<String, Value> = serde_json::from_str(&old.snapshot)
         .map_err(|e| ApiError::Internal(format!("unreadable revision {revision_id}: {e}")))?;
-    update(
-        txn,
-        actor,
+    let edit = Edit {
         kind,
-        old.record_id,
+        id: old.record_id,
         expected_version,
-        content(&snapshot),
-        "restore_revision",
-        check_for(kind),
-    )
-    .await
+        fields: content(&snapshot),
+        action: "restore_revision",
+        check: check_for(kind),
+    };
+    update(txn, actor, edit).await
 }

@@ -17,7 +17,6 @@ use crate::editorial::{Transition, engine};
 use crate::error::{ApiError, ApiResult};
 use async_graphql::{Context, ID, InputObject, Object};
 use entity::enums::Role;
-use sea_orm::TransactionTrait;
 use secrecy::SecretString;
 use std::sync::Arc;
 
@@ -61,7 +60,7 @@ async fn reload(
 
 async fn create<I: ContentInput>(ctx: &Context<'_>, input: I) -> ApiResult<EditorialRecord> {
     let actor = actor(ctx)?;
-    let txn = db(ctx)?.begin().await?;
+    let txn = crate::db::begin_write(db(ctx)?).await?;
     let fields = input.changes(&txn, true).await?;
     let saved = engine::create(&txn, actor, I::KIND, fields, I::check).await?;
     input.after_write(&txn, saved.id).await?;
@@ -78,19 +77,17 @@ async fn update<I: ContentInput>(
 ) -> ApiResult<EditorialRecord> {
     let actor = actor(ctx)?;
     let row = content_id(&id, I::KIND)?;
-    let txn = db(ctx)?.begin().await?;
+    let txn = crate::db::begin_write(db(ctx)?).await?;
     let fields = input.changes(&txn, false).await?;
-    let saved = engine::update(
-        &txn,
-        actor,
-        I::KIND,
-        row,
+    let edit = engine::Edit {
+        kind: I::KIND,
+        id: row,
         expected_version,
         fields,
-        "update",
-        I::check,
-    )
-    .await?;
+        action: "update",
+        check: I::check,
+    };
+    let saved = engine::update(&txn, actor, edit).await?;
     input.after_write(&txn, saved.id).await?;
     let record = reload(&txn, I::KIND, saved.id).await?;
     txn.commit().await?;
@@ -105,7 +102,7 @@ async fn transition(
 ) -> ApiResult<EditorialRecord> {
     let actor = actor(ctx)?;
     let (kind, row) = decode(&id)?;
-    let txn = db(ctx)?.begin().await?;
+    let txn = crate::db::begin_write(db(ctx)?).await?;
     engine::transition(&txn, actor, kind, row, expected_version, to).await?;
     let record = reload(&txn, kind, row).await?;
     txn.commit().await?;
@@ -298,7 +295,7 @@ impl Mutation {
     }
 
     /// Edits a fee (see `updateProgram`). To record a new amount, close this fee with
-    /// `effectiveUntil` and create the new one: history is kept.
+    /// `effectiveUntil` and create the new one, so that history is kept.
     #[graphql(guard = "RequireRole(Role::Editor)")]
     async fn update_fee(
         &self,
@@ -476,7 +473,7 @@ impl Mutation {
     ) -> ApiResult<EditorialRecord> {
         let actor = actor(ctx)?;
         let revision = decode_named(&id, "Revision", "id")?;
-        let txn = db(ctx)?.begin().await?;
+        let txn = crate::db::begin_write(db(ctx)?).await?;
         let saved =
             engine::restore_revision(&txn, actor, revision, expected_version, check_for).await?;
         let record = reload(&txn, saved.kind, saved.id).await?;

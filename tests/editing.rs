@@ -1,0 +1,644 @@
+//! Editing end to end: every content mutation, validation errors with their fields, the
+//! draft/publish visibility rules through every public path, revisions with diffs and restore,
+//! archive and restore, and no lost edits across two servers on one database.
+
+// A failing test should panic loudly; unwrap is the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use serde_json::{Value, json};
+
+const RECORD: &str = "id version state content pendingDraft";
+
+/// Runs a mutation as `token` and returns its payload (the one root field).
+async fn mutate(app: &common::TestApp, token: &str, query: &str, vars: Value) -> Value {
+    let data = app.data_as(token, query, vars).await;
+    data.as_object().unwrap().values().next().unwrap().clone()
+}
+
+async fn create(app: &common::TestApp, token: &str, kind: &str, input: Value) -> Value {
+    let query =
+        format!("mutation($input: {kind}Input!) {{ create{kind}(input: $input) {{ {RECORD} }} }}");
+    mutate(app, token, &query, json!({ "input": input })).await
+}
+
+async fn update(
+    app: &common::TestApp,
+    token: &str,
+    kind: &str,
+    record: &Value,
+    input: Value,
+) -> Value {
+    let query = format!(
+        "mutation($id: ID!, $v: Int!, $input: {kind}Input!) {{ update{kind}(id: $id, expectedVersion: $v, input: $input) {{ {RECORD} }} }}"
+    );
+    mutate(
+        app,
+        token,
+        &query,
+        json!({ "id": record["id"], "v": record["version"], "input": input }),
+    )
+    .await
+}
+
+async fn change_state(app: &common::TestApp, token: &str, action: &str, record: &Value) -> Value {
+    let query = format!(
+        "mutation($id: ID!, $v: Int!) {{ {action}(id: $id, expectedVersion: $v) {{ {RECORD} }} }}"
+    );
+    mutate(
+        app,
+        token,
+        &query,
+        json!({ "id": record["id"], "v": record["version"] }),
+    )
+    .await
+}
+
+/// The first error of a create that must fail.
+async fn create_error(app: &common::TestApp, token: &str, kind: &str, input: Value) -> Value {
+    let query =
+        format!("mutation($input: {kind}Input!) {{ create{kind}(input: $input) {{ id }} }}");
+    let body = app
+        .graphql_as(token, &query, json!({ "input": input }))
+        .await;
+    assert!(
+        body.get("errors").is_some(),
+        "{kind} {input} was accepted: {body:#}"
+    );
+    body["errors"][0].clone()
+}
+
+fn program_input(slug: &str) -> Value {
+    json!({ "slug": slug, "name": "Test talent visa", "localName": "测试签证", "country": "cn",
+            "category": "TALENT", "legalStatus": "ANNOUNCED", "announcedOn": "2025-08",
+            "validity": { "value": 5, "unit": "YEARS" }, "employerSponsorship": "NO" })
+}
+
+/// A draft program with one of every kind of child record; returns them by kind.
+async fn draft_program_with_children(
+    app: &common::TestApp,
+    token: &str,
+) -> Vec<(&'static str, Value)> {
+    let program = create(app, token, "Program", program_input("zz-draft")).await;
+    let pid = program["id"].clone();
+    let requirement = create(
+        app,
+        token,
+        "Requirement",
+        json!({
+        "programId": pid, "kind": "EDUCATION", "description": "Bachelor's or above in STEM",
+        "minDegree": "BACHELOR", "fieldsOfStudy": ["STEM"], "mandatory": true }),
+    )
+    .await;
+    let fee = create(
+        app,
+        token,
+        "Fee",
+        json!({
+        "programId": pid, "label": "Visa fee", "amount": "100000", "currency": "usd",
+        "effectiveFrom": "2025-09-21" }),
+    )
+    .await;
+    let event = create(
+        app,
+        token,
+        "PolicyEvent",
+        json!({
+        "programId": pid, "occurredOn": "2025-08-07", "kind": "ANNOUNCED", "title": "Announced" }),
+    )
+    .await;
+    let source = create(
+        app,
+        token,
+        "Source",
+        json!({
+        "url": "https://example.org/Notice?utm_source=x", "title": "Notice", "kind": "OFFICIAL",
+        "language": "zh-CN", "publishedOn": "2025-08" }),
+    )
+    .await;
+    let person = create(
+        app,
+        token,
+        "Person",
+        json!({ "name": "A. Expert", "affiliation": "Somewhere" }),
+    )
+    .await;
+    let commentary = create(
+        app,
+        token,
+        "Commentary",
+        json!({
+        "personId": person["id"], "kind": "QUOTE", "body": "It is a test.", "stance": "NEUTRAL",
+        "sourceId": source["id"], "programIds": [pid] }),
+    )
+    .await;
+    let citation = create(
+        app,
+        token,
+        "Citation",
+        json!({
+        "sourceId": source["id"], "supports": pid, "field": "employerSponsorship",
+        "excerpt": "no employer needed", "confidence": "OFFICIAL" }),
+    )
+    .await;
+    vec![
+        ("Program", program),
+        ("Requirement", requirement),
+        ("Fee", fee),
+        ("PolicyEvent", event),
+        ("Source", source),
+        ("Person", person),
+        ("Commentary", commentary),
+        ("Citation", citation),
+    ]
+}
+
+const PUBLIC_VIEW: &str = r#"{
+  programs { totalCount nodes { slug name } }
+  sources { totalCount } people { totalCount } commentaries { totalCount } policyEvents { totalCount }
+}"#;
+
+const PUBLIC_PROGRAM: &str = r#"query($slug: String!) { program(slug: $slug) {
+  name requirements { description } fees { label } policyEvents { title }
+  citations { excerpt } commentaries { body } } }"#;
+
+backend_test!(
+    drafts_are_invisible_to_the_public_everywhere,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let records = draft_program_with_children(app, &token).await;
+        for (kind, record) in &records {
+            assert_eq!(record["state"], "DRAFT", "{kind}");
+            assert_eq!(record["version"], 1, "{kind}");
+        }
+        assert_eq!(records[0].1["content"]["country"], "CN");
+        assert_eq!(records[4].1["content"]["url"], "https://example.org/Notice");
+
+        let view = app.data(PUBLIC_VIEW, json!({})).await;
+        assert_eq!(
+            view,
+            json!({ "programs": { "totalCount": 0, "nodes": [] }, "sources": { "totalCount": 0 },
+                "people": { "totalCount": 0 }, "commentaries": { "totalCount": 0 },
+                "policyEvents": { "totalCount": 0 } })
+        );
+        for (kind, record) in &records {
+            let node = app
+                .data(
+                    "query($id: ID!) { node(id: $id) { id } }",
+                    json!({ "id": record["id"] }),
+                )
+                .await;
+            assert_eq!(node["node"], Value::Null, "{kind} leaked through node(id)");
+        }
+        assert_eq!(
+            app.error_code(PUBLIC_PROGRAM, json!({ "slug": "zz-draft" }))
+                .await,
+            "NOT_FOUND"
+        );
+        assert_eq!(app.get_json("/export/programs.json").await, json!([]));
+        // Editors see drafts.
+        let seen = app
+            .data_as(
+                &token,
+                "query($id: ID!) { editorialRecord(id: $id) { state recordType } }",
+                json!({ "id": records[0].1["id"] }),
+            )
+            .await;
+        assert_eq!(
+            seen["editorialRecord"],
+            json!({ "state": "DRAFT", "recordType": "Program" })
+        );
+
+        // The program alone published: its draft children stay hidden.
+        change_state(app, &token, "publish", &records[0].1).await;
+        let program = app
+            .data(PUBLIC_PROGRAM, json!({ "slug": "zz-draft" }))
+            .await;
+        assert_eq!(
+            program["program"],
+            json!({ "name": "Test talent visa", "requirements": [], "fees": [], "policyEvents": [],
+                "citations": [], "commentaries": [] })
+        );
+
+        // Everything published: everything visible.
+        for (_, record) in &records[1..] {
+            change_state(app, &token, "publish", record).await;
+        }
+        let program = app
+            .data(PUBLIC_PROGRAM, json!({ "slug": "zz-draft" }))
+            .await;
+        assert_eq!(
+            program["program"]["requirements"][0]["description"],
+            "Bachelor's or above in STEM"
+        );
+        assert_eq!(program["program"]["fees"][0]["label"], "Visa fee");
+        assert_eq!(
+            program["program"]["citations"][0]["excerpt"],
+            "no employer needed"
+        );
+        assert_eq!(
+            program["program"]["commentaries"][0]["body"],
+            "It is a test."
+        );
+        let view = app.data(PUBLIC_VIEW, json!({})).await;
+        assert_eq!(view["sources"]["totalCount"], 1);
+        assert_eq!(view["commentaries"]["totalCount"], 1);
+
+        // Archiving (the delete) hides it again, through the nested field too.
+        let fee = app
+            .data_as(
+                &token,
+                "query($id: ID!) { editorialRecord(id: $id) { id version } }",
+                json!({ "id": records[2].1["id"] }),
+            )
+            .await["editorialRecord"]
+            .clone();
+        let archived = change_state(app, &token, "archive", &fee).await;
+        assert_eq!(archived["state"], "ARCHIVED");
+        let program = app
+            .data(PUBLIC_PROGRAM, json!({ "slug": "zz-draft" }))
+            .await;
+        assert_eq!(program["program"]["fees"], json!([]));
+        let error = app
+        .error_as(&token,
+            "mutation($id: ID!, $v: Int!) { updateFee(id: $id, expectedVersion: $v, input: { label: \"x\" }) { id } }",
+            json!({ "id": archived["id"], "v": archived["version"] }))
+        .await;
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+        let restored = change_state(app, &token, "restore", &archived).await;
+        assert_eq!(restored["state"], "DRAFT");
+    }
+);
+
+backend_test!(
+    editing_a_published_program_works_on_a_draft_copy,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let program = create(app, &token, "Program", program_input("zz-copy")).await;
+        let published = change_state(app, &token, "publish", &program).await;
+        assert_eq!(published["version"], 2);
+
+        let edited = update(
+            app,
+            &token,
+            "Program",
+            &published,
+            json!({ "name": "Renamed", "summary": "Half an edit" }),
+        )
+        .await;
+        assert_eq!(edited["state"], "PUBLISHED");
+        assert_eq!(edited["version"], 3);
+        assert_eq!(edited["content"]["name"], "Test talent visa");
+        assert_eq!(edited["pendingDraft"]["name"], "Renamed");
+        // A second edit builds on the pending draft, not on the published content.
+        let edited = update(
+            app,
+            &token,
+            "Program",
+            &edited,
+            json!({ "localName": null }),
+        )
+        .await;
+        assert_eq!(edited["pendingDraft"]["summary"], "Half an edit");
+        assert_eq!(edited["pendingDraft"]["localName"], Value::Null);
+
+        // Readers still see the published content.
+        let public = app
+            .data(
+                "{ program(slug: \"zz-copy\") { name summary localName } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            public["program"],
+            json!({ "name": "Test talent visa", "summary": null, "localName": "测试签证" })
+        );
+
+        let republished = change_state(app, &token, "publish", &edited).await;
+        assert_eq!(republished["pendingDraft"], Value::Null);
+        let public = app
+            .data(
+                "{ program(slug: \"zz-copy\") { name summary localName } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            public["program"],
+            json!({ "name": "Renamed", "summary": "Half an edit", "localName": null })
+        );
+
+        // Nothing pending: publishing again is refused; unpublishing hides it.
+        let error = app
+            .error_as(
+                &token,
+                "mutation($id: ID!, $v: Int!) { publish(id: $id, expectedVersion: $v) { id } }",
+                json!({ "id": republished["id"], "v": republished["version"] }),
+            )
+            .await;
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+        change_state(app, &token, "unpublish", &republished).await;
+        assert_eq!(
+            app.error_code("{ program(slug: \"zz-copy\") { name } }", json!({}))
+                .await,
+            "NOT_FOUND"
+        );
+    }
+);
+
+backend_test!(revisions_diff_and_restore, empty, |app| async move {
+    let token = app.editor().await;
+    let v1 = create(app, &token, "Program", program_input("zz-history")).await;
+    let v2 = update(
+        app,
+        &token,
+        "Program",
+        &v1,
+        json!({ "name": "Second name" }),
+    )
+    .await;
+    let v3 = update(
+        app,
+        &token,
+        "Program",
+        &v2,
+        json!({ "name": "Third name", "workAuthorization": "RESTRICTED" }),
+    )
+    .await;
+    assert_eq!(v3["version"], 3);
+
+    let query = "query($id: ID!) { revisions(of: $id) { id version action summary live author { displayName } changes { field before after } } }";
+    let revisions =
+        app.data_as(&token, query, json!({ "id": v1["id"] })).await["revisions"].clone();
+    let revisions = revisions.as_array().unwrap();
+    assert_eq!(revisions.len(), 3);
+    assert_eq!(revisions[0]["version"], 3);
+    assert_eq!(revisions[0]["action"], "update");
+    assert!(
+        revisions[0]["author"]["displayName"]
+            .as_str()
+            .unwrap()
+            .starts_with("editor")
+    );
+    assert_eq!(
+        revisions[0]["changes"],
+        json!([{ "field": "name", "before": "Second name", "after": "Third name" },
+               { "field": "workAuthorization", "before": "unconfirmed", "after": "restricted" }])
+    );
+    assert_eq!(revisions[2]["action"], "create");
+
+    // Restoring version 1 is a new revision 4 with version 1's content.
+    let first = revisions[2]["id"].clone();
+    let restored = mutate(app, &token,
+        "mutation($id: ID!, $v: Int!) { restoreRevision(id: $id, expectedVersion: $v) { version content } }",
+        json!({ "id": first, "v": 3 })).await;
+    assert_eq!(restored["version"], 4);
+    assert_eq!(restored["content"]["name"], "Test talent visa");
+    assert_eq!(restored["content"]["workAuthorization"], "unconfirmed");
+    let revisions =
+        app.data_as(&token, query, json!({ "id": v1["id"] })).await["revisions"].clone();
+    assert_eq!(revisions.as_array().unwrap().len(), 4);
+    assert_eq!(revisions[0]["action"], "restore_revision");
+    assert_eq!(
+        revisions[0]["changes"][0],
+        json!({ "field": "name", "before": "Third name", "after": "Test talent visa" })
+    );
+    // A stale version is refused.
+    let error = app
+        .error_as(
+            &token,
+            "mutation($id: ID!) { restoreRevision(id: $id, expectedVersion: 3) { version } }",
+            json!({ "id": first }),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "CONFLICT");
+    assert_eq!(error["extensions"]["currentVersion"], 4);
+});
+
+backend_test!(
+    inputs_are_validated_and_name_their_field,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let program = create(app, &token, "Program", program_input("zz-valid")).await;
+        let pid = program["id"].clone();
+        let cases = [
+            (
+                "Program",
+                json!({ "slug": "Bad Slug", "name": "x", "country": "CN", "category": "TALENT", "legalStatus": "ANNOUNCED" }),
+                "slug",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Program",
+                json!({ "slug": "zz-x", "name": "x", "country": "XX", "category": "TALENT", "legalStatus": "ANNOUNCED" }),
+                "country",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Program",
+                json!({ "slug": "zz-x", "country": "CN", "category": "TALENT", "legalStatus": "ANNOUNCED" }),
+                "name",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Program",
+                json!({ "slug": "zz-x", "name": "x", "country": "CN", "category": "TALENT", "legalStatus": "ANNOUNCED", "officialUrl": "ftp://x" }),
+                "officialUrl",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Program",
+                json!({ "slug": "zz-x", "name": "x", "country": "CN", "category": "TALENT", "legalStatus": "ANNOUNCED", "announcedOn": "2025-13" }),
+                "announcedOn",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Program",
+                json!({ "slug": "zz-x", "name": "x", "country": "CN", "category": "TALENT", "legalStatus": "IN_FORCE", "inForceOn": "2025-10-01", "endsOn": "2025-01-01" }),
+                "endsOn",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Program",
+                json!({ "slug": "zz-valid", "name": "x", "country": "CN", "category": "TALENT", "legalStatus": "ANNOUNCED" }),
+                "slug",
+                "CONFLICT",
+            ),
+            (
+                "Fee",
+                json!({ "programId": pid, "label": "Fee", "amount": "-5", "currency": "USD" }),
+                "amount",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Fee",
+                json!({ "programId": pid, "label": "Fee", "amount": "5", "currency": "DOLLARS" }),
+                "currency",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Fee",
+                json!({ "programId": pid, "label": "Fee", "amount": "5" }),
+                "currency",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Fee",
+                json!({ "programId": pid, "label": "Fee", "effectiveFrom": "2025-09-21", "effectiveUntil": "2025-01-01" }),
+                "effectiveUntil",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Fee",
+                json!({ "programId": "UHJvZ3JhbTo5OTk5", "label": "Fee" }),
+                "programId",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Requirement",
+                json!({ "programId": pid, "kind": "AGE", "minAge": 40, "maxAge": 30 }),
+                "maxAge",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Requirement",
+                json!({ "programId": pid, "kind": "INCOME", "minIncome": "1000" }),
+                "incomeCurrency",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Source",
+                json!({ "title": "x", "kind": "NEWS", "url": "not a url" }),
+                "url",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Source",
+                json!({ "title": "x", "kind": "NEWS", "language": "english!" }),
+                "language",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Citation",
+                json!({ "sourceId": pid, "supports": pid }),
+                "sourceId",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "Commentary",
+                json!({ "kind": "QUOTE", "body": "x", "stance": "MIXED" }),
+                "personId",
+                "BAD_USER_INPUT",
+            ),
+            (
+                "PolicyEvent",
+                json!({ "programId": pid, "kind": "OTHER", "title": "x" }),
+                "occurredOn",
+                "BAD_USER_INPUT",
+            ),
+            ("Person", json!({ "name": "   " }), "name", "BAD_USER_INPUT"),
+        ];
+        for (kind, input, field, code) in cases {
+            let error = create_error(app, &token, kind, input.clone()).await;
+            assert_eq!(
+                error["extensions"]["code"], code,
+                "{kind} {input}: {error:#}"
+            );
+            assert_eq!(
+                error["extensions"]["field"], field,
+                "{kind} {input}: {error:#}"
+            );
+        }
+        // Unique URLs compare normalised; nothing of a failed mutation is left behind.
+        create(
+            app,
+            &token,
+            "Source",
+            json!({ "title": "A", "kind": "NEWS", "url": "https://example.org/a" }),
+        )
+        .await;
+        let error = create_error(
+            app,
+            &token,
+            "Source",
+            json!({ "title": "B", "kind": "NEWS", "url": "HTTPS://EXAMPLE.org/a#frag" }),
+        )
+        .await;
+        assert_eq!(error["extensions"]["code"], "CONFLICT");
+        assert_eq!(error["extensions"]["field"], "url");
+        let admin = app.admin().await;
+        let log = app
+            .data_as(&admin, "{ auditLog(first: 100) { totalCount } }", json!({}))
+            .await;
+        // Two accounts created and signed in, the program and the first source: the failed
+        // mutations wrote nothing.
+        assert_eq!(log["auditLog"]["totalCount"], 6);
+    }
+);
+
+// Two servers on one database, the same edit sent to both at once: exactly one wins.
+backend_test!(
+    concurrent_edits_on_two_servers_never_lose_one,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let program = create(app, &token, "Program", program_input("zz-race")).await;
+        let second = app.replica().await;
+        let query = "mutation($id: ID!, $name: String!) { updateProgram(id: $id, expectedVersion: 1, input: { name: $name }) { version } }";
+        let auth = format!("Bearer {token}");
+        for round in 0..5 {
+            let (expected, a, b) = if round == 0 {
+                (1, "From A", "From B")
+            } else {
+                (round + 1, "A again", "B again")
+            };
+            let query = query.replace(
+                "expectedVersion: 1",
+                &format!("expectedVersion: {expected}"),
+            );
+            let vars_a = json!({ "id": program["id"], "name": format!("{a} {round}") });
+            let vars_b = json!({ "id": program["id"], "name": format!("{b} {round}") });
+            let (ra, rb) = tokio::join!(
+                app.post_to(&app.base, Some(&auth), &query, vars_a),
+                app.post_to(&second, Some(&auth), &query, vars_b),
+            );
+            let outcomes: Vec<&Value> = vec![&ra.1, &rb.1];
+            let wins = outcomes
+                .iter()
+                .filter(|b| b.get("errors").is_none())
+                .count();
+            assert_eq!(wins, 1, "round {round}: {outcomes:#?}");
+            let loser = outcomes.iter().find(|b| b.get("errors").is_some()).unwrap();
+            assert_eq!(
+                loser["errors"][0]["extensions"]["code"], "CONFLICT",
+                "{loser:#}"
+            );
+            assert_eq!(
+                loser["errors"][0]["extensions"]["currentVersion"],
+                expected + 1
+            );
+        }
+        let query = "query($id: ID!) { revisions(of: $id) { version } }";
+        let revisions = app
+            .data_as(&token, query, json!({ "id": program["id"] }))
+            .await;
+        assert_eq!(revisions["revisions"].as_array().unwrap().len(), 6);
+    }
+);
+
+backend_test!(mutations_are_refused_over_get, empty, |app| async move {
+    let response = app
+        .client
+        .get(format!("{}/graphql", app.base))
+        .query(&[(
+            "query",
+            "mutation { login(email: \"a@b.c\", password: \"x\") { token } }",
+        )])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+});
