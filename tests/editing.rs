@@ -642,3 +642,97 @@ backend_test!(mutations_are_refused_over_get, empty, |app| async move {
         .unwrap();
     assert_eq!(response.status().as_u16(), 405);
 });
+
+backend_test!(
+    every_content_type_can_be_updated_and_listed,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let records = draft_program_with_children(app, &token).await;
+        let edits = [
+            (
+                "Program",
+                json!({ "legalStatus": "IN_FORCE", "inForceOn": "2025-10-01" }),
+                "legalStatus",
+                json!("in_force"),
+            ),
+            (
+                "Requirement",
+                json!({ "mandatory": null }),
+                "mandatory",
+                Value::Null,
+            ),
+            (
+                "Fee",
+                json!({ "effectiveUntil": "2026-09-20" }),
+                "effectiveUntil",
+                json!("2026-09-20"),
+            ),
+            (
+                "PolicyEvent",
+                json!({ "kind": "IN_FORCE", "occurredOn": "2025-10" }),
+                "precision",
+                json!("month"),
+            ),
+            (
+                "Source",
+                json!({ "publisher": "Ministry" }),
+                "publisher",
+                json!("Ministry"),
+            ),
+            (
+                "Person",
+                json!({ "role": "Professor" }),
+                "role",
+                json!("Professor"),
+            ),
+            (
+                "Commentary",
+                json!({ "stance": "CRITICAL", "programIds": [] }),
+                "stance",
+                json!("critical"),
+            ),
+            (
+                "Citation",
+                json!({ "supports": records[2].1["id"] }),
+                "feeId",
+                json!(records[2].1["id"].clone()),
+            ),
+        ];
+        for ((kind, record), (edit_kind, input, field, expected)) in records.iter().zip(edits) {
+            assert_eq!(*kind, edit_kind);
+            let updated = update(app, &token, kind, record, input).await;
+            assert_eq!(updated["version"], 2, "{kind}");
+            if field == "feeId" {
+                // A citation moved to the fee supports the fee only.
+                assert!(updated["content"]["feeId"].is_number(), "{updated:#}");
+                assert_eq!(updated["content"]["programId"], Value::Null);
+            } else {
+                assert_eq!(updated["content"][field], expected, "{kind}: {updated:#}");
+            }
+        }
+        let listed = app
+        .data_as(&token, "{ editorialRecords(recordType: PROGRAM, state: DRAFT) { recordType state version } }", json!({}))
+        .await;
+        assert_eq!(
+            listed["editorialRecords"],
+            json!([{ "recordType": "Program", "state": "DRAFT", "version": 2 }])
+        );
+        let listed = app
+            .data_as(
+                &token,
+                "{ editorialRecords(recordType: FEE, state: PUBLISHED) { version } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(listed["editorialRecords"], json!([]));
+        let error = app
+            .error_as(
+                &token,
+                "{ editorialRecords(recordType: FEE, limit: 1000) { version } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(error["extensions"]["field"], "limit");
+    }
+);

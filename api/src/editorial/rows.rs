@@ -144,3 +144,25 @@ pub async fn taken_by_other(
         Ok(query.one(db).await?.is_some())
     })
 }
+
+/// Ids of rows of `kind` (optionally in one state), most recently changed first.
+pub async fn recent_ids(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+    state: Option<&str>,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<i32>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    with_entity!(kind, E => {
+        let mut query = E::find()
+            .order_by_desc(column::<E>("updated_at")?)
+            .order_by_desc(column::<E>("id")?)
+            .limit(limit)
+            .offset(offset);
+        if let Some(state) = state {
+            query = query.filter(column::<E>("state")?.eq(state));
+        }
+        Ok(query.all(db).await?.into_iter().map(|row| row.id).collect())
+    })
+}

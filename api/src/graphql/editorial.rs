@@ -38,6 +38,42 @@ fn camel_keys(map: &Map<String, Value>) -> Json<Map<String, Value>> {
     Json(map.iter().map(|(k, v)| (camel(k), v.clone())).collect())
 }
 
+/// The content types editors work on.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum RecordType {
+    /// Programs.
+    Program,
+    /// Requirements of programs.
+    Requirement,
+    /// Fees of programs.
+    Fee,
+    /// Sources.
+    Source,
+    /// Citations.
+    Citation,
+    /// People.
+    Person,
+    /// Commentary.
+    Commentary,
+    /// Policy events.
+    PolicyEvent,
+}
+
+impl From<RecordType> for NodeType {
+    fn from(t: RecordType) -> Self {
+        match t {
+            RecordType::Program => Self::Program,
+            RecordType::Requirement => Self::Requirement,
+            RecordType::Fee => Self::Fee,
+            RecordType::Source => Self::Source,
+            RecordType::Citation => Self::Citation,
+            RecordType::Person => Self::Person,
+            RecordType::Commentary => Self::Commentary,
+            RecordType::PolicyEvent => Self::PolicyEvent,
+        }
+    }
+}
+
 /// One field that differs between two versions.
 #[derive(SimpleObject)]
 pub struct FieldChange {

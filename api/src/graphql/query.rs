@@ -2,7 +2,8 @@
 
 use super::commentary::{Commentary, CommentaryFilter, published_commentaries};
 use super::context::{db, limits};
-use super::editorial::{AuditEntry, EditorialRecord, Revision, revisions_of};
+use super::editorial::{AuditEntry, EditorialRecord, RecordType, Revision, revisions_of};
+use super::enums::EditorialState;
 use super::ids::{decode, decode_named};
 use super::node::{self, Node};
 use super::pagination::{Page, PageArgs, paginate};
@@ -134,6 +135,38 @@ impl Query {
     ) -> ApiResult<Option<EditorialRecord>> {
         let (kind, row) = decode(&id)?;
         EditorialRecord::load(db(ctx)?, kind, row).await
+    }
+
+    /// Records of one type in any state (or in `state`), most recently changed first: the
+    /// editors' work list (editors). `limit` is at most the largest page size.
+    #[graphql(guard = "RequireRole(Role::Editor)")]
+    async fn editorial_records(
+        &self,
+        ctx: &Context<'_>,
+        record_type: RecordType,
+        state: Option<EditorialState>,
+        #[graphql(default = 20)] limit: i32,
+        #[graphql(default = 0)] offset: i32,
+    ) -> ApiResult<Vec<EditorialRecord>> {
+        let max = limits(ctx)?.max_page_size;
+        let limit = u64::try_from(limit)
+            .ok()
+            .filter(|l| (1..=max).contains(l))
+            .ok_or_else(|| ApiError::bad_input("limit", format!("`limit` is 1 to {max}")))?;
+        let offset = u64::try_from(offset)
+            .map_err(|_| ApiError::bad_input("offset", "`offset` is not negative"))?;
+        let kind = record_type.into();
+        let state = state.map(|s| entity::enums::EditorialState::from(s).as_str());
+        let db = db(ctx)?;
+        let ids =
+            crate::editorial::rows::recent_ids(db, kind, state.as_deref(), limit, offset).await?;
+        let mut records = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(record) = EditorialRecord::load(db, kind, id).await? {
+                records.push(record);
+            }
+        }
+        Ok(records)
     }
 
     /// Every revision of a record, newest first, with field-level diffs (editors).
