@@ -277,6 +277,67 @@ backend_test!(
 );
 
 backend_test!(
+    admins_manage_accounts_but_never_remove_the_last_admin,
+    empty,
+    |app| async move {
+        let admin = app.admin().await;
+        let editor = app.editor().await;
+        let users = app
+            .data_as(&admin, "{ users { id email role } me { id } }", json!({}))
+            .await;
+        let me = users["me"]["id"].clone();
+        let editor_id = users["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["role"] == "EDITOR")
+            .unwrap()["id"]
+            .clone();
+        let error = app
+            .error_as(
+                &admin,
+                "mutation($id: ID!) { updateUser(id: $id, input: { active: false }) { id } }",
+                json!({ "id": me }),
+            )
+            .await;
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+        // An admin sets a password: the account's old tokens stop working.
+        app.data_as(&admin,
+        "mutation($id: ID!) { setUserPassword(id: $id, newPassword: \"another long password\") { email } }",
+        json!({ "id": editor_id }))
+        .await;
+        assert!(
+            refused(app, &format!("Bearer {editor}"))
+                .await
+                .contains("revoked")
+        );
+        let error = app
+            .error_as(
+                &admin,
+                "mutation($id: ID!) { setUserPassword(id: $id, newPassword: \"short\") { email } }",
+                json!({ "id": editor_id }),
+            )
+            .await;
+        assert_eq!(error["extensions"]["field"], "newPassword");
+        // Promoting the editor lets the first admin step down.
+        app.data_as(
+            &admin,
+            "mutation($id: ID!) { updateUser(id: $id, input: { role: ADMIN }) { role } }",
+            json!({ "id": editor_id }),
+        )
+        .await;
+        let demoted = app
+            .data_as(
+                &admin,
+                "mutation($id: ID!) { updateUser(id: $id, input: { role: EDITOR }) { role } }",
+                json!({ "id": me }),
+            )
+            .await;
+        assert_eq!(demoted["updateUser"]["role"], "EDITOR");
+    }
+);
+
+backend_test!(
     password_change_revokes_old_tokens,
     empty,
     |app| async move {
@@ -363,8 +424,24 @@ async fn cli_creates_the_first_admin() {
         listed.contains("root@example.org\tadmin\tactive"),
         "{listed}"
     );
+    // The last admin cannot be disabled; an editor can.
     let out = run(&["user", "disable", "--email", "root@example.org"], "");
-    assert!(out.status.success());
+    assert!(!out.status.success());
+    let out = run(
+        &["user", "create", "--email", "ed@example.org"],
+        &format!("{TEST_PASSWORD}\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["user", "disable", "--email", "ed@example.org"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let listed = String::from_utf8_lossy(&run(&["user", "list"], "").stdout).into_owned();
     assert!(listed.contains("disabled"), "{listed}");
     db.drop_db().await;

@@ -166,6 +166,23 @@ pub async fn update(
         revoke |= !active;
         what.push(if active { "enabled" } else { "disabled" });
     }
+    let stays_admin = change.role.unwrap_or(current.role) == Role::Admin
+        && change.active.unwrap_or(current.active);
+    if current.role == Role::Admin && current.active && !stays_admin {
+        let other_admins = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin))
+            .filter(user::Column::Active.eq(true))
+            .filter(user::Column::Id.ne(id))
+            .count(&txn)
+            .await?;
+        if other_admins == 0 {
+            // Nobody could manage accounts any more (short of the command line).
+            return Err(ApiError::bad_input(
+                "id",
+                "this is the last active admin; make another admin first",
+            ));
+        }
+    }
     if revoke {
         row.token_version = Set(current.token_version + 1);
     }
