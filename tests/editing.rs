@@ -736,3 +736,21 @@ backend_test!(
         assert_eq!(error["extensions"]["field"], "limit");
     }
 );
+
+backend_test!(imports_write_revisions_too, seeded, |app| async move {
+    let token = app.editor().await;
+    let id = app
+        .data("{ program(slug: \"cn-k-visa\") { id } }", json!({}))
+        .await["program"]["id"]
+        .clone();
+    let revisions = app
+        .data_as(&token, "query($id: ID!) { revisions(of: $id) { version action author { email } summary snapshot } }",
+            json!({ "id": id }))
+        .await;
+    let first = &revisions["revisions"][0];
+    assert_eq!(first["action"], "import");
+    assert_eq!(first["author"], Value::Null);
+    assert_eq!(first["version"], 1);
+    assert_eq!(first["snapshot"]["slug"], "cn-k-visa");
+    assert_eq!(first["snapshot"]["employerSponsorship"], "no");
+});

@@ -46,6 +46,21 @@ impl NodeType {
 }
 
 impl NodeType {
+    /// The type stored in this table.
+    pub fn from_table(table: &str) -> Option<Self> {
+        match table {
+            "program" => Some(Self::Program),
+            "requirement" => Some(Self::Requirement),
+            "fee" => Some(Self::Fee),
+            "source" => Some(Self::Source),
+            "citation" => Some(Self::Citation),
+            "person" => Some(Self::Person),
+            "commentary" => Some(Self::Commentary),
+            "policy_event" => Some(Self::PolicyEvent),
+            _ => None,
+        }
+    }
+
     /// The type with this GraphQL name.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.name() == name)

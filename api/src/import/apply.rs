@@ -10,11 +10,12 @@ use super::normalize::{
     PartialDate, is_country_code, is_currency_code, is_slug, normalize_url, parse_money_e4,
 };
 use super::{ImportError, ImportReport};
+use crate::graphql::ids::NodeType;
 use chrono::{DateTime, Utc};
 use entity::enums::{DatePrecision, EditorialState};
 use entity::{
     citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
-    requirement, source,
+    requirement, revision, source,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -26,16 +27,21 @@ use std::collections::HashMap;
 /// Saves an active model of a table with the common editorial columns: a new row starts at
 /// version 1 in the import's state; an existing row gets a new version only when a value
 /// actually changed, and keeps its editorial state.
+/// Every write appends a revision (author: none, action `import`), as editors' writes do.
 macro_rules! save {
     ($ctx:expr, $am:expr, $existed:expr) => {{
         let mut am = $am;
         if $existed {
             if am.is_changed() {
+                let changed = changed_columns(&am);
                 let version = am.version.clone().unwrap();
                 am.version = Set(version + 1);
                 am.updated_at = Set($ctx.now);
                 $ctx.report.updated += 1;
-                am.update(&$ctx.txn).await?
+                let table = table_of(&am);
+                let saved = am.update(&$ctx.txn).await?;
+                import_revision(&$ctx, table, &saved, &changed).await?;
+                saved
             } else {
                 am.try_into_model()?
             }
@@ -45,9 +51,68 @@ macro_rules! save {
             am.created_at = Set($ctx.now);
             am.updated_at = Set($ctx.now);
             $ctx.report.created += 1;
-            am.insert(&$ctx.txn).await?
+            let table = table_of(&am);
+            let saved = am.insert(&$ctx.txn).await?;
+            import_revision(&$ctx, table, &saved, &[]).await?;
+            saved
         }
     }};
+}
+
+fn table_of<A: ActiveModelTrait>(_: &A) -> &'static str {
+    use sea_orm::EntityName;
+    <A::Entity as Default>::default().table_name()
+}
+
+/// The columns an edit sets (the import only sets what differs).
+fn changed_columns<A: ActiveModelTrait>(am: &A) -> Vec<String> {
+    use sea_orm::{IdenStatic, Iterable};
+    <<A::Entity as EntityTrait>::Column as Iterable>::iter()
+        .filter(|c| am.get(*c).is_set())
+        .map(|c| c.as_str().to_owned())
+        .collect()
+}
+
+async fn import_revision<M: serde::Serialize>(
+    ctx: &Ctx,
+    table: &str,
+    saved: &M,
+    changed: &[String],
+) -> Result<(), ImportError> {
+    let Some(kind) = NodeType::from_table(table) else {
+        return Ok(());
+    };
+    let snapshot = serde_json::to_value(saved)
+        .map_err(|e| sea_orm::DbErr::Json(format!("import snapshot: {e}")))?;
+    let number = |field: &str| {
+        snapshot
+            .get(field)
+            .and_then(serde_json::Value::as_i64)
+            .and_then(|v| i32::try_from(v).ok())
+    };
+    let (Some(id), Some(version)) = (number("id"), number("version")) else {
+        return Ok(());
+    };
+    let summary = if changed.is_empty() {
+        "imported".to_owned()
+    } else {
+        format!("import: {}", changed.join(", "))
+    };
+    revision::ActiveModel {
+        record_type: Set(kind.name().to_owned()),
+        record_id: Set(id),
+        version: Set(version),
+        action: Set("import".to_owned()),
+        author_id: Set(None),
+        created_at: Set(ctx.now),
+        snapshot: Set(snapshot.to_string()),
+        summary: Set(summary),
+        live: Set(true),
+        ..Default::default()
+    }
+    .insert(&ctx.txn)
+    .await?;
+    Ok(())
 }
 
 /// The active model to edit: the existing row's, or a new one. The flag says which.
