@@ -172,6 +172,7 @@ fn serve(
             .route("/", web::get().to(routes::graphql::graphiql))
             .route("/export/programs.csv", web::get().to(routes::export::csv))
             .route("/export/programs.json", web::get().to(routes::export::json))
+            .route("/feed.atom", web::get().to(routes::feed::atom))
             .route("/healthz", web::get().to(routes::health::healthz))
             .route("/readyz", web::get().to(routes::health::readyz))
     })

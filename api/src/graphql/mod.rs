@@ -1,5 +1,6 @@
 //! The GraphQL schema: one module per type, a pure [`schema`] builder with no I/O.
 
+mod change;
 mod citation;
 mod commentary;
 mod context;
@@ -25,6 +26,7 @@ mod user;
 use crate::config::Limits;
 use async_graphql::{EmptySubscription, Schema};
 
+pub(crate) use change::{Change, ChangeKind, public_changes};
 pub(crate) use fee::is_current as is_current_fee;
 pub use mutation::Mutation;
 /// For the export endpoints, which filter programs as `programs(filter:)` does.

@@ -85,6 +85,8 @@ impl PolicyEvent {
 pub struct PolicyEventFilter {
     /// Only events of the program with this slug.
     pub program: Option<String>,
+    /// Only events of the programs with these slugs.
+    pub programs: Option<Vec<String>>,
     /// Only events of programs of these countries (ISO 3166-1 alpha-2).
     pub country: Option<Vec<String>>,
     /// Kinds of event.
@@ -122,13 +124,19 @@ impl PolicyEventFilter {
                 format!("`{bad}` is not an ISO 3166-1 alpha-2 code (e.g. CN)"),
             ));
         }
-        if self.program.is_some() || self.country.is_some() {
+        for slug in self.programs.iter().flatten() {
+            super::query::check_slug("filter.programs", slug)?;
+        }
+        if self.program.is_some() || self.country.is_some() || self.programs.is_some() {
             let mut sub = Query::select();
             sub.column(program::Column::Id)
                 .from(program::Entity)
                 .and_where(program::Column::State.eq(EditorialState::Published));
             if let Some(slug) = self.program {
                 sub.and_where(program::Column::Slug.eq(slug));
+            }
+            if let Some(slugs) = self.programs {
+                sub.and_where(program::Column::Slug.is_in(slugs));
             }
             if let Some(countries) = self.country {
                 sub.and_where(program::Column::Country.is_in(countries));

@@ -1,0 +1,140 @@
+//! `GET /feed.atom`: the public changes (the `changes` query) as an Atom feed for newsroom feed
+//! readers: the 50 newest, or those after `?since=` (RFC 3339).
+
+use crate::graphql::{Change, ChangeKind, public_changes};
+use actix_web::{HttpRequest, HttpResponse, web};
+use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, QuerySelect};
+use serde::Deserialize;
+
+/// Entries per feed document.
+const FEED_SIZE: u64 = 50;
+
+#[derive(Deserialize)]
+pub struct FeedParams {
+    since: Option<String>,
+}
+
+fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "(empty)".to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn link(href: String, rel: &str, mime: Option<&str>) -> Link {
+    let mut link = Link::default();
+    link.set_href(href);
+    link.set_rel(rel.to_owned());
+    link.set_mime_type(mime.map(str::to_owned));
+    link
+}
+
+/// The base URL readers reached us at (scheme and host of the request).
+pub fn base_url(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    format!("{}://{}", info.scheme(), info.host())
+}
+
+pub async fn atom(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    params: web::Query<FeedParams>,
+) -> HttpResponse {
+    let since = match params.since.as_deref().map(DateTime::parse_from_rfc3339) {
+        None => None,
+        Some(Ok(t)) => Some(t.with_timezone(&Utc)),
+        Some(Err(_)) => {
+            return HttpResponse::BadRequest().json(serde_json::json!({
+                "error": "`since` is an RFC 3339 date-time, e.g. 2025-09-21T00:00:00Z",
+                "field": "since"
+            }));
+        }
+    };
+    match build(&db, since, &base_url(&req)).await {
+        Ok(feed) => HttpResponse::Ok()
+            .content_type("application/atom+xml; charset=utf-8")
+            .body(feed.to_string()),
+        Err(e) => {
+            tracing::error!(error = ?e, "cannot build the Atom feed");
+            HttpResponse::InternalServerError()
+                .json(serde_json::json!({ "error": "internal error" }))
+        }
+    }
+}
+
+async fn build(
+    db: &DatabaseConnection,
+    since: Option<DateTime<Utc>>,
+    base: &str,
+) -> crate::error::ApiResult<Feed> {
+    let rows = public_changes(since, &[]).limit(FEED_SIZE).all(db).await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut newest: Option<DateTime<Utc>> = None;
+    for row in rows {
+        newest = newest.max(Some(row.created_at));
+        let change = Change::from(row);
+        let detail = change.detail(db).await?;
+        let id = change.global_id()?;
+        let what = match detail.kind_of_change {
+            ChangeKind::New => "new",
+            ChangeKind::Updated => "updated",
+        };
+        let mut entry = Entry::default();
+        entry.set_id(format!("{base}/changes/{}", change.row.id));
+        entry.set_title(Text::plain(format!(
+            "{} {what}: {}",
+            change.row.record_type, detail.title
+        )));
+        entry.set_updated(change.row.created_at.fixed_offset());
+        entry.set_links(vec![link(
+            format!("{base}/records/{}", id.as_str()),
+            "alternate",
+            None,
+        )]);
+        entry.set_summary(Some(Text::plain(change.row.summary.clone())));
+        let lines: Vec<String> = detail
+            .changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}: {} → {}",
+                    c.field,
+                    value_text(&c.before),
+                    value_text(&c.after)
+                )
+            })
+            .collect();
+        let mut content = Content::default();
+        content.set_content_type(Some("text".to_owned()));
+        content.set_value(Some(if lines.is_empty() {
+            format!(
+                "Published version {} of this {}.",
+                change.row.version, change.row.record_type
+            )
+        } else {
+            lines.join("\n")
+        }));
+        entry.set_content(Some(content));
+        entries.push(entry);
+    }
+    let mut author = Person::default();
+    author.set_name("visa-kb");
+    let mut feed = Feed::default();
+    feed.set_title(Text::plain("visa-kb: what changed"));
+    feed.set_id(format!("{base}/feed.atom"));
+    feed.set_updated(newest.unwrap_or_else(Utc::now).fixed_offset());
+    feed.set_authors(vec![author]);
+    feed.set_links(vec![
+        link(
+            format!("{base}/feed.atom"),
+            "self",
+            Some("application/atom+xml"),
+        ),
+        link(format!("{base}/"), "alternate", None),
+    ]);
+    feed.set_entries(entries);
+    Ok(feed)
+}

@@ -1,0 +1,178 @@
+//! Journalists' features on the seeded content: the timeline, what changed since a moment and
+//! its Atom feed.
+
+// A failing test should panic loudly; unwrap is the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use serde_json::{Value, json};
+
+const TIMELINE: &str = r#"query($programs: [String!], $countries: [String!], $kinds: [PolicyEventKind!], $from: Date, $to: Date) {
+  timeline(programs: $programs, countries: $countries, kinds: $kinds, from: $from, to: $to, first: 100) {
+    totalCount nodes { date { text } kind title program { slug } } } }"#;
+
+backend_test!(
+    timeline_across_programs_newest_first,
+    seeded,
+    |app| async move {
+        let all = app
+            .data(TIMELINE, json!({ "programs": ["cn-k-visa", "us-h1b"] }))
+            .await;
+        let nodes = all["timeline"]["nodes"].as_array().unwrap();
+        assert!(nodes.len() >= 4, "{all:#}");
+        let dates: Vec<&str> = nodes
+            .iter()
+            .map(|n| n["date"]["text"].as_str().unwrap())
+            .collect();
+        let mut sorted = dates.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(dates, sorted, "newest first");
+        let slugs: Vec<&str> = nodes
+            .iter()
+            .map(|n| n["program"]["slug"].as_str().unwrap())
+            .collect();
+        assert!(slugs.contains(&"cn-k-visa") && slugs.contains(&"us-h1b"));
+
+        // Narrowed by country (any case), kind and dates.
+        let narrowed = app
+        .data(TIMELINE, json!({ "countries": ["us"], "kinds": ["SIGNED"], "from": "2025-01-01", "to": "2025-12-31" }))
+        .await;
+        let nodes = narrowed["timeline"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), 1, "{narrowed:#}");
+        assert_eq!(nodes[0]["date"]["text"], "2025-09-19");
+        assert_eq!(nodes[0]["program"]["slug"], "us-h1b");
+
+        let body = app
+            .graphql(TIMELINE, json!({ "countries": ["Narnia"] }))
+            .await;
+        assert_eq!(body["errors"][0]["extensions"]["field"], "countries");
+        let body = app
+            .graphql(
+                TIMELINE,
+                json!({ "from": "2025-12-31", "to": "2025-01-01" }),
+            )
+            .await;
+        assert_eq!(body["errors"][0]["extensions"]["field"], "to");
+    }
+);
+
+const CHANGES: &str = r#"query($since: DateTime!) { changes(since: $since, first: 100) {
+  totalCount nodes { kind recordType title version summary changes { field before after }
+    record { ... on Program { slug name } } } } }"#;
+
+backend_test!(
+    changes_since_a_moment_and_the_atom_feed,
+    seeded,
+    |app| async move {
+        // The seed itself: every program is new.
+        let seeded = app
+            .data(CHANGES, json!({ "since": "2000-01-01T00:00:00Z" }))
+            .await;
+        assert!(seeded["changes"]["totalCount"].as_u64().unwrap() > 67);
+        assert!(
+            seeded["changes"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| n["kind"] == "NEW")
+        );
+
+        let since = chrono::Utc::now().to_rfc3339();
+        let nothing = app.data(CHANGES, json!({ "since": since })).await;
+        assert_eq!(nothing["changes"]["totalCount"], 0);
+
+        // An editor's draft is not a public change; its publication is, with what changed.
+        let token = app.editor().await;
+        let record = app
+            .data_as(
+                &token,
+                "{ editorialRecords(recordType: PROGRAM, limit: 100) { id version content } }",
+                json!({}),
+            )
+            .await["editorialRecords"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["content"]["slug"] == "cn-k-visa")
+            .unwrap()
+            .clone();
+        let edited = app
+        .data_as(&token,
+            "mutation($id: ID!, $v: Int!) { updateProgram(id: $id, expectedVersion: $v, input: { summary: \"A corrected summary.\" }) { id version } }",
+            json!({ "id": record["id"], "v": record["version"] }))
+        .await["updateProgram"]
+        .clone();
+        assert_eq!(
+            app.data(CHANGES, json!({ "since": since })).await["changes"]["totalCount"],
+            0
+        );
+        app.data_as(
+            &token,
+            "mutation($id: ID!, $v: Int!) { publish(id: $id, expectedVersion: $v) { version } }",
+            json!({ "id": edited["id"], "v": edited["version"] }),
+        )
+        .await;
+        let changed = app.data(CHANGES, json!({ "since": since })).await;
+        assert_eq!(changed["changes"]["totalCount"], 1, "{changed:#}");
+        let change = &changed["changes"]["nodes"][0];
+        assert_eq!(change["kind"], "UPDATED");
+        assert_eq!(change["recordType"], "Program");
+        assert_eq!(change["record"]["slug"], "cn-k-visa");
+        assert_eq!(change["changes"].as_array().unwrap().len(), 1);
+        assert_eq!(change["changes"][0]["field"], "summary");
+        assert_eq!(change["changes"][0]["after"], "A corrected summary.");
+
+        // The same as Atom, parsed by a feed parser.
+        let response = app
+            .client
+            .get(format!("{}/feed.atom", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/atom+xml")
+        );
+        let feed: atom_syndication::Feed = response.text().await.unwrap().parse().unwrap();
+        assert_eq!(feed.entries().len(), 50);
+        let newest = &feed.entries()[0];
+        assert!(
+            newest.title().as_str().starts_with("Program updated: "),
+            "{}",
+            newest.title().as_str()
+        );
+        assert!(
+            newest
+                .content()
+                .unwrap()
+                .value()
+                .unwrap()
+                .contains("summary: ")
+        );
+        assert!(newest.links()[0].href().contains("/records/"));
+        let since_feed = app
+            .client
+            .get(format!("{}/feed.atom", app.base))
+            .query(&[("since", since.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let feed: atom_syndication::Feed = since_feed.parse().unwrap();
+        assert_eq!(feed.entries().len(), 1);
+        let bad = app
+            .client
+            .get(format!("{}/feed.atom?since=yesterday", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status().as_u16(), 400);
+        let _: Value = bad.json().await.unwrap();
+    }
+);
