@@ -176,3 +176,158 @@ backend_test!(
         let _: Value = bad.json().await.unwrap();
     }
 );
+
+const COMPARE: &str = r#"query($slugs: [String!]!, $asOf: Date) { compare(slugs: $slugs, asOf: $asOf) {
+  programs { slug }
+  rows { attribute label cells { program value state cited note wording
+    citations { excerpt confidence source { title publisher url publishedOn { text } } } } } } }"#;
+
+fn row<'a>(comparison: &'a Value, attribute: &str) -> &'a Vec<Value> {
+    comparison["compare"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["attribute"] == attribute)
+        .unwrap_or_else(|| panic!("no row {attribute}"))["cells"]
+        .as_array()
+        .unwrap()
+}
+
+backend_test!(k_visa_against_h1b_side_by_side, seeded, |app| async move {
+    let c = app
+        .data(COMPARE, json!({ "slugs": ["cn-k-visa", "us-h1b"] }))
+        .await;
+    assert_eq!(
+        c["compare"]["programs"],
+        json!([{ "slug": "cn-k-visa" }, { "slug": "us-h1b" }])
+    );
+
+    let sponsorship = row(&c, "employerSponsorship");
+    assert_eq!(sponsorship[0]["value"], "no");
+    assert_eq!(sponsorship[1]["value"], "yes");
+    assert!(
+        sponsorship
+            .iter()
+            .all(|cell| cell["state"] == "KNOWN" && cell["cited"] == true)
+    );
+
+    let work = row(&c, "workAuthorization");
+    assert_eq!(work[0]["state"], "UNCONFIRMED");
+    assert_eq!(work[0]["value"], "unconfirmed");
+
+    let fees = row(&c, "currentFees");
+    let h1b = fees[1]["value"].as_str().unwrap();
+    assert!(
+        h1b.contains("USD 100000") && h1b.contains("from 2025-09-21"),
+        "{h1b}"
+    );
+    assert!(fees[1]["cited"] == true);
+    let citation = &fees[1]["citations"][0];
+    assert!(citation["source"]["title"].is_string() && citation["source"]["url"].is_string());
+    // The K visa's fee is recorded without an amount: unknown, and said so.
+    assert_eq!(fees[0]["state"], "UNKNOWN");
+    assert_eq!(fees[0]["value"], Value::Null);
+    assert!(
+        fees[0]["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("amount unknown")
+    );
+
+    // Every cell either has citations or says it is uncited.
+    for r in c["compare"]["rows"].as_array().unwrap() {
+        for cell in r["cells"].as_array().unwrap() {
+            assert_eq!(
+                cell["cited"],
+                json!(!cell["citations"].as_array().unwrap().is_empty())
+            );
+        }
+    }
+    assert!(
+        row(&c, "requirement.education")[0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("STEM")
+    );
+
+    // Before the $100,000 payment took effect.
+    let before = app
+        .data(
+            COMPARE,
+            json!({ "slugs": ["cn-k-visa", "us-h1b"], "asOf": "2025-09-20" }),
+        )
+        .await;
+    let h1b = row(&before, "currentFees")[1]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!h1b.contains("100000") && h1b.contains("USD 780"), "{h1b}");
+
+    for (slugs, field) in [
+        (json!(["cn-k-visa"]), "slugs"),
+        (json!(["cn-k-visa", "cn-k-visa"]), "slugs"),
+        (json!(["cn-k-visa", "Not A Slug"]), "slugs"),
+    ] {
+        let body = app.graphql(COMPARE, json!({ "slugs": slugs })).await;
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body:#}");
+    }
+    let body = app
+        .graphql(COMPARE, json!({ "slugs": ["cn-k-visa", "xx-nothing"] }))
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND");
+});
+
+const AS_OF: &str = r#"query($slug: String!, $asOf: Date) { program(slug: $slug, asOf: $asOf) {
+  asOf status { legalStatus since { text } } fees(current: true) { label amount { amount currency } effectiveFrom } } }"#;
+
+backend_test!(
+    h1b_fees_before_and_after_2025_09_21,
+    seeded,
+    |app| async move {
+        let amounts = |data: &Value| -> Vec<String> {
+            data["program"]["fees"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|f| f["amount"]["amount"].as_str().map(str::to_owned))
+                .collect()
+        };
+        let before = app
+            .data(AS_OF, json!({ "slug": "us-h1b", "asOf": "2025-09-20" }))
+            .await;
+        assert_eq!(before["program"]["asOf"], "2025-09-20");
+        assert!(amounts(&before).contains(&"780".to_owned()));
+        assert!(!amounts(&before).contains(&"100000".to_owned()));
+        let after = app
+            .data(AS_OF, json!({ "slug": "us-h1b", "asOf": "2025-09-21" }))
+            .await;
+        assert!(amounts(&after).contains(&"100000".to_owned()));
+        assert!(amounts(&after).contains(&"780".to_owned()));
+        // Long before the fee rule of 2024-04-01 the $780 fee was not in effect either.
+        let old = app
+            .data(AS_OF, json!({ "slug": "us-h1b", "asOf": "2020-01-01" }))
+            .await;
+        assert!(!amounts(&old).contains(&"780".to_owned()));
+        // The H-1B's start date is not recorded: its status in the past is unknown, not guessed.
+        assert_eq!(old["program"]["status"]["legalStatus"], Value::Null);
+        let today = app.data(AS_OF, json!({ "slug": "us-h1b" })).await;
+        assert_eq!(today["program"]["status"]["legalStatus"], "IN_FORCE");
+
+        // The K visa: announced in August 2025, in force from 2025-10-01.
+        let k = app
+            .data(AS_OF, json!({ "slug": "cn-k-visa", "asOf": "2025-09-15" }))
+            .await;
+        assert_eq!(k["program"]["status"]["legalStatus"], "ANNOUNCED");
+        let k = app
+            .data(AS_OF, json!({ "slug": "cn-k-visa", "asOf": "2025-10-01" }))
+            .await;
+        assert_eq!(
+            k["program"]["status"],
+            json!({ "legalStatus": "IN_FORCE", "since": { "text": "2025-10-01" } })
+        );
+        let k = app
+            .data(AS_OF, json!({ "slug": "cn-k-visa", "asOf": "2025-01-01" }))
+            .await;
+        assert_eq!(k["program"]["status"]["legalStatus"], Value::Null);
+    }
+);

@@ -80,7 +80,7 @@ impl Commentary {
             .load_one(ProgramsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(rows.iter().cloned().map(Program).collect())
+        Ok(rows.iter().cloned().map(Program::from).collect())
     }
 
     /// The sources that report it.

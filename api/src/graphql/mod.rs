@@ -3,6 +3,7 @@
 mod change;
 mod citation;
 mod commentary;
+mod compare;
 mod context;
 mod editorial;
 pub(crate) mod enums;

@@ -59,7 +59,7 @@ impl PolicyEvent {
         Ok(loaders(ctx)?
             .load_one(ProgramById(self.0.program_id))
             .await?
-            .map(Program))
+            .map(Program::from))
     }
 
     /// The sources that report it.

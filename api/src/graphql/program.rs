@@ -23,12 +23,151 @@ use entity::{fee, program, requirement};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Order, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QueryOrder, Select};
 
-/// A visa or talent-mobility program.
-pub struct Program(pub std::sync::Arc<program::Model>);
+/// A visa or talent-mobility program, seen today or as it stood on a date (`asOf`).
+pub struct Program(pub std::sync::Arc<program::Model>, pub Option<NaiveDate>);
 
 impl From<program::Model> for Program {
     fn from(row: program::Model) -> Self {
-        Self(std::sync::Arc::new(row))
+        Self(std::sync::Arc::new(row), None)
+    }
+}
+
+impl From<std::sync::Arc<program::Model>> for Program {
+    fn from(row: std::sync::Arc<program::Model>) -> Self {
+        Self(row, None)
+    }
+}
+
+impl Program {
+    /// The same program seen as it stood on `day`.
+    pub fn seen_on(self, day: Option<NaiveDate>) -> Self {
+        Self(self.0, day)
+    }
+
+    /// The day the program is seen on: `asOf`, or today.
+    fn day(&self) -> NaiveDate {
+        self.1.unwrap_or_else(|| Utc::now().date_naive())
+    }
+}
+
+/// Where a program stood legally on a day, and what says so.
+pub struct ProgramStatus {
+    pub status: Option<entity::enums::LegalStatus>,
+    pub since: Option<crate::import::normalize::PartialDate>,
+    pub event: Option<std::sync::Arc<entity::policy_event::Model>>,
+    day: NaiveDate,
+}
+
+/// Where a program stood legally on a day, and what says so.
+#[Object]
+impl ProgramStatus {
+    /// The legal status on that day; null when the knowledge base cannot tell (no dated event
+    /// or date before it).
+    async fn legal_status(&self) -> Option<LegalStatus> {
+        self.status.map(Into::into)
+    }
+
+    /// The day it is seen on.
+    async fn as_of(&self) -> super::scalars::Date {
+        super::scalars::Date(self.day)
+    }
+
+    /// Since when, to the precision known.
+    async fn since(&self) -> Option<PartialDate> {
+        self.since.map(PartialDate)
+    }
+
+    /// The policy event it follows from, when one does (with its citations).
+    async fn event(&self) -> Option<PolicyEvent> {
+        self.event.clone().map(PolicyEvent)
+    }
+}
+
+/// Where `p` stood legally on `as_of` (today when None); see `Program.status`.
+pub fn status_on(
+    p: &program::Model,
+    events: &[std::sync::Arc<entity::policy_event::Model>],
+    as_of: Option<NaiveDate>,
+) -> ProgramStatus {
+    use entity::enums::LegalStatus as S;
+    let today = Utc::now().date_naive();
+    let day = as_of.unwrap_or(today);
+    let stored = |date: NaiveDate, precision: Option<entity::enums::DatePrecision>| {
+        crate::import::normalize::PartialDate::from_parts(
+            date,
+            precision.unwrap_or(entity::enums::DatePrecision::Day),
+        )
+    };
+    let mut status = ProgramStatus {
+        status: None,
+        since: None,
+        event: None,
+        day,
+    };
+    // The program's own dates say when it was announced and took effect.
+    if let Some(on) = p.in_force_on.filter(|d| *d <= day) {
+        status.status = Some(S::InForce);
+        status.since = Some(stored(on, p.in_force_precision));
+    } else if let Some(on) = p.announced_on.filter(|d| *d <= day) {
+        status.status = Some(S::Announced);
+        status.since = Some(stored(on, p.announced_precision));
+    }
+    // Before a known start date, an announcement or signature event means it was announced.
+    if status.status.is_none() && p.in_force_on.is_some_and(|d| d > day) {
+        let announced = events
+            .iter()
+            .filter(|e| e.occurred_on <= day)
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    entity::enums::PolicyEventKind::Announced
+                        | entity::enums::PolicyEventKind::Signed
+                )
+            })
+            .min_by_key(|e| (e.occurred_on, e.id));
+        if let Some(event) = announced {
+            status.status = Some(S::Announced);
+            status.since = Some(stored(event.occurred_on, Some(event.precision)));
+            status.event = Some(event.clone());
+        }
+    }
+    // Events change the status of a program once it exists: a suspension, a repeal, or a
+    // return into force. (Announced, signed and in-force events often concern one rule of a
+    // program, such as a new fee, so they do not say when the program itself began.)
+    if status.status.is_some() || (day >= today && p.legal_status != S::Proposed) {
+        let latest = events
+            .iter()
+            .filter(|e| {
+                e.occurred_on <= day && status.since.is_none_or(|s| e.occurred_on >= s.date)
+            })
+            .filter_map(|e| status_after(e.kind).map(|s| (e, s)))
+            .max_by_key(|(e, _)| (e.occurred_on, e.id));
+        if let Some((event, after)) = latest
+            && (after != S::InForce || status.status.is_some_and(|s| s != S::InForce))
+        {
+            status.status = Some(after);
+            status.since = Some(stored(event.occurred_on, Some(event.precision)));
+            status.event = Some(event.clone());
+        }
+    }
+    // Today the stored status is known even when its start date is not.
+    if day >= today && status.event.is_none() {
+        status.status = Some(p.legal_status);
+        if p.legal_status != S::InForce && p.legal_status != S::Announced {
+            status.since = None;
+        }
+    }
+    status
+}
+
+/// The legal status an event brings to a program that exists, if it changes it at all.
+fn status_after(kind: entity::enums::PolicyEventKind) -> Option<entity::enums::LegalStatus> {
+    use entity::enums::{LegalStatus as S, PolicyEventKind as K};
+    match kind {
+        K::InForce => Some(S::InForce),
+        K::Suspended => Some(S::Suspended),
+        K::Repealed => Some(S::Repealed),
+        K::Announced | K::Signed | K::FeeChange | K::RuleChange | K::CourtRuling | K::Other => None,
     }
 }
 
@@ -159,23 +298,49 @@ impl Program {
         Ok(rows.iter().cloned().map(Requirement).collect())
     }
 
-    /// Fees, oldest first: the whole history, or with `current: true` only those in effect today.
+    /// Fees, oldest first: the whole history, or with `current: true` only those in effect
+    /// today. Seen `asOf` a date: fees that had taken effect by then, or (`current: true`) those
+    /// in effect on that date.
     async fn fees(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = false)] current: bool,
     ) -> ApiResult<Vec<Fee>> {
-        let today = Utc::now().date_naive();
+        let day = self.day();
         let rows = loaders(ctx)?
             .load_one(FeesOf(self.0.id))
             .await?
             .unwrap_or_default();
         Ok(rows
             .iter()
-            .filter(|f| !current || is_current(f, today))
+            .filter(|f| {
+                if current {
+                    is_current(f, day)
+                } else {
+                    self.1.is_none() || f.effective_from.is_none_or(|from| from <= day)
+                }
+            })
             .cloned()
             .map(Fee)
             .collect())
+    }
+
+    /// The day this program is seen on: the `asOf` asked for, or null for today.
+    async fn as_of(&self) -> Option<super::scalars::Date> {
+        self.1.map(super::scalars::Date)
+    }
+
+    /// The legal status on the day it is seen on: from the program's announced and in-force
+    /// dates, then its suspension, repeal or return-into-force events up to that day. Null
+    /// when the knowledge base cannot tell (e.g. a program whose start date is not recorded,
+    /// seen in the past). Today it is `legalStatus`. Dates known only to the month or year
+    /// count from the first day of that period.
+    async fn status(&self, ctx: &Context<'_>) -> ApiResult<ProgramStatus> {
+        let events = loaders(ctx)?
+            .load_one(EventsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(status_on(&self.0, &events, self.1))
     }
 
     /// How each field is known: the researched wording, confidence, note and citations.

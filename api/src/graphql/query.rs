@@ -2,6 +2,7 @@
 
 use super::change::{Change, public_changes};
 use super::commentary::{Commentary, CommentaryFilter, published_commentaries};
+use super::compare::{Comparison, check_slugs, compare};
 use super::context::{db, limits};
 use super::editorial::{AuditEntry, EditorialRecord, RecordType, Revision, revisions_of};
 use super::enums::{EditorialState, PolicyEventKind};
@@ -199,23 +200,32 @@ impl Query {
     }
 
     /// One program by its slug (e.g. `cn-k-visa`). NOT_FOUND when no published program has it.
-    async fn program(&self, ctx: &Context<'_>, slug: String) -> ApiResult<Program> {
+    /// With `asOf`, its `fees` and `status` are as they stood on that date.
+    async fn program(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+        as_of: Option<Date>,
+    ) -> ApiResult<Program> {
         check_slug("slug", &slug)?;
         published_programs()
             .filter(program::Column::Slug.eq(slug.as_str()))
             .one(db(ctx)?)
             .await?
-            .map(Program::from)
+            .map(|row| Program::from(row).seen_on(as_of.map(|d| d.0)))
             .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))
     }
 
     /// Programs, filtered and ordered (by name unless `orderBy` says otherwise), a page at a time.
+    /// With `asOf`, each program's `fees` and `status` are as they stood on that date (the
+    /// filters apply to today's data).
     #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn programs(
         &self,
         ctx: &Context<'_>,
         filter: Option<ProgramFilter>,
         order_by: Option<ProgramOrder>,
+        as_of: Option<Date>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
@@ -239,7 +249,7 @@ impl Query {
                 before,
             },
             limits(ctx)?,
-            Program::from,
+            move |row| Program::from(row).seen_on(as_of.map(|d| d.0)),
         )
         .await
     }
@@ -351,6 +361,31 @@ impl Query {
         )
         .await
     }
+    /// 2 to 10 programs side by side: one row per attribute, each cell with its value, its
+    /// state (known, unknown, unconfirmed) and the citations behind it. With `asOf`, status and
+    /// fees are as they stood on that date.
+    async fn compare(
+        &self,
+        ctx: &Context<'_>,
+        slugs: Vec<String>,
+        as_of: Option<Date>,
+    ) -> ApiResult<Comparison> {
+        check_slugs(&slugs)?;
+        let found = published_programs()
+            .filter(program::Column::Slug.is_in(slugs.iter().map(String::as_str)))
+            .all(db(ctx)?)
+            .await?;
+        let mut ordered = Vec::with_capacity(slugs.len());
+        for slug in &slugs {
+            let program = found
+                .iter()
+                .find(|p| &p.slug == slug)
+                .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))?;
+            ordered.push(std::sync::Arc::new(program.clone()));
+        }
+        compare(ctx, ordered, as_of.map(|d| d.0)).await
+    }
+
     /// What readers could see change since a moment, newest first: records published for
     /// the first time and updates of published records, each with what changed. Also as an
     /// Atom feed at `/feed.atom`.
