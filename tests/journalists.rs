@@ -331,3 +331,140 @@ backend_test!(
         assert_eq!(k["program"]["status"]["legalStatus"], Value::Null);
     }
 );
+
+const ELIGIBLE: &str = r#"query($profile: ProfileInput!, $only: [Likelihood!]) {
+  eligiblePrograms(profile: $profile, only: $only) {
+    program { slug } result checks { criterion outcome reason requirement { kind description } } } }"#;
+
+backend_test!(
+    eligibility_gives_likely_unlikely_and_unknown_with_reasons,
+    seeded,
+    |app| async move {
+        let profile = json!({ "nationality": "IN", "age": 27, "highestDegree": "MASTER",
+        "fieldOfStudy": "engineering", "yearsOfExperience": 3,
+        "annualIncome": { "amount": "30000", "currency": "EUR" } });
+        let data = app.data(ELIGIBLE, json!({ "profile": profile })).await;
+        let all = data["eligiblePrograms"].as_array().unwrap();
+        let of = |slug: &str| {
+            all.iter()
+                .find(|e| e["program"]["slug"] == slug)
+                .unwrap_or_else(|| panic!("{slug} missing"))
+        };
+        assert_eq!(all.len(), 67);
+
+        // Italy asks €28,000 a year: met, the rest is listed to check.
+        let italy = of("italy-digital-nomad");
+        assert_eq!(italy["result"], "LIKELY", "{italy:#}");
+        let income = italy["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["criterion"] == "income")
+            .unwrap();
+        assert_eq!(income["outcome"], "MET");
+        assert!(income["reason"].as_str().unwrap().contains("EUR 28000"));
+
+        // Portugal asks €3,680 a month (€44,160 a year).
+        let portugal = of("portugal-digital-nomad");
+        assert_eq!(portugal["result"], "UNLIKELY");
+        let income = portugal["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["criterion"] == "income")
+            .unwrap();
+        assert_eq!(income["outcome"], "NOT_MET");
+        assert!(
+            income["reason"].as_str().unwrap().contains("EUR 44160"),
+            "{income:#}"
+        );
+
+        // The H-1B needs an employer: unknown until the profile says whether it has a job offer.
+        assert_eq!(of("us-h1b")["result"], "UNKNOWN");
+        let mut no_offer = profile.clone();
+        no_offer["hasJobOffer"] = json!(false);
+        let data = app.data(ELIGIBLE, json!({ "profile": no_offer })).await;
+        let find = |slug: &str| {
+            data["eligiblePrograms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["program"]["slug"] == slug)
+                .unwrap()
+                .clone()
+        };
+        let h1b = find("us-h1b");
+        assert_eq!(h1b["result"], "UNLIKELY");
+        assert!(
+            h1b["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| { c["criterion"] == "employerSponsorship" && c["outcome"] == "NOT_MET" })
+        );
+        // Without a job offer, a program whose sponsorship rule is unknown cannot be LIKELY.
+        assert_eq!(find("italy-digital-nomad")["result"], "UNKNOWN");
+
+        // The K visa's degree and age rules are words, not data: unknown, never a pass or a fail.
+        let k = of("cn-k-visa");
+        assert_eq!(k["result"], "UNKNOWN");
+        assert!(k["checks"].as_array().unwrap().iter().any(|c| {
+            c["criterion"] == "education"
+                && c["outcome"] == "UNKNOWN"
+                && c["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("not recorded as data")
+        }));
+
+        // LIKELY first; `only` filters.
+        assert_eq!(all[0]["result"], "LIKELY");
+        let likely = app
+            .data(ELIGIBLE, json!({ "profile": profile, "only": ["LIKELY"] }))
+            .await;
+        assert!(
+            likely["eligiblePrograms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["result"] == "LIKELY")
+        );
+
+        // An income in another currency is not converted.
+        let dollars = json!({ "annualIncome": { "amount": "100000", "currency": "USD" } });
+        let data = app.data(ELIGIBLE, json!({ "profile": dollars })).await;
+        let italy = data["eligiblePrograms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["program"]["slug"] == "italy-digital-nomad")
+            .unwrap()
+            .clone();
+        assert_eq!(italy["result"], "UNKNOWN");
+        assert!(
+            italy["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["reason"].as_str().unwrap().contains("not converted"))
+        );
+
+        let body = app
+            .graphql(ELIGIBLE, json!({ "profile": { "nationality": "India" } }))
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"],
+            "profile.nationality"
+        );
+        let body = app
+            .graphql(
+                ELIGIBLE,
+                json!({ "profile": { "annualIncome": { "amount": "-1", "currency": "EUR" } } }),
+            )
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"],
+            "profile.annualIncome.amount"
+        );
+    }
+);

@@ -6,6 +6,7 @@ mod commentary;
 mod compare;
 mod context;
 mod editorial;
+mod eligibility;
 pub(crate) mod enums;
 mod fact;
 mod fee;

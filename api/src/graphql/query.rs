@@ -5,6 +5,7 @@ use super::commentary::{Commentary, CommentaryFilter, published_commentaries};
 use super::compare::{Comparison, check_slugs, compare};
 use super::context::{db, limits};
 use super::editorial::{AuditEntry, EditorialRecord, RecordType, Revision, revisions_of};
+use super::eligibility::{Likelihood, ProfileInput, ProgramEligibility, eligible_programs};
 use super::enums::{EditorialState, PolicyEventKind};
 use super::ids::{decode, decode_named};
 use super::node::{self, Node};
@@ -384,6 +385,18 @@ impl Query {
             ordered.push(std::sync::Arc::new(program.clone()));
         }
         compare(ctx, ordered, as_of.map(|d| d.0)).await
+    }
+
+    /// Every published program checked against a profile: LIKELY, UNLIKELY or UNKNOWN with
+    /// the reason for each requirement (LIKELY first). An unknown never counts as a pass or a
+    /// fail; incomes in other currencies are not converted. `only` keeps some results.
+    async fn eligible_programs(
+        &self,
+        ctx: &Context<'_>,
+        profile: ProfileInput,
+        only: Option<Vec<Likelihood>>,
+    ) -> ApiResult<Vec<ProgramEligibility>> {
+        eligible_programs(db(ctx)?, &profile, only.as_deref()).await
     }
 
     /// What readers could see change since a moment, newest first: records published for

@@ -9,7 +9,8 @@ use super::document::{
     CiteDoc, Document, DurationDoc, FORMAT, FactDoc, FeeDoc, ProgramDoc, RequirementDoc, SourceDoc,
 };
 use entity::enums::{
-    Category, Confidence, DurationUnit, LegalStatus, PrPath, RequirementKind, SourceKind,
+    Category, Confidence, DurationUnit, IncomePeriod, LegalStatus, PrPath, RequirementKind,
+    SourceKind,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -168,7 +169,13 @@ fn convert_record(i: usize, r: &Record) -> Result<(ProgramDoc, Vec<SourceDoc>), 
     }
     let mut requirements: Vec<RequirementDoc> = Vec::new();
     if let Some(income) = non_empty(r.income_original.as_ref()) {
-        requirements.push(requirement(RequirementKind::Income, income, via_dataset()));
+        let mut req = requirement(RequirementKind::Income, income.clone(), via_dataset());
+        if let Some((amount, period)) = euro_income(&income) {
+            req.min_income = Some(Value::String(amount));
+            req.income_currency = Some("EUR".to_owned());
+            req.income_period = Some(period);
+        }
+        requirements.push(req);
     }
     for text in r.requirements.iter().filter(|t| !t.trim().is_empty()) {
         requirements.push(requirement(
@@ -251,6 +258,33 @@ fn convert_record(i: usize, r: &Record) -> Result<(ProgramDoc, Vec<SourceDoc>), 
     Ok((program, sources))
 }
 
+/// Reads an income written exactly as `€3,680 per month` or `€28,000 per year` (the euro sign
+/// names one currency; `$` and `¥` do not, so those stay as words). Anything more (ranges,
+/// "net", family rates) stays as words too.
+fn euro_income(text: &str) -> Option<(String, IncomePeriod)> {
+    let rest = text.trim().strip_prefix('€')?;
+    let (number, period) = rest.split_once(" per ")?;
+    let period = match period {
+        "month" => IncomePeriod::Month,
+        "year" => IncomePeriod::Year,
+        _ => return None,
+    };
+    // `3,680` or `3,622.50`: groups of three digits after the first, an optional fraction.
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let mut groups = whole.split(',');
+    let first_ok = groups
+        .next()
+        .is_some_and(|g| (1..=3).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_digit()));
+    let rest_ok = groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    let fraction_ok = fraction.bytes().all(|b| b.is_ascii_digit()) && fraction.len() <= 4;
+    let fraction_present = number.contains('.');
+    if !(first_ok && rest_ok && fraction_ok) || (fraction_present && fraction.is_empty()) {
+        return None;
+    }
+    let digits: String = number.chars().filter(|c| *c != ',').collect();
+    Some((digits, period))
+}
+
 fn requirement(
     kind: RequirementKind,
     description: String,
@@ -290,4 +324,35 @@ pub fn convert(value: Value) -> Result<Document, ImportError> {
         doc.programs.push(program);
     }
     Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_exact_euro_incomes_become_numbers() {
+        assert_eq!(
+            euro_income("€3,680 per month"),
+            Some(("3680".to_owned(), IncomePeriod::Month))
+        );
+        assert_eq!(
+            euro_income("€3,622.50 per month"),
+            Some(("3622.50".to_owned(), IncomePeriod::Month))
+        );
+        assert_eq!(
+            euro_income("€28,000 per year"),
+            Some(("28000".to_owned(), IncomePeriod::Year))
+        );
+        assert_eq!(euro_income("€3,500 per month (net)"), None);
+        assert_eq!(euro_income("$2,000 per month"), None);
+        assert_eq!(
+            euro_income("€1,500 per month (individual) or €2,700 per month (family)"),
+            None
+        );
+        assert_eq!(
+            euro_income("cited between €3,400 and roughly €4,200 per month"),
+            None
+        );
+    }
 }
