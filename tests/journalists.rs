@@ -468,3 +468,110 @@ backend_test!(
         );
     }
 );
+
+backend_test!(permalinks_cite_as_and_json_ld, seeded, |app| async move {
+    let data = app
+        .data(
+            r#"{ program(slug: "cn-k-visa") { name version permalink citeAs
+            fees { permalink citeAs } commentaries { permalink citeAs }
+            facts { field permalink citeAs } policyEvents { permalink } } }"#,
+            json!({}),
+        )
+        .await;
+    let p = &data["program"];
+    let permalink = p["permalink"].as_str().unwrap();
+    assert_eq!(permalink, format!("{}/programs/cn-k-visa", app.base));
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        p["citeAs"],
+        format!(
+            "visa-kb, '{}', revision {}, retrieved {today}, {permalink}",
+            p["name"].as_str().unwrap(),
+            p["version"]
+        )
+    );
+    let fact = p["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "work_authorization")
+        .unwrap();
+    assert_eq!(fact["permalink"], format!("{permalink}#work_authorization"));
+
+    let get = |url: String, accept: &'static str| {
+        let client = app.client.clone();
+        async move {
+            client
+                .get(url)
+                .header("Accept", accept)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let response = get(permalink.to_owned(), "application/ld+json").await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/ld+json")
+    );
+    let ld: Value = response.json().await.unwrap();
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "GovernmentService");
+    assert_eq!(ld["@id"], permalink);
+    assert_eq!(ld["alternateName"], "K字签证");
+    assert!(!ld["citation"].as_array().unwrap().is_empty());
+    assert!(
+        ld["additionalProperty"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "workAuthorization" && p["value"] == "unconfirmed")
+    );
+
+    let html = get(permalink.to_owned(), "text/html")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Cite as: visa-kb, ") && html.contains("application/ld+json"));
+
+    let commentary = p["commentaries"][0]["permalink"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(commentary.contains("/records/"));
+    let ld: Value = get(commentary, "application/ld+json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ld["@type"], "Quotation");
+    assert!(ld["text"].is_string());
+    let event = p["policyEvents"][0]["permalink"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ld: Value = get(event, "application/ld+json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ld["@type"], "Event");
+    assert!(!ld["citation"].as_array().unwrap().is_empty());
+    assert_eq!(ld["subjectOf"]["@id"], permalink);
+
+    for missing in [
+        "/programs/xx-nothing",
+        "/records/garbage",
+        "/records/UHJvZ3JhbTo5OTk5",
+    ] {
+        let response = get(format!("{}{missing}", app.base), "application/ld+json").await;
+        assert_eq!(response.status().as_u16(), 404, "{missing}");
+    }
+});

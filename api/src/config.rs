@@ -30,6 +30,9 @@ pub struct Settings {
     /// `VISA_KB_LOADER_DELAY_US`: how long a batched load waits for more keys (0: it runs as
     /// soon as the resolvers that asked for it yield).
     pub loader_delay_us: u64,
+    /// `VISA_KB_PUBLIC_URL`: the base URL readers reach the API at (for permalinks, citations
+    /// and the feed); default: the scheme and host of each request.
+    pub public_url: Option<String>,
     /// `VISA_KB_JWT_SECRET`: the HS256 key of editor tokens, at least 32 bytes. Without it the
     /// server makes a random key at start: tokens then die with the process and are not
     /// accepted by other replicas.
@@ -130,6 +133,7 @@ impl Settings {
             seed: false,
             cors_origins: "*".to_owned(),
             loader_delay_us: 0,
+            public_url: None,
             jwt_secret: None,
             jwt_ttl_secs: 3600,
             limits: Limits::default(),
@@ -164,6 +168,13 @@ impl Settings {
             return Err(ConfigError(format!(
                 "VISA_KB_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"
             )));
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError(
+                "VISA_KB_PUBLIC_URL must start with http:// or https://".to_owned(),
+            ));
         }
         if self.jwt_ttl_secs == 0 || self.jwt_ttl_secs > 7 * 24 * 3600 {
             return Err(ConfigError(

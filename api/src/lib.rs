@@ -9,6 +9,7 @@ pub mod editorial;
 pub mod error;
 pub mod graphql;
 pub mod import;
+pub mod permalink;
 mod routes;
 pub mod seed;
 pub mod startup;

@@ -130,10 +130,11 @@ fn serve(
     let workers = settings.workers;
     let body_limit = settings.limits.max_body_bytes;
     // One key for the process: every worker must accept the tokens any worker issued.
-    let keys = web::Data::new(TokenKeys::from_settings(&settings));
-    let delay = web::Data::new(routes::graphql::LoaderDelay(
-        std::time::Duration::from_micros(settings.loader_delay_us),
-    ));
+    let config = web::Data::new(routes::graphql::RequestConfig {
+        delay: std::time::Duration::from_micros(settings.loader_delay_us),
+        keys: Arc::new(TokenKeys::from_settings(&settings)),
+        public_url: settings.public_url.clone(),
+    });
     let server = HttpServer::new(move || {
         let settings = settings.clone();
         let hook = hook.clone();
@@ -143,8 +144,7 @@ fn serve(
             .wrap(middleware::Compress::default())
             .wrap(TracingLogger::default())
             .app_data(schema.clone())
-            .app_data(delay.clone())
-            .app_data(keys.clone())
+            .app_data(config.clone())
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::JsonConfig::default().limit(body_limit))
             // One pool per worker: its connections stay on the runtime that opened them.
@@ -173,6 +173,11 @@ fn serve(
             .route("/export/programs.csv", web::get().to(routes::export::csv))
             .route("/export/programs.json", web::get().to(routes::export::json))
             .route("/feed.atom", web::get().to(routes::feed::atom))
+            .route(
+                "/programs/{slug}",
+                web::get().to(routes::permalink::program),
+            )
+            .route("/records/{id}", web::get().to(routes::permalink::record))
             .route("/healthz", web::get().to(routes::health::healthz))
             .route("/readyz", web::get().to(routes::health::readyz))
     })

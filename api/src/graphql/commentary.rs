@@ -33,6 +33,35 @@ impl Commentary {
         encode(NodeType::Commentary, self.0.id)
     }
 
+    /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
+    async fn permalink(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(super::context::base(ctx)?.record(encode(NodeType::Commentary, self.0.id).as_str()))
+    }
+
+    /// A ready-to-paste citation: "visa-kb, '…', revision N, retrieved …, <permalink>".
+    async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let link =
+            super::context::base(ctx)?.record(encode(NodeType::Commentary, self.0.id).as_str());
+        let title = {
+            let who = match (self.0.person_id, &self.0.group_name) {
+                (Some(id), _) => loaders(ctx)?
+                    .load_one(PersonById(id))
+                    .await?
+                    .map_or_else(String::new, |p| p.name.clone()),
+                (None, Some(group)) => group.clone(),
+                (None, None) => String::new(),
+            };
+            let words: String = self.0.body.chars().take(80).collect();
+            let more = if self.0.body.chars().count() > 80 {
+                "…"
+            } else {
+                ""
+            };
+            format!("{who}: \"{words}{more}\"")
+        };
+        Ok(crate::permalink::cite_as(&title, self.0.version, &link))
+    }
+
     /// Who said it, when it was one person.
     async fn person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
         match self.0.person_id {

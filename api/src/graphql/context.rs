@@ -23,3 +23,9 @@ pub fn limits<'a>(ctx: &Context<'a>) -> ApiResult<&'a Limits> {
     ctx.data::<Limits>()
         .map_err(|_| ApiError::Internal("no limits in the schema data".to_owned()))
 }
+
+/// The public base URL of this request (for permalinks).
+pub fn base<'a>(ctx: &Context<'a>) -> ApiResult<&'a crate::permalink::PublicBase> {
+    ctx.data::<crate::permalink::PublicBase>()
+        .map_err(|_| ApiError::Internal("no public base URL in the request context".to_owned()))
+}

@@ -8,6 +8,25 @@ use crate::error::ApiResult;
 use async_graphql::{Context, Object};
 use entity::program_fact;
 
+impl Fact {
+    /// The permalink and the program it belongs to.
+    async fn link(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<(String, Option<std::sync::Arc<entity::program::Model>>)> {
+        let program = loaders(ctx)?
+            .load_one(super::loaders::ProgramById(self.0.program_id))
+            .await?;
+        let slug = program.as_ref().map_or("", |p| p.slug.as_str());
+        let link = format!(
+            "{}#{}",
+            super::context::base(ctx)?.program(slug),
+            self.0.field
+        );
+        Ok((link, program))
+    }
+}
+
 /// How one field of a program is known: the wording our research found, how sure we are, and
 /// the sources behind it. A fact with no citations is uncited; one with no confidence is unknown.
 pub struct Fact(pub std::sync::Arc<program_fact::Model>);
@@ -22,6 +41,25 @@ impl From<program_fact::Model> for Fact {
 /// the sources behind it. A fact with no citations is uncited; one with no confidence is unknown.
 #[Object]
 impl Fact {
+    /// Its stable permalink: the program's, at this field.
+    async fn permalink(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(self.link(ctx).await?.0)
+    }
+
+    /// A ready-to-paste citation of this fact of the program (at the program's revision).
+    async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let (link, program) = self.link(ctx).await?;
+        let title = match &program {
+            Some(p) => format!("{}: {}", p.name, self.0.field.replace('_', " ")),
+            None => self.0.field.clone(),
+        };
+        Ok(crate::permalink::cite_as(
+            &title,
+            program.map_or(0, |p| p.version),
+            &link,
+        ))
+    }
+
     /// The program field this is about, in snake_case (e.g. `work_authorization`,
     /// `employer_sponsorship`, `notes.0`).
     async fn field(&self) -> &str {

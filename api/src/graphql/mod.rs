@@ -35,6 +35,18 @@ pub use mutation::Mutation;
 pub(crate) use program::{ProgramFilter, ProgramOrder, published_programs};
 pub use query::Query;
 
+/// Whether readers may see the record with this global ID (published, with a published
+/// program); its type and row id when they may.
+pub(crate) async fn visible_record(
+    db: &sea_orm::DatabaseConnection,
+    id: &async_graphql::ID,
+) -> crate::error::ApiResult<Option<(ids::NodeType, i32)>> {
+    let Ok(decoded) = ids::decode(id) else {
+        return Ok(None);
+    };
+    Ok(node::load(db, id).await?.map(|_| decoded))
+}
+
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

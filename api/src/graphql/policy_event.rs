@@ -31,6 +31,19 @@ impl PolicyEvent {
         encode(NodeType::PolicyEvent, self.0.id)
     }
 
+    /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
+    async fn permalink(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(super::context::base(ctx)?.record(encode(NodeType::PolicyEvent, self.0.id).as_str()))
+    }
+
+    /// A ready-to-paste citation: "visa-kb, '…', revision N, retrieved …, <permalink>".
+    async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let link =
+            super::context::base(ctx)?.record(encode(NodeType::PolicyEvent, self.0.id).as_str());
+        let title = self.0.title.clone();
+        Ok(crate::permalink::cite_as(&title, self.0.version, &link))
+    }
+
     /// When it happened, to the precision known.
     async fn date(&self) -> PartialDate {
         PartialDate(crate::import::normalize::PartialDate::from_parts(

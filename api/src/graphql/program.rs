@@ -179,6 +179,21 @@ impl Program {
         encode(NodeType::Program, self.0.id)
     }
 
+    /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
+    async fn permalink(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(super::context::base(ctx)?.program(&self.0.slug))
+    }
+
+    /// A ready-to-paste citation: "visa-kb, 'China K visa', revision 7, retrieved …, <permalink>".
+    async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let link = super::context::base(ctx)?.program(&self.0.slug);
+        Ok(crate::permalink::cite_as(
+            &self.0.name,
+            self.0.version,
+            &link,
+        ))
+    }
+
     /// Stable, URL-safe identifier, e.g. `cn-k-visa`.
     async fn slug(&self) -> &str {
         &self.0.slug

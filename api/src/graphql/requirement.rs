@@ -27,6 +27,26 @@ impl Requirement {
         encode(NodeType::Requirement, self.0.id)
     }
 
+    /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
+    async fn permalink(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        Ok(super::context::base(ctx)?.record(encode(NodeType::Requirement, self.0.id).as_str()))
+    }
+
+    /// A ready-to-paste citation: "visa-kb, '…', revision N, retrieved …, <permalink>".
+    async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let link =
+            super::context::base(ctx)?.record(encode(NodeType::Requirement, self.0.id).as_str());
+        let program = loaders(ctx)?
+            .load_one(super::loaders::ProgramById(self.0.program_id))
+            .await?
+            .map_or_else(String::new, |p| p.name.clone());
+        let title = format!(
+            "{program}: {} requirement",
+            self.0.kind.as_str().replace('_', " ")
+        );
+        Ok(crate::permalink::cite_as(&title, self.0.version, &link))
+    }
+
     /// What the requirement is about.
     async fn kind(&self) -> RequirementKind {
         self.0.kind.into()

@@ -32,15 +32,10 @@ fn link(href: String, rel: &str, mime: Option<&str>) -> Link {
     link
 }
 
-/// The base URL readers reached us at (scheme and host of the request).
-pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
-}
-
 pub async fn atom(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
+    config: web::Data<super::graphql::RequestConfig>,
     params: web::Query<FeedParams>,
 ) -> HttpResponse {
     let since = match params.since.as_deref().map(DateTime::parse_from_rfc3339) {
@@ -53,7 +48,8 @@ pub async fn atom(
             }));
         }
     };
-    match build(&db, since, &base_url(&req)).await {
+    let base = super::public_base(&req, config.public_url.as_deref());
+    match build(&db, since, &base).await {
         Ok(feed) => HttpResponse::Ok()
             .content_type("application/atom+xml; charset=utf-8")
             .body(feed.to_string()),
@@ -68,8 +64,9 @@ pub async fn atom(
 async fn build(
     db: &DatabaseConnection,
     since: Option<DateTime<Utc>>,
-    base: &str,
+    base: &crate::permalink::PublicBase,
 ) -> crate::error::ApiResult<Feed> {
+    let root = base.0.as_str();
     let rows = public_changes(since, &[]).limit(FEED_SIZE).all(db).await?;
     let mut entries = Vec::with_capacity(rows.len());
     let mut newest: Option<DateTime<Utc>> = None;
@@ -83,17 +80,13 @@ async fn build(
             ChangeKind::Updated => "updated",
         };
         let mut entry = Entry::default();
-        entry.set_id(format!("{base}/changes/{}", change.row.id));
+        entry.set_id(format!("{root}/changes/{}", change.row.id));
         entry.set_title(Text::plain(format!(
             "{} {what}: {}",
             change.row.record_type, detail.title
         )));
         entry.set_updated(change.row.created_at.fixed_offset());
-        entry.set_links(vec![link(
-            format!("{base}/records/{}", id.as_str()),
-            "alternate",
-            None,
-        )]);
+        entry.set_links(vec![link(base.record(id.as_str()), "alternate", None)]);
         entry.set_summary(Some(Text::plain(change.row.summary.clone())));
         let lines: Vec<String> = detail
             .changes
@@ -124,16 +117,16 @@ async fn build(
     author.set_name("visa-kb");
     let mut feed = Feed::default();
     feed.set_title(Text::plain("visa-kb: what changed"));
-    feed.set_id(format!("{base}/feed.atom"));
+    feed.set_id(format!("{root}/feed.atom"));
     feed.set_updated(newest.unwrap_or_else(Utc::now).fixed_offset());
     feed.set_authors(vec![author]);
     feed.set_links(vec![
         link(
-            format!("{base}/feed.atom"),
+            format!("{root}/feed.atom"),
             "self",
             Some("application/atom+xml"),
         ),
-        link(format!("{base}/"), "alternate", None),
+        link(format!("{root}/"), "alternate", None),
     ]);
     feed.set_entries(entries);
     Ok(feed)

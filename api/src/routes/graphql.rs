@@ -36,8 +36,17 @@ fn bad_request(message: String) -> HttpResponse {
 pub struct Shared {
     pub schema: web::Data<AppSchema>,
     pub db: web::Data<DatabaseConnection>,
-    pub delay: web::Data<LoaderDelay>,
-    pub keys: web::Data<TokenKeys>,
+    pub config: web::Data<RequestConfig>,
+}
+
+/// Per-process settings every GraphQL request uses.
+pub struct RequestConfig {
+    /// How long batched loads wait for more keys (`VISA_KB_LOADER_DELAY_US`).
+    pub delay: std::time::Duration,
+    /// The editor token keys.
+    pub keys: Arc<TokenKeys>,
+    /// `VISA_KB_PUBLIC_URL`.
+    pub public_url: Option<String>,
 }
 
 /// Who is asking and from where; a present but bad token is a 401, never public access.
@@ -83,10 +92,6 @@ fn unauthorized(why: &str) -> HttpResponse {
     response
 }
 
-/// How long batched loads wait for more keys (`VISA_KB_LOADER_DELAY_US`).
-#[derive(Debug, Clone, Copy)]
-pub struct LoaderDelay(pub std::time::Duration);
-
 /// Executes requests with this worker's pool, each with its own fresh loaders.
 async fn run(
     shared: &Shared,
@@ -94,13 +99,14 @@ async fn run(
     request_id: RequestId,
     batch: BatchRequest,
 ) -> HttpResponse {
-    let (viewer, meta) = match identify(req, &shared.db, &shared.keys, request_id).await {
+    let (viewer, meta) = match identify(req, &shared.db, &shared.config.keys, request_id).await {
         Ok(found) => found,
         Err(response) => return response,
     };
     let db: &DatabaseConnection = &shared.db;
-    let delay = shared.delay.0;
-    let keys: Arc<TokenKeys> = shared.keys.clone().into_inner();
+    let delay = shared.config.delay;
+    let keys: Arc<TokenKeys> = shared.config.keys.clone();
+    let base = super::public_base(req, shared.config.public_url.as_deref());
     let with_data = |request: async_graphql::Request| {
         request
             .data(loaders(db.clone(), delay))
@@ -108,6 +114,7 @@ async fn run(
             .data(viewer.clone())
             .data(meta.clone())
             .data(keys.clone())
+            .data(base.clone())
     };
     let batch = match batch {
         BatchRequest::Single(request) => BatchRequest::Single(with_data(request)),
@@ -127,8 +134,7 @@ pub async fn post(
     req: HttpRequest,
     schema: web::Data<AppSchema>,
     db: web::Data<DatabaseConnection>,
-    delay: web::Data<LoaderDelay>,
-    keys: web::Data<TokenKeys>,
+    config: web::Data<RequestConfig>,
     request_id: RequestId,
     body: web::Bytes,
 ) -> HttpResponse {
@@ -141,12 +147,7 @@ pub async fn post(
     {
         return bad_request(format!("a batch holds 1 to {MAX_BATCH} operations"));
     }
-    let shared = Shared {
-        schema,
-        db,
-        delay,
-        keys,
-    };
+    let shared = Shared { schema, db, config };
     run(&shared, &req, request_id, batch).await
 }
 
@@ -167,8 +168,7 @@ pub async fn get(
     req: HttpRequest,
     schema: web::Data<AppSchema>,
     db: web::Data<DatabaseConnection>,
-    delay: web::Data<LoaderDelay>,
-    keys: web::Data<TokenKeys>,
+    config: web::Data<RequestConfig>,
     request_id: RequestId,
 ) -> HttpResponse {
     let wants_html = req
@@ -187,12 +187,7 @@ pub async fn get(
             "mutations must be sent with POST",
         ),
         Ok(request) => {
-            let shared = Shared {
-                schema,
-                db,
-                delay,
-                keys,
-            };
+            let shared = Shared { schema, db, config };
             run(&shared, &req, request_id, BatchRequest::Single(request)).await
         }
         Err(e) => bad_request(format!("the query string is not a GraphQL request: {e}")),

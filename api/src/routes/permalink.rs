@@ -1,0 +1,341 @@
+//! Permalinks: `GET /programs/{slug}` and `GET /records/{id}` answer JSON-LD (schema.org) to
+//! `Accept: application/ld+json` (and to clients that ask for nothing in particular), and a
+//! small HTML page with the citation to browsers. Readers see published records only: anything
+//! else is 404.
+
+use crate::editorial::rows;
+use crate::graphql::ids::{NodeType, encode};
+use crate::graphql::visible_record;
+use crate::import::normalize::e4_to_money;
+use crate::permalink::{PublicBase, cite_as};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::ID;
+use entity::enums::EditorialState;
+use entity::{citation, fee, program, source};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Map, Value, json};
+
+/// What went wrong, as the right status.
+enum Failure {
+    NotFound,
+    Internal(String),
+}
+
+impl From<sea_orm::DbErr> for Failure {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<crate::error::ApiError> for Failure {
+    fn from(e: crate::error::ApiError) -> Self {
+        Self::Internal(format!("{e:?}"))
+    }
+}
+
+fn text<'a>(row: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
+    row.get(field).and_then(Value::as_str)
+}
+
+/// Drops null members, so that unknown facts are absent rather than asserted.
+fn compact(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, compact(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(compact).collect()),
+        other => other,
+    }
+}
+
+/// The published sources cited by a record, as schema.org CreativeWorks.
+async fn citations(
+    db: &DatabaseConnection,
+    column: citation::Column,
+    id: i32,
+) -> Result<Vec<Value>, Failure> {
+    let rows = citation::Entity::find()
+        .filter(column.eq(id))
+        .filter(citation::Column::State.eq(EditorialState::Published))
+        .find_also_related(source::Entity)
+        .order_by_asc(citation::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(c, s)| {
+            s.filter(|s| s.state == EditorialState::Published)
+                .map(|s| (c, s))
+        })
+        .map(|(c, s)| {
+            compact(json!({
+                "@type": "CreativeWork",
+                "name": s.title,
+                "url": s.url,
+                "publisher": s.publisher.map(|p| json!({ "@type": "Organization", "name": p })),
+                "datePublished": s.published_on.map(|d| d.to_string()),
+                "inLanguage": s.language,
+                "license": s.licence,
+                "abstract": c.excerpt,
+                "about": c.field,
+            }))
+        })
+        .collect())
+}
+
+async fn program_ld(
+    db: &DatabaseConnection,
+    base: &PublicBase,
+    p: &program::Model,
+) -> Result<Value, Failure> {
+    let link = base.program(&p.slug);
+    let today = chrono::Utc::now().date_naive();
+    let fees = fee::Entity::find()
+        .filter(fee::Column::ProgramId.eq(p.id))
+        .filter(fee::Column::State.eq(EditorialState::Published))
+        .order_by_asc(fee::Column::Id)
+        .all(db)
+        .await?;
+    let offers: Vec<Value> = fees
+        .iter()
+        .filter(|f| crate::graphql::is_current_fee(f, today))
+        .map(|f| {
+            compact(json!({
+                "@type": "Offer",
+                "name": f.label,
+                "price": f.amount_e4.map(|e4| e4_to_money(e4).to_string()),
+                "priceCurrency": f.currency,
+                "validFrom": f.effective_from.map(|d| d.to_string()),
+                "validThrough": f.effective_until.map(|d| d.to_string()),
+            }))
+        })
+        .collect();
+    let property = |name: &str, value: String| json!({ "@type": "PropertyValue", "name": name, "value": value });
+    Ok(compact(json!({
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "@id": link,
+        "url": link,
+        "name": p.name,
+        "alternateName": p.local_name,
+        "description": p.summary,
+        "serviceType": format!("{} visa or permit", p.category.as_str().replace('_', " ")),
+        "areaServed": { "@type": "Country", "identifier": p.country },
+        "provider": p.administering_authority.as_ref().map(|a| json!({ "@type": "GovernmentOrganization", "name": a })),
+        "sameAs": p.official_url,
+        "version": p.version,
+        "dateModified": p.updated_at.to_rfc3339(),
+        "additionalProperty": [
+            property("legalStatus", p.legal_status.as_str()),
+            property("employerSponsorship", p.employer_sponsorship.as_str()),
+            property("workAuthorization", p.work_authorization.as_str()),
+            property("pathToPermanentResidence", p.pr_path.as_str()),
+            property("entries", p.entries.as_str()),
+        ],
+        "offers": offers,
+        "citation": citations(db, citation::Column::ProgramId, p.id).await?,
+        "creditText": cite_as(&p.name, p.version, &link),
+    })))
+}
+
+async fn record_ld(
+    db: &DatabaseConnection,
+    base: &PublicBase,
+    kind: NodeType,
+    id: i32,
+) -> Result<Value, Failure> {
+    let row = rows::fetch(db, kind, id).await?.ok_or(Failure::NotFound)?;
+    let link = base.record(encode(kind, id).as_str());
+    let version = row.get("version").and_then(Value::as_i64).unwrap_or(0);
+    let program_link = match row.get("program_id").and_then(Value::as_i64) {
+        Some(pid) => program::Entity::find_by_id(i32::try_from(pid).unwrap_or(0))
+            .one(db)
+            .await?
+            .map(|p| base.program(&p.slug)),
+        None => None,
+    };
+    let (ld_type, name, column): (&str, String, Option<citation::Column>) = match kind {
+        NodeType::Requirement => (
+            "Thing",
+            format!("{} requirement", text(&row, "kind").unwrap_or_default()),
+            Some(citation::Column::RequirementId),
+        ),
+        NodeType::Fee => (
+            "PriceSpecification",
+            text(&row, "label").unwrap_or_default().to_owned(),
+            Some(citation::Column::FeeId),
+        ),
+        NodeType::PolicyEvent => (
+            "Event",
+            text(&row, "title").unwrap_or_default().to_owned(),
+            Some(citation::Column::PolicyEventId),
+        ),
+        NodeType::Commentary => (
+            "Quotation",
+            text(&row, "body")
+                .unwrap_or_default()
+                .chars()
+                .take(80)
+                .collect(),
+            Some(citation::Column::CommentaryId),
+        ),
+        NodeType::Source => (
+            "CreativeWork",
+            text(&row, "title").unwrap_or_default().to_owned(),
+            None,
+        ),
+        NodeType::Person => (
+            "Person",
+            text(&row, "name").unwrap_or_default().to_owned(),
+            None,
+        ),
+        NodeType::Citation | NodeType::Program => ("Thing", kind.name().to_owned(), None),
+    };
+    let mut ld = json!({
+        "@context": "https://schema.org",
+        "@type": ld_type,
+        "@id": link,
+        "url": link,
+        "name": name,
+        "version": version,
+        "dateModified": row.get("updated_at"),
+        "creditText": cite_as(&name, i32::try_from(version).unwrap_or(0), &link),
+        "subjectOf": program_link.map(|p| json!({ "@type": "GovernmentService", "@id": p, "url": p })),
+    });
+    let extra = match kind {
+        NodeType::Requirement => json!({ "description": row.get("description") }),
+        NodeType::Fee => json!({
+            "price": row.get("amount_e4").and_then(Value::as_i64).map(|e4| e4_to_money(e4).to_string()),
+            "priceCurrency": row.get("currency"),
+            "validFrom": row.get("effective_from"),
+            "validThrough": row.get("effective_until"),
+            "description": row.get("applies_when"),
+        }),
+        NodeType::PolicyEvent => json!({
+            "startDate": row.get("occurred_on"),
+            "description": row.get("description"),
+        }),
+        NodeType::Commentary => json!({
+            "text": row.get("body"),
+            "spokenByCharacter": row.get("group_name").filter(|g| !g.is_null()).map(|g| json!({ "@type": "Organization", "name": g })),
+            "dateCreated": row.get("said_on"),
+        }),
+        NodeType::Source => json!({ "sameAs": row.get("url"), "publisher": row.get("publisher") }),
+        NodeType::Person => {
+            json!({ "affiliation": row.get("affiliation"), "jobTitle": row.get("role"), "sameAs": row.get("url") })
+        }
+        NodeType::Citation | NodeType::Program => json!({}),
+    };
+    if let (Value::Object(ld), Value::Object(extra)) = (&mut ld, extra) {
+        ld.extend(extra);
+        if let Some(column) = column {
+            ld.insert(
+                "citation".to_owned(),
+                Value::Array(citations(db, column, id).await?),
+            );
+        }
+    }
+    Ok(compact(ld))
+}
+
+fn wants_html(req: &HttpRequest) -> bool {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    accept.contains("text/html") && !accept.contains("application/ld+json")
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn respond(req: &HttpRequest, result: Result<Value, Failure>) -> HttpResponse {
+    match result {
+        Ok(ld) if wants_html(req) => {
+            let name = ld["name"].as_str().unwrap_or("visa-kb record");
+            let cite = ld["creditText"].as_str().unwrap_or_default();
+            // `</` cannot close the script element early once escaped.
+            let script = ld.to_string().replace("</", "<\\/");
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(format!(
+                    "<!doctype html><html><head><meta charset=\"utf-8\"><title>{}</title>\
+                 <script type=\"application/ld+json\">{script}</script></head><body>\
+                 <h1>{}</h1><p>Cite as: {}</p><p><a href=\"/\">Explore visa-kb (GraphQL)</a></p>\
+                 </body></html>",
+                    escape(name),
+                    escape(name),
+                    escape(cite)
+                ))
+        }
+        Ok(ld) => HttpResponse::Ok()
+            .content_type("application/ld+json; charset=utf-8")
+            .body(ld.to_string()),
+        Err(Failure::NotFound) => {
+            HttpResponse::NotFound().json(json!({ "error": "no published record here" }))
+        }
+        Err(Failure::Internal(detail)) => {
+            tracing::error!(error = %detail, "cannot render a permalink");
+            HttpResponse::InternalServerError().json(json!({ "error": "internal error" }))
+        }
+    }
+}
+
+/// `GET /programs/{slug}`
+pub async fn program(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    config: web::Data<super::graphql::RequestConfig>,
+    slug: web::Path<String>,
+) -> HttpResponse {
+    let base = super::public_base(&req, config.public_url.as_deref());
+    let result = async {
+        let p = crate::graphql::published_programs()
+            .filter(program::Column::Slug.eq(slug.as_str()))
+            .one(db.get_ref())
+            .await?
+            .ok_or(Failure::NotFound)?;
+        program_ld(&db, &base, &p).await
+    }
+    .await;
+    respond(&req, result)
+}
+
+/// `GET /records/{id}`; a program's record redirects to its `/programs/{slug}`.
+pub async fn record(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    config: web::Data<super::graphql::RequestConfig>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    let base = super::public_base(&req, config.public_url.as_deref());
+    let id = ID(id.into_inner());
+    let result = async {
+        let (kind, row) = visible_record(&db, &id).await?.ok_or(Failure::NotFound)?;
+        if kind == NodeType::Program {
+            let p = program::Entity::find_by_id(row)
+                .one(db.get_ref())
+                .await?
+                .ok_or(Failure::NotFound)?;
+            return Ok(Err(base.program(&p.slug)));
+        }
+        record_ld(&db, &base, kind, row).await.map(Ok)
+    }
+    .await;
+    match result {
+        Ok(Err(location)) => HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, location))
+            .finish(),
+        Ok(Ok(ld)) => respond(&req, Ok(ld)),
+        Err(e) => respond(&req, Err(e)),
+    }
+}
