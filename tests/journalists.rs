@@ -575,3 +575,128 @@ backend_test!(permalinks_cite_as_and_json_ld, seeded, |app| async move {
         assert_eq!(response.status().as_u16(), 404, "{missing}");
     }
 });
+
+const SEARCH: &str = r#"query($q: String!, $first: Int) { search(query: $q, first: $first) {
+  totalCount edges { node { score field snippet node { __typename
+    ... on Program { slug } ... on Source { title } ... on Requirement { kind } ... on Commentary { body } } } } } }"#;
+
+fn hits(data: &Value) -> Vec<Value> {
+    data["search"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+backend_test!(
+    search_stems_folds_and_reads_chinese_and_japanese,
+    seeded,
+    |app| async move {
+        // "sponsor" finds "sponsorship" and "sponsored", highlighted.
+        let data = app
+            .data(SEARCH, json!({ "q": "sponsor", "first": 50 }))
+            .await;
+        let found = hits(&data);
+        assert!(found.iter().any(|h| {
+            h["snippet"]
+                .as_str()
+                .unwrap()
+                .contains("<mark>sponsorship</mark>")
+        }));
+        assert!(found.iter().any(|h| {
+            h["snippet"]
+                .as_str()
+                .unwrap()
+                .contains("<mark>sponsored</mark>")
+        }));
+        let scores: Vec<i64> = found.iter().map(|h| h["score"].as_i64().unwrap()).collect();
+        let mut sorted = scores.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(scores, sorted, "ranked");
+
+        // Chinese and Japanese local names.
+        let data = app.data(SEARCH, json!({ "q": "K字签证" })).await;
+        let first = &hits(&data)[0];
+        assert_eq!(first["node"]["slug"], "cn-k-visa");
+        assert_eq!(first["field"], "localName");
+        assert!(
+            first["snippet"].as_str().unwrap().contains("字签证</mark>"),
+            "{first:#}"
+        );
+        let data = app.data(SEARCH, json!({ "q": "高度専門職" })).await;
+        assert_eq!(
+            hits(&data)[0]["node"]["slug"],
+            "jp-highly-skilled-professional"
+        );
+        // The English name too, in any case and with or without accents.
+        let data = app.data(SEARCH, json!({ "q": "k VISA" })).await;
+        assert!(hits(&data).iter().any(|h| h["node"]["slug"] == "cn-k-visa"));
+        let plain =
+            app.data(SEARCH, json!({ "q": "residence" })).await["search"]["totalCount"].clone();
+        let accented =
+            app.data(SEARCH, json!({ "q": "RÉSIDENCE" })).await["search"]["totalCount"].clone();
+        assert_eq!(plain, accented);
+        assert!(plain.as_u64().unwrap() > 0);
+
+        for bad in ["", "   ", "the and"] {
+            let body = app.graphql(SEARCH, json!({ "q": bad })).await;
+            assert_eq!(body["errors"][0]["extensions"]["field"], "query", "{bad:?}");
+        }
+    }
+);
+
+backend_test!(
+    search_follows_edits_and_never_shows_drafts,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let created = app
+        .data_as(&token, r#"mutation { createProgram(input: { slug: "zz-zephyr", name: "Zephyr researcher permit",
+            country: "IS", category: RESEARCH, legalStatus: ANNOUNCED }) { id version } }"#, json!({}))
+        .await["createProgram"]
+        .clone();
+        let count = |q: &'static str| async move {
+            app.data(SEARCH, json!({ "q": q })).await["search"]["totalCount"]
+                .as_u64()
+                .unwrap()
+        };
+        assert_eq!(count("zephyr").await, 0, "a draft is not found");
+        let published = app
+        .data_as(&token, "mutation($id: ID!, $v: Int!) { publish(id: $id, expectedVersion: $v) { version } }",
+            json!({ "id": created["id"], "v": created["version"] }))
+        .await["publish"]
+        .clone();
+        assert_eq!(count("zephyr").await, 1);
+        // A pending edit is not searchable until it is published.
+        let edited = app
+        .data_as(&token, "mutation($id: ID!, $v: Int!) { updateProgram(id: $id, expectedVersion: $v, input: { name: \"Aurora researcher permit\" }) { version } }",
+            json!({ "id": created["id"], "v": published["version"] }))
+        .await["updateProgram"]
+        .clone();
+        assert_eq!(count("aurora").await, 0);
+        app.data_as(
+            &token,
+            "mutation($id: ID!, $v: Int!) { publish(id: $id, expectedVersion: $v) { version } }",
+            json!({ "id": created["id"], "v": edited["version"] }),
+        )
+        .await;
+        assert_eq!(count("aurora").await, 1);
+        assert_eq!(count("zephyr").await, 0);
+        let current = app
+            .data_as(
+                &token,
+                "query($id: ID!) { editorialRecord(id: $id) { version } }",
+                json!({ "id": created["id"] }),
+            )
+            .await["editorialRecord"]["version"]
+            .clone();
+        app.data_as(
+            &token,
+            "mutation($id: ID!, $v: Int!) { archive(id: $id, expectedVersion: $v) { version } }",
+            json!({ "id": created["id"], "v": current }),
+        )
+        .await;
+        assert_eq!(count("aurora").await, 0, "archived records are not found");
+    }
+);

@@ -11,6 +11,7 @@ pub mod graphql;
 pub mod import;
 pub mod permalink;
 mod routes;
+pub mod search;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

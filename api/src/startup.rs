@@ -62,6 +62,9 @@ impl Application {
                 None => tracing::debug!("database already has content; not seeding"),
             }
         }
+        crate::search::ensure_index(&setup)
+            .await
+            .map_err(StartupError::Migrate)?;
         setup.close().await.map_err(StartupError::Connect)?;
 
         let listener =

@@ -16,5 +16,6 @@ pub mod program;
 pub mod program_fact;
 pub mod requirement;
 pub mod revision;
+pub mod search_term;
 pub mod source;
 pub mod user;

@@ -274,6 +274,7 @@ pub async fn create(
         },
     )
     .await?;
+    crate::search::index_record(txn, kind, id).await?;
     Ok(Saved {
         kind,
         id,
@@ -370,6 +371,7 @@ pub async fn update(
         },
     )
     .await?;
+    crate::search::index_record(txn, kind, id).await?;
     Ok(Saved {
         kind,
         id,
@@ -482,6 +484,8 @@ pub async fn transition(
         },
     )
     .await?;
+    // Readers' search follows what they can see: publishing adds, withdrawing removes.
+    crate::search::index_record(txn, kind, id).await?;
     Ok(Saved {
         kind,
         id,

@@ -166,3 +166,22 @@ pub async fn recent_ids(
         Ok(query.all(db).await?.into_iter().map(|row| row.id).collect())
     })
 }
+
+/// Every published row of `kind`, as snapshots.
+pub async fn fetch_published(
+    db: &impl ConnectionTrait,
+    kind: NodeType,
+) -> Result<Vec<Map<String, Value>>, DbErr> {
+    with_entity!(kind, E => {
+        let rows = E::find()
+            .filter(column::<E>("state")?.eq("published"))
+            .all(db)
+            .await?;
+        rows.into_iter()
+            .map(|model| match serde_json::to_value(model).map_err(|e| json_err(kind, e))? {
+                Value::Object(map) => Ok(map),
+                _ => Err(DbErr::Json("a row did not serialise to an object".to_owned())),
+            })
+            .collect()
+    })
+}

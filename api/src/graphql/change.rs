@@ -39,12 +39,23 @@ fn published_ids<E: EntityTrait>(id: E::Column, state: E::Column) -> SelectState
         .to_owned()
 }
 
-/// Revisions of records that are published now (a later withdrawal hides their history).
-fn of_visible_records() -> Condition {
+/// Rows naming (in `type_col`, `id_col`) a record readers can see now: published, and for a
+/// requirement, of a published program.
+pub fn visible_records<C: ColumnTrait>(type_col: C, id_col: C) -> Condition {
     let visible = |kind: NodeType, ids: SelectStatement| {
         Condition::all()
-            .add(revision::Column::RecordType.eq(kind.name()))
-            .add(revision::Column::RecordId.in_subquery(ids))
+            .add(type_col.eq(kind.name()))
+            .add(id_col.in_subquery(ids))
+    };
+    let requirements_of_published_programs = {
+        let mut ids = published_ids::<requirement::Entity>(
+            requirement::Column::Id,
+            requirement::Column::State,
+        );
+        ids.and_where(requirement::Column::ProgramId.in_subquery(
+            published_ids::<program::Entity>(program::Column::Id, program::Column::State),
+        ));
+        ids
     };
     Condition::any()
         .add(visible(
@@ -53,10 +64,7 @@ fn of_visible_records() -> Condition {
         ))
         .add(visible(
             NodeType::Requirement,
-            published_ids::<requirement::Entity>(
-                requirement::Column::Id,
-                requirement::Column::State,
-            ),
+            requirements_of_published_programs,
         ))
         .add(visible(
             NodeType::Fee,
@@ -95,7 +103,10 @@ pub fn public_changes(
     let mut select = revision::Entity::find()
         .filter(revision::Column::Live.eq(true))
         .filter(revision::Column::Action.is_in(PUBLIC_ACTIONS))
-        .filter(of_visible_records())
+        .filter(visible_records(
+            revision::Column::RecordType,
+            revision::Column::RecordId,
+        ))
         .order_by_desc(revision::Column::CreatedAt)
         .order_by_desc(revision::Column::Id);
     if let Some(since) = since {

@@ -22,13 +22,14 @@ mod program;
 mod query;
 mod requirement;
 pub mod scalars;
+mod search;
 mod source;
 mod user;
 
 use crate::config::Limits;
 use async_graphql::{EmptySubscription, Schema};
 
-pub(crate) use change::{Change, ChangeKind, public_changes};
+pub(crate) use change::{Change, ChangeKind, public_changes, visible_records};
 pub(crate) use fee::is_current as is_current_fee;
 pub use mutation::Mutation;
 /// For the export endpoints, which filter programs as `programs(filter:)` does.

@@ -104,6 +104,86 @@ fn page_size(field: &str, value: Option<i32>, limits: &Limits) -> ApiResult<Opti
         .transpose()
 }
 
+/// Which rows a page holds: `limit` rows from `start`, plus one probe row when asking whether
+/// a next page exists.
+struct Window {
+    start: u64,
+    limit: u64,
+    probe_next: bool,
+    before: Option<u64>,
+}
+
+async fn window(args: &PageArgs, limits: &Limits, totals: &ConnectionTotals) -> ApiResult<Window> {
+    let first = page_size("first", args.first, limits)?;
+    let last = page_size("last", args.last, limits)?;
+    if first.is_some() && last.is_some() {
+        return Err(ApiError::bad_input(
+            "last",
+            "give `first` or `last`, not both",
+        ));
+    }
+    let after = cursor("after", args.after.as_ref())?;
+    let before = cursor("before", args.before.as_ref())?;
+    let start_bound = after.map_or(0, |a| a + 1);
+    Ok(if let Some(last) = last {
+        let end = match before {
+            Some(b) => b,
+            None => totals.total().await?,
+        };
+        let start = end.saturating_sub(last).max(start_bound);
+        Window {
+            start,
+            limit: end.saturating_sub(start),
+            probe_next: false,
+            before,
+        }
+    } else {
+        let n = first.unwrap_or(limits.default_page_size);
+        let n = match before {
+            Some(b) => n.min(b.saturating_sub(start_bound)),
+            None => n,
+        };
+        Window {
+            start: start_bound,
+            limit: n,
+            probe_next: true,
+            before,
+        }
+    })
+}
+
+impl Window {
+    fn is_empty(&self) -> bool {
+        self.limit == 0 && !self.probe_next
+    }
+
+    /// Rows to fetch: the page and the probe.
+    fn fetch(&self) -> u64 {
+        self.limit + u64::from(self.probe_next)
+    }
+
+    fn into_page<Row, Node: OutputType>(
+        self,
+        rows: Vec<Row>,
+        totals: ConnectionTotals,
+        to_node: impl Fn(Row) -> Node,
+    ) -> Page<Node> {
+        let has_next = if self.probe_next {
+            rows.len() as u64 > self.limit
+        } else {
+            self.before.is_some()
+        };
+        let mut connection = Connection::with_additional_fields(self.start > 0, has_next, totals);
+        connection.edges.extend(
+            rows.into_iter()
+                .take(usize::try_from(self.limit).unwrap_or(usize::MAX))
+                .enumerate()
+                .map(|(i, row)| Edge::new(OffsetCursor(self.start + i as u64), to_node(row))),
+        );
+        connection
+    }
+}
+
 /// Runs `select` (already filtered and totally ordered) for the window the arguments ask for.
 pub async fn paginate<E, Node>(
     db: &DatabaseConnection,
@@ -116,61 +196,48 @@ where
     E: EntityTrait,
     Node: OutputType,
 {
-    let first = page_size("first", args.first, limits)?;
-    let last = page_size("last", args.last, limits)?;
-    if first.is_some() && last.is_some() {
-        return Err(ApiError::bad_input(
-            "last",
-            "give `first` or `last`, not both",
-        ));
-    }
-    let after = cursor("after", args.after.as_ref())?;
-    let before = cursor("before", args.before.as_ref())?;
-    let start_bound = after.map_or(0, |a| a + 1);
     let mut count = select.clone().into_query();
     count.clear_order_by();
     let totals = ConnectionTotals {
         db: db.clone(),
         count,
     };
-
-    let (start, limit, probe_next) = if let Some(last) = last {
-        let end = match before {
-            Some(b) => b,
-            None => totals.total().await?,
-        };
-        let start = end.saturating_sub(last).max(start_bound);
-        (start, end.saturating_sub(start), false)
-    } else {
-        let n = first.unwrap_or(limits.default_page_size);
-        let n = match before {
-            Some(b) => n.min(b.saturating_sub(start_bound)),
-            None => n,
-        };
-        (start_bound, n, true)
-    };
-    let rows = if limit == 0 && !probe_next {
+    let window = window(&args, limits, &totals).await?;
+    let rows = if window.is_empty() {
         Vec::new()
     } else {
         select
-            .offset(start)
-            .limit(limit + u64::from(probe_next))
+            .offset(window.start)
+            .limit(window.fetch())
             .all(db)
             .await?
     };
-    let has_next = if probe_next {
-        rows.len() as u64 > limit
-    } else {
-        before.is_some()
+    Ok(window.into_page(rows, totals, to_node))
+}
+
+/// As [`paginate`], for a hand-built statement whose rows `to_node` reads.
+pub async fn paginate_statement<Node: OutputType>(
+    db: &DatabaseConnection,
+    statement: SelectStatement,
+    args: PageArgs,
+    limits: &Limits,
+    to_node: impl Fn(sea_orm::QueryResult) -> Node,
+) -> ApiResult<Page<Node>> {
+    let mut count = statement.clone();
+    count.clear_order_by();
+    let totals = ConnectionTotals {
+        db: db.clone(),
+        count,
     };
-    let mut connection = Connection::with_additional_fields(start > 0, has_next, totals);
-    connection.edges.extend(
-        rows.into_iter()
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .enumerate()
-            .map(|(i, row)| Edge::new(OffsetCursor(start + i as u64), to_node(row))),
-    );
-    Ok(connection)
+    let window = window(&args, limits, &totals).await?;
+    let rows = if window.is_empty() {
+        Vec::new()
+    } else {
+        let mut page = statement;
+        page.offset(window.start).limit(window.fetch());
+        db.query_all(&page).await?
+    };
+    Ok(window.into_page(rows, totals, to_node))
 }
 
 #[cfg(test)]

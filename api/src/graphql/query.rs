@@ -14,6 +14,7 @@ use super::person::{Person, PersonFilter, published_people};
 use super::policy_event::{PolicyEvent, PolicyEventFilter, published_events};
 use super::program::{Program, ProgramFilter, ProgramOrder, published_programs};
 use super::scalars::Date;
+use super::search::{SearchHit, search};
 use super::source::{Source, SourceFilter, published_sources};
 use super::user::User;
 use crate::auth::guard::require;
@@ -397,6 +398,33 @@ impl Query {
         only: Option<Vec<Likelihood>>,
     ) -> ApiResult<Vec<ProgramEligibility>> {
         eligible_programs(db(ctx)?, &profile, only.as_deref()).await
+    }
+
+    /// Ranked full-text search across programs (name, local name, summary, description),
+    /// requirements, commentary and sources. Every word must match; case and accents do not
+    /// matter; English words match their other forms and longer words they begin (`sponsor`
+    /// finds "sponsorship"); Chinese and Japanese match by characters (`签证`, `K字签证`).
+    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<SearchHit>> {
+        search(
+            ctx,
+            &query,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
     }
 
     /// What readers could see change since a moment, newest first: records published for

@@ -176,6 +176,10 @@ pub async fn import_documents(
         apply(&mut ctx, doc).await?;
     }
     let Ctx { txn, report, .. } = ctx;
+    if report.created + report.updated > 0 {
+        // An import touches many records; rebuilding the index is simpler than tracking them.
+        crate::search::reindex_all(&txn).await?;
+    }
     txn.commit().await?;
     if report.created + report.updated > 0 {
         // Fresh statistics after a bulk write, so that the planner uses the indexes: a database

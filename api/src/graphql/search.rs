@@ -1,0 +1,140 @@
+//! `search(query:)`: ranked full-text hits across programs, requirements, commentary and
+//! sources, each with a highlighted snippet. See `crate::search` for how matching works.
+
+use super::commentary::Commentary;
+use super::context::{db, limits};
+use super::ids::{NodeType, encode};
+use super::node::{self, Node};
+use super::pagination::{Page, PageArgs, paginate_statement};
+use super::program::Program;
+use super::requirement::Requirement;
+use super::source::Source;
+use crate::editorial::rows;
+use crate::error::{ApiError, ApiResult};
+use crate::search::index::fields_of;
+use crate::search::query::{kind, matched_terms, matches, snippet, terms};
+use async_graphql::{Context, Object, Union};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// What a search finds.
+#[derive(Union)]
+pub enum SearchResult {
+    /// A program (by name, local name, summary or description).
+    Program(Program),
+    /// A requirement of a program.
+    Requirement(Requirement),
+    /// Commentary.
+    Commentary(Commentary),
+    /// A source.
+    Source(Source),
+}
+
+/// One search hit.
+pub struct SearchHit {
+    kind: NodeType,
+    id: i32,
+    score: i64,
+    terms: Arc<Vec<String>>,
+}
+
+/// One search hit: the record, how well it matches, and where.
+#[Object]
+impl SearchHit {
+    /// The record found.
+    async fn node(&self, ctx: &Context<'_>) -> ApiResult<Option<SearchResult>> {
+        Ok(node::load(db(ctx)?, &encode(self.kind, self.id))
+            .await?
+            .and_then(|n| match n {
+                Node::Program(p) => Some(SearchResult::Program(p)),
+                Node::Requirement(r) => Some(SearchResult::Requirement(r)),
+                Node::Commentary(c) => Some(SearchResult::Commentary(c)),
+                Node::Source(s) => Some(SearchResult::Source(s)),
+                _ => None,
+            }))
+    }
+
+    /// Relevance: the summed weight of the matching fields (a name counts most).
+    async fn score(&self) -> i64 {
+        self.score
+    }
+
+    /// The field the snippet comes from (`name`, `localName`, `summary`, `description`,
+    /// `body`, `groupName`, `title`, `publisher`).
+    async fn field(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        Ok(self.best(ctx).await?.map(|(field, _)| field))
+    }
+
+    /// The passage that matches, HTML-escaped, with the matching words in `<mark>`.
+    async fn snippet(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        Ok(self.best(ctx).await?.map(|(_, snippet)| snippet))
+    }
+}
+
+impl SearchHit {
+    /// The highest-weighted field that matches, and its snippet.
+    async fn best(&self, ctx: &Context<'_>) -> ApiResult<Option<(String, String)>> {
+        let Some(row) = rows::fetch(db(ctx)?, self.kind, self.id).await? else {
+            return Ok(None);
+        };
+        // The field that matches most of the query, then the weightiest.
+        let text = |field: &str| row.get(field).and_then(Value::as_str).unwrap_or_default();
+        let mut fields: Vec<&(&str, i32)> = fields_of(self.kind).iter().collect();
+        fields.sort_by_key(|(field, weight)| {
+            (
+                std::cmp::Reverse(matched_terms(text(field), &self.terms)),
+                -weight,
+            )
+        });
+        Ok(fields.into_iter().find_map(|(field, _)| {
+            let text = row.get(*field).and_then(Value::as_str)?;
+            let found = snippet(text, &self.terms)?;
+            let camel = field
+                .split('_')
+                .enumerate()
+                .map(|(i, part)| {
+                    if i == 0 {
+                        part.to_owned()
+                    } else {
+                        let mut chars = part.chars();
+                        chars
+                            .next()
+                            .map(|c| c.to_uppercase().chain(chars).collect())
+                            .unwrap_or_default()
+                    }
+                })
+                .collect::<String>();
+            Some((camel, found))
+        }))
+    }
+}
+
+/// Runs a search, a page at a time.
+pub async fn search(ctx: &Context<'_>, query: &str, args: PageArgs) -> ApiResult<Page<SearchHit>> {
+    if query.chars().count() > 200 {
+        return Err(ApiError::bad_input(
+            "query",
+            "a query has at most 200 characters",
+        ));
+    }
+    let terms = Arc::new(
+        terms(query)
+            .ok_or_else(|| ApiError::bad_input("query", "the query has no words to search for"))?,
+    );
+    paginate_statement(db(ctx)?, matches(&terms), args, limits(ctx)?, |row| {
+        let kind_name: String = row.try_get("", "record_type").unwrap_or_default();
+        SearchHit {
+            kind: kind(&kind_name).unwrap_or(NodeType::Program),
+            id: row.try_get("", "record_id").unwrap_or_default(),
+            score: row
+                .try_get::<i64>("", "score")
+                .or_else(|_| {
+                    row.try_get::<rust_decimal::Decimal>("", "score")
+                        .map(|d| i64::try_from(d).unwrap_or_default())
+                })
+                .unwrap_or_default(),
+            terms: terms.clone(),
+        }
+    })
+    .await
+}

@@ -1,0 +1,174 @@
+//! A search: every query term must match (as a prefix of an indexed term, so `sponsor` finds
+//! `sponsorship`); records are ranked by the summed weight of the matching fields; only records
+//! readers may see are found.
+
+use super::text::{MAX_TERM, is_cjk_term, tokenize};
+use crate::graphql::ids::NodeType;
+use crate::graphql::visible_records;
+use entity::search_term::{self, Column as T};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition};
+
+/// The terms between `term` and the last string that starts with it: a prefix match that uses
+/// the index on both backends.
+fn prefix(term: &str) -> Condition {
+    if is_cjk_term(term) {
+        // CJK terms are whole characters or pairs: exact.
+        return Condition::all().add(T::Term.eq(term));
+    }
+    let upper = format!("{term}{}", char::MAX);
+    Condition::all()
+        .add(T::Term.gte(term))
+        .add(T::Term.lt(upper))
+}
+
+/// The ranked records matching every term: rows of (`record_type`, `record_id`, `score`).
+pub fn matches(terms: &[String]) -> SelectStatement {
+    let any = terms
+        .iter()
+        .fold(Condition::any(), |any, t| any.add(prefix(t)));
+    // 1 for each query term the record matches; a hit matches them all.
+    let matched: SimpleExpr = terms
+        .iter()
+        .map(|t| {
+            SimpleExpr::from(Func::max(
+                Expr::case(prefix(t), Expr::val(1)).finally(Expr::val(0)),
+            ))
+        })
+        .reduce(|a, b| a.add(b))
+        .unwrap_or_else(|| Expr::val(0));
+    let n = i32::try_from(terms.len()).unwrap_or(i32::MAX);
+    Query::select()
+        .column(T::RecordType)
+        .column(T::RecordId)
+        .expr_as(Func::sum(Expr::col(T::Weight)), Alias::new("score"))
+        .from(search_term::Entity)
+        .cond_where(
+            Condition::all()
+                .add(any)
+                .add(visible_records(T::RecordType, T::RecordId)),
+        )
+        .group_by_col(T::RecordType)
+        .group_by_col(T::RecordId)
+        .and_having(matched.eq(n))
+        .order_by_expr(Func::sum(Expr::col(T::Weight)).into(), Order::Desc)
+        .order_by(T::RecordType, Order::Asc)
+        .order_by(T::RecordId, Order::Asc)
+        .to_owned()
+}
+
+/// Whether an indexed term matches one of the query's terms.
+fn hit(term: &str, terms: &[String]) -> bool {
+    terms.iter().any(|t| {
+        if is_cjk_term(t) {
+            term == t
+        } else {
+            term.starts_with(t.as_str())
+        }
+    })
+}
+
+/// How many of the query's terms occur in `text`.
+pub fn matched_terms(text: &str, terms: &[String]) -> usize {
+    let tokens = tokenize(text);
+    terms
+        .iter()
+        .filter(|t| {
+            tokens
+                .iter()
+                .any(|tok| hit(&tok.term, std::slice::from_ref(t)))
+        })
+        .count()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Characters of context on each side of the first match.
+const CONTEXT: usize = 80;
+
+/// The passage of `text` around its first match, HTML-escaped, matches in `<mark>`; None
+/// when nothing in it matches.
+pub fn snippet(text: &str, terms: &[String]) -> Option<String> {
+    let marks: Vec<(usize, usize)> = tokenize(text)
+        .into_iter()
+        .filter(|t| hit(&t.term, terms))
+        .map(|t| (t.start, t.end))
+        .collect();
+    let first = *marks.first()?;
+    // A window of whole characters around the first match.
+    let start = text[..first.0]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT)
+        .map_or(0, |(i, _)| i);
+    let end = text[first.1..]
+        .char_indices()
+        .nth(CONTEXT * 2)
+        .map_or(text.len(), |(i, _)| first.1 + i);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    let mut open_until = 0;
+    for (s, e) in marks.into_iter().filter(|(s, e)| *s >= start && *e <= end) {
+        if s < open_until {
+            // CJK pairs overlap their single characters: extend the open mark.
+            if e > open_until {
+                out.push_str(&escape(&text[open_until..e]));
+                open_until = e;
+                at = e;
+            }
+            continue;
+        }
+        if open_until > 0 {
+            out.push_str("</mark>");
+        }
+        out.push_str(&escape(&text[at..s]));
+        out.push_str("<mark>");
+        out.push_str(&escape(&text[s..e]));
+        open_until = e;
+        at = e;
+    }
+    if open_until > 0 {
+        out.push_str("</mark>");
+    }
+    out.push_str(&escape(&text[at..end]));
+    if end < text.len() {
+        out.push('…');
+    }
+    Some(out)
+}
+
+/// The query's terms, or None when it has none (only punctuation or stop words).
+pub fn terms(query: &str) -> Option<Vec<String>> {
+    let terms = super::text::query_terms(query);
+    (!terms.is_empty() && terms.iter().all(|t| t.chars().count() <= MAX_TERM)).then_some(terms)
+}
+
+/// Which record type a stored name is.
+pub fn kind(name: &str) -> Option<NodeType> {
+    NodeType::from_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_mark_matches_and_escape_the_rest() {
+        let terms = vec!["sponsor".to_owned()];
+        assert_eq!(
+            snippet("No <employer> sponsorship needed", &terms).unwrap(),
+            "No &lt;employer&gt; <mark>sponsorship</mark> needed"
+        );
+        let terms = vec!["签证".to_owned()];
+        assert_eq!(snippet("K字签证", &terms).unwrap(), "K字<mark>签证</mark>");
+        assert!(snippet("nothing here", &terms).is_none());
+    }
+}
