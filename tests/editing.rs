@@ -754,3 +754,32 @@ backend_test!(imports_write_revisions_too, seeded, |app| async move {
     assert_eq!(first["snapshot"]["slug"], "cn-k-visa");
     assert_eq!(first["snapshot"]["employerSponsorship"], "no");
 });
+
+// Public answers are cached per server; a change made through another server is seen at once.
+backend_test!(
+    cached_public_answers_follow_changes_on_other_replicas,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let program = create(app, &token, "Program", program_input("zz-cache")).await;
+        let program = change_state(app, &token, "publish", &program).await;
+        let other = app.replica().await;
+        let query = r#"{ program(slug: "zz-cache") { name } }"#;
+        let read = |base: String| async move {
+            app.post_to(&base, None, query, json!({})).await.1["data"]["program"]["name"].clone()
+        };
+        assert_eq!(read(other.clone()).await, "Test talent visa");
+        assert_eq!(read(other.clone()).await, "Test talent visa"); // now from the cache
+        let edited = update(
+            app,
+            &token,
+            "Program",
+            &program,
+            json!({ "name": "Renamed elsewhere" }),
+        )
+        .await;
+        change_state(app, &token, "publish", &edited).await;
+        assert_eq!(read(other.clone()).await, "Renamed elsewhere");
+        assert_eq!(read(app.base.clone()).await, "Renamed elsewhere");
+    }
+);

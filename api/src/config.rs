@@ -11,6 +11,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://visa-kb.db?mode=rwc";
 /// statements and ~25% more detail queries per second than no wait, at a lower p99.
 pub const DEFAULT_LOADER_DELAY_US: u64 = 500;
 
+/// Cached public responses take at most this much memory by default.
+pub const DEFAULT_RESPONSE_CACHE_MB: u64 = 16;
+
 /// Every setting of the server. See README.md for the table of variables.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -30,6 +33,10 @@ pub struct Settings {
     /// `VISA_KB_LOADER_DELAY_US`: how long a batched load waits for more keys (0: it runs as
     /// soon as the resolvers that asked for it yield).
     pub loader_delay_us: u64,
+    /// `VISA_KB_RESPONSE_CACHE_MB`: memory for cached public responses (0: no cache). Each
+    /// entry is checked against the database's content version before use, so replicas never
+    /// serve what another replica has changed.
+    pub response_cache_mb: u64,
     /// `VISA_KB_PUBLIC_URL`: the base URL readers reach the API at (for permalinks, citations
     /// and the feed); default: the scheme and host of each request.
     pub public_url: Option<String>,
@@ -97,6 +104,7 @@ impl Settings {
             .and_then(|b| b.set_default("cors_origins", "*"))
             .and_then(|b| b.set_default("loader_delay_us", DEFAULT_LOADER_DELAY_US))
             .and_then(|b| b.set_default("jwt_ttl_secs", 3600))
+            .and_then(|b| b.set_default("response_cache_mb", DEFAULT_RESPONSE_CACHE_MB))
             .and_then(|b| b.set_default("max_depth", limits.max_depth as u64))
             .and_then(|b| b.set_default("max_complexity", limits.max_complexity as u64))
             .and_then(|b| b.set_default("max_aliases", limits.max_aliases as u64))
@@ -133,6 +141,7 @@ impl Settings {
             seed: false,
             cors_origins: "*".to_owned(),
             loader_delay_us: 0,
+            response_cache_mb: DEFAULT_RESPONSE_CACHE_MB,
             public_url: None,
             jwt_secret: None,
             jwt_ttl_secs: 3600,

@@ -137,6 +137,7 @@ fn serve(
         delay: std::time::Duration::from_micros(settings.loader_delay_us),
         keys: Arc::new(TokenKeys::from_settings(&settings)),
         public_url: settings.public_url.clone(),
+        cache: routes::cache::ResponseCache::new(settings.response_cache_mb),
     });
     let server = HttpServer::new(move || {
         let settings = settings.clone();

@@ -47,6 +47,8 @@ pub struct RequestConfig {
     pub keys: Arc<TokenKeys>,
     /// `VISA_KB_PUBLIC_URL`.
     pub public_url: Option<String>,
+    /// Public responses by request (`VISA_KB_RESPONSE_CACHE_MB`).
+    pub cache: super::cache::ResponseCache,
 }
 
 /// Who is asking and from where; a present but bad token is a 401, never public access.
@@ -93,11 +95,49 @@ fn unauthorized(why: &str) -> HttpResponse {
 }
 
 /// Executes requests with this worker's pool, each with its own fresh loaders.
+/// A public question that may be answered from the cache: no token, one operation, no
+/// mutation (`login` must never be cached), keyed by its exact text.
+fn cache_key(
+    req: &HttpRequest,
+    config: &RequestConfig,
+    request: &web::Bytes,
+) -> Option<web::Bytes> {
+    let public = !req.headers().contains_key(header::AUTHORIZATION);
+    let may_mutate = request
+        .windows(b"mutation".len())
+        .any(|w| w.eq_ignore_ascii_case(b"mutation"));
+    let batch = request.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    (config.cache.enabled() && public && !may_mutate && !batch).then(|| request.clone())
+}
+
+/// The cached answer to a public request at the current content version, or that version.
+async fn cached(
+    shared: &Shared,
+    key: &web::Bytes,
+    request_id: RequestId,
+) -> Result<HttpResponse, Option<i64>> {
+    match super::cache::content_version(&shared.db).await {
+        Ok(version) => match shared.config.cache.get(key, version) {
+            Some(hit) => Ok(HttpResponse::Ok()
+                .content_type("application/json")
+                .insert_header(("x-request-id", request_id.to_string()))
+                .body(hit.body.clone())),
+            None => Err(Some(version)),
+        },
+        Err(e) => {
+            // The cache is an optimisation: without the version, answer from the database.
+            tracing::warn!(error = %e, "cannot read the content version; not using the cache");
+            Err(None)
+        }
+    }
+}
+
 async fn run(
     shared: &Shared,
     req: &HttpRequest,
     request_id: RequestId,
     batch: BatchRequest,
+    cache: Option<(web::Bytes, i64)>,
 ) -> HttpResponse {
     let (viewer, meta) = match identify(req, &shared.db, &shared.config.keys, request_id).await {
         Ok(found) => found,
@@ -123,10 +163,26 @@ async fn run(
         }
     };
     let response: BatchResponse = shared.schema.execute_batch(batch).await;
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => web::Bytes::from(body),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot serialise a GraphQL response");
+            return http_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                "internal error",
+            );
+        }
+    };
+    if let Some((key, version)) = cache
+        && response.is_ok()
+    {
+        shared.config.cache.put(key, version, body.clone());
+    }
     HttpResponse::Ok()
         .content_type("application/json")
         .insert_header(("x-request-id", request_id.to_string()))
-        .json(response)
+        .body(body)
 }
 
 /// `POST /graphql` with `{"query": ..., "variables": ...}` (or an array of them).
@@ -138,6 +194,14 @@ pub async fn post(
     request_id: RequestId,
     body: web::Bytes,
 ) -> HttpResponse {
+    let shared = Shared { schema, db, config };
+    let mut cache = None;
+    if let Some(key) = cache_key(&req, &shared.config, &body) {
+        match cached(&shared, &key, request_id).await {
+            Ok(hit) => return hit,
+            Err(version) => cache = version.map(|v| (key, v)),
+        }
+    }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(e) => return bad_request(format!("the body is not a GraphQL request in JSON: {e}")),
@@ -147,8 +211,7 @@ pub async fn post(
     {
         return bad_request(format!("a batch holds 1 to {MAX_BATCH} operations"));
     }
-    let shared = Shared { schema, db, config };
-    run(&shared, &req, request_id, batch).await
+    run(&shared, &req, request_id, batch, cache).await
 }
 
 /// The GraphiQL page.
@@ -188,7 +251,22 @@ pub async fn get(
         ),
         Ok(request) => {
             let shared = Shared { schema, db, config };
-            run(&shared, &req, request_id, BatchRequest::Single(request)).await
+            let key = web::Bytes::copy_from_slice(req.query_string().as_bytes());
+            let mut cache = None;
+            if let Some(key) = cache_key(&req, &shared.config, &key) {
+                match cached(&shared, &key, request_id).await {
+                    Ok(hit) => return hit,
+                    Err(version) => cache = version.map(|v| (key, v)),
+                }
+            }
+            run(
+                &shared,
+                &req,
+                request_id,
+                BatchRequest::Single(request),
+                cache,
+            )
+            .await
         }
         Err(e) => bad_request(format!("the query string is not a GraphQL request: {e}")),
     }

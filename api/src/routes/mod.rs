@@ -1,5 +1,6 @@
 //! HTTP endpoints.
 
+pub mod cache;
 pub mod export;
 pub mod feed;
 pub mod graphql;

@@ -1,0 +1,79 @@
+//! A cache of public GraphQL responses, so that the same question from many readers is
+//! answered once per change of the content.
+//!
+//! Correctness across replicas comes from the database, not from this process: every entry
+//! remembers the content version it was computed at (the newest revision's id: every write of
+//! every replica, and every import, appends a revision), and an entry is used only while the
+//! database still reports that version. Checking costs one indexed query instead of running the
+//! whole request. Entries also carry the day they were computed on, since "current" fees change
+//! at midnight. Only requests without a token are cached, and only answers without errors.
+
+use chrono::{NaiveDate, Utc};
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use std::sync::Arc;
+
+/// A response computed at a content version on a day.
+pub struct Cached {
+    pub version: i64,
+    pub day: NaiveDate,
+    pub body: actix_web::web::Bytes,
+}
+
+#[derive(Clone)]
+struct BySize;
+
+impl Weighter<actix_web::web::Bytes, Arc<Cached>> for BySize {
+    fn weight(&self, key: &actix_web::web::Bytes, value: &Arc<Cached>) -> u64 {
+        (key.len() + value.body.len() + 64) as u64
+    }
+}
+
+/// Responses by request (the exact body or query string), bounded in bytes.
+pub struct ResponseCache {
+    entries: Option<Cache<actix_web::web::Bytes, Arc<Cached>, BySize>>,
+}
+
+impl ResponseCache {
+    /// A cache of at most `megabytes` (0: no cache).
+    pub fn new(megabytes: u64) -> Self {
+        let bytes = megabytes * 1024 * 1024;
+        Self {
+            entries: (bytes > 0).then(|| Cache::with_weighter(1024, bytes, BySize)),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.entries.is_some()
+    }
+
+    /// The cached answer to `request`, if it is still current at `version`.
+    pub fn get(&self, request: &actix_web::web::Bytes, version: i64) -> Option<Arc<Cached>> {
+        let hit = self.entries.as_ref()?.get(request)?;
+        (hit.version == version && hit.day == Utc::now().date_naive()).then_some(hit)
+    }
+
+    pub fn put(&self, request: actix_web::web::Bytes, version: i64, body: actix_web::web::Bytes) {
+        if let Some(entries) = &self.entries {
+            let day = Utc::now().date_naive();
+            entries.insert(request, Arc::new(Cached { version, day, body }));
+        }
+    }
+}
+
+/// The content version: the newest revision's id (0 before any).
+pub async fn content_version(db: &DatabaseConnection) -> Result<i64, DbErr> {
+    let query = Query::select()
+        .expr_as(Expr::cust("COALESCE(MAX(id), 0)"), Alias::new("v"))
+        .from(Alias::new("revision"))
+        .to_owned();
+    let row = db.query_one(&query).await?;
+    Ok(match row {
+        Some(row) => row
+            .try_get::<i64>("", "v")
+            .or_else(|_| row.try_get::<i32>("", "v").map(i64::from))?,
+        None => 0,
+    })
+}
