@@ -32,7 +32,7 @@ run() {
   rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$name.txt")
   p50=$(awk '$1=="50%" {print $2}' "$OUT/$name.txt")
   p99=$(awk '$1=="99%" {print $2}' "$OUT/$name.txt")
-  errors=$(grep -E "Non-2xx|Socket errors" "$OUT/$name.txt" || true)
+  errors=$(grep -E "Non-2xx|Socket errors|ERROR RESPONSE" "$OUT/$name.txt" | head -1 || true)
   printf '%-28s %10s req/s   p50 %-9s p99 %-9s %s\n' "$name" "$rps" "$p50" "$p99" "$errors"
 }
 # A correct answer first: the benchmark measures real responses, not errors.
@@ -40,4 +40,6 @@ curl -fs "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
   -d "$(sed -n 's/^wrk.body = \[\[\(.*\)\]\]$/\1/p' bench/detail.lua)" | grep -q '"slug":"bench-01234"'
 run "(a) 50 programs, nested" bench/list.lua
 run "(b) one program, all" bench/detail.lua
+run "(c) random program, all" bench/detail-random.lua
+run "(d) random page of 50" bench/list-random.lua
 echo "server RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVER/status), peak $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVER/status)"

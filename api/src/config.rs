@@ -12,7 +12,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://visa-kb.db?mode=rwc";
 pub const DEFAULT_LOADER_DELAY_US: u64 = 500;
 
 /// Cached public responses take at most this much memory by default.
-pub const DEFAULT_RESPONSE_CACHE_MB: u64 = 16;
+pub const DEFAULT_RESPONSE_CACHE_MB: u64 = 8;
 
 /// Every setting of the server. See README.md for the table of variables.
 #[derive(Debug, Clone, Deserialize)]
