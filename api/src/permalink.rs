@@ -37,3 +37,11 @@ pub fn cite_as(title: &str, revision: i32, permalink: &str) -> String {
         Utc::now().date_naive().format("%Y-%m-%d")
     )
 }
+
+/// Text made safe inside HTML (elements and attribute values).
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -122,11 +122,16 @@ pub fn public_changes(
 /// One change readers could see.
 pub struct Change {
     pub row: revision::Model,
+    /// Loaded once, however many of its fields a query asks for.
+    detail: tokio::sync::OnceCell<ChangeDetail>,
 }
 
 impl From<revision::Model> for Change {
     fn from(row: revision::Model) -> Self {
-        Self { row }
+        Self {
+            row,
+            detail: tokio::sync::OnceCell::new(),
+        }
     }
 }
 
@@ -157,8 +162,12 @@ impl Change {
         })
     }
 
-    /// Compares with the record's previous public revision.
-    pub async fn detail(&self, db: &impl ConnectionTrait) -> ApiResult<ChangeDetail> {
+    /// Compares with the record's previous public revision (once per change).
+    pub async fn detail(&self, db: &impl ConnectionTrait) -> ApiResult<&ChangeDetail> {
+        self.detail.get_or_try_init(|| self.compare(db)).await
+    }
+
+    async fn compare(&self, db: &impl ConnectionTrait) -> ApiResult<ChangeDetail> {
         let kind = self.record_kind()?;
         let after = snapshot(&self.row)?;
         let previous = revision::Entity::find()
@@ -222,7 +231,7 @@ impl Change {
 
     /// Its name (a program's name, a fee's label, an event's title...).
     async fn title(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.detail(super::context::db(ctx)?).await?.title)
+        Ok(self.detail(super::context::db(ctx)?).await?.title.clone())
     }
 
     /// The record's version after the change.
@@ -241,7 +250,8 @@ impl Change {
             .detail(super::context::db(ctx)?)
             .await?
             .changes
-            .into_iter()
+            .iter()
+            .cloned()
             .map(FieldChange::from)
             .collect())
     }

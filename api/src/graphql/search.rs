@@ -3,6 +3,7 @@
 
 use super::commentary::Commentary;
 use super::context::{db, limits};
+use super::editorial::camel;
 use super::ids::{NodeType, encode};
 use super::node::{self, Node};
 use super::pagination::{Page, PageArgs, paginate_statement};
@@ -36,6 +37,8 @@ pub struct SearchHit {
     id: i32,
     score: i64,
     terms: Arc<Vec<String>>,
+    /// The best field and its snippet, read once for both fields.
+    best: tokio::sync::OnceCell<Option<(String, String)>>,
 }
 
 /// One search hit: the record, how well it matches, and where.
@@ -62,18 +65,30 @@ impl SearchHit {
     /// The field the snippet comes from (`name`, `localName`, `summary`, `description`,
     /// `body`, `groupName`, `title`, `publisher`).
     async fn field(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        Ok(self.best(ctx).await?.map(|(field, _)| field))
+        Ok(self
+            .best(ctx)
+            .await?
+            .as_ref()
+            .map(|(field, _)| field.clone()))
     }
 
     /// The passage that matches, HTML-escaped, with the matching words in `<mark>`.
     async fn snippet(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        Ok(self.best(ctx).await?.map(|(_, snippet)| snippet))
+        Ok(self
+            .best(ctx)
+            .await?
+            .as_ref()
+            .map(|(_, snippet)| snippet.clone()))
     }
 }
 
 impl SearchHit {
-    /// The highest-weighted field that matches, and its snippet.
-    async fn best(&self, ctx: &Context<'_>) -> ApiResult<Option<(String, String)>> {
+    /// The field that matches best, and its snippet (read once per hit).
+    async fn best(&self, ctx: &Context<'_>) -> ApiResult<&Option<(String, String)>> {
+        self.best.get_or_try_init(|| self.find_best(ctx)).await
+    }
+
+    async fn find_best(&self, ctx: &Context<'_>) -> ApiResult<Option<(String, String)>> {
         let Some(row) = rows::fetch(db(ctx)?, self.kind, self.id).await? else {
             return Ok(None);
         };
@@ -89,22 +104,7 @@ impl SearchHit {
         Ok(fields.into_iter().find_map(|(field, _)| {
             let text = row.get(*field).and_then(Value::as_str)?;
             let found = snippet(text, &self.terms)?;
-            let camel = field
-                .split('_')
-                .enumerate()
-                .map(|(i, part)| {
-                    if i == 0 {
-                        part.to_owned()
-                    } else {
-                        let mut chars = part.chars();
-                        chars
-                            .next()
-                            .map(|c| c.to_uppercase().chain(chars).collect())
-                            .unwrap_or_default()
-                    }
-                })
-                .collect::<String>();
-            Some((camel, found))
+            Some((camel(field), found))
         }))
     }
 }
@@ -134,6 +134,7 @@ pub async fn search(ctx: &Context<'_>, query: &str, args: PageArgs) -> ApiResult
                 })
                 .unwrap_or_default(),
             terms: terms.clone(),
+            best: tokio::sync::OnceCell::new(),
         }
     })
     .await

@@ -7,7 +7,7 @@ use crate::editorial::rows;
 use crate::graphql::ids::{NodeType, encode};
 use crate::graphql::visible_record;
 use crate::import::normalize::e4_to_money;
-use crate::permalink::{PublicBase, cite_as};
+use crate::permalink::{PublicBase, cite_as, escape_html};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::ID;
@@ -251,13 +251,6 @@ fn wants_html(req: &HttpRequest) -> bool {
     accept.contains("text/html") && !accept.contains("application/ld+json")
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn respond(req: &HttpRequest, result: Result<Value, Failure>) -> HttpResponse {
     match result {
         Ok(ld) if wants_html(req) => {
@@ -272,9 +265,9 @@ fn respond(req: &HttpRequest, result: Result<Value, Failure>) -> HttpResponse {
                  <script type=\"application/ld+json\">{script}</script></head><body>\
                  <h1>{}</h1><p>Cite as: {}</p><p><a href=\"/\">Explore visa-kb (GraphQL)</a></p>\
                  </body></html>",
-                    escape(name),
-                    escape(name),
-                    escape(cite)
+                    escape_html(name),
+                    escape_html(name),
+                    escape_html(cite)
                 ))
         }
         Ok(ld) => HttpResponse::Ok()

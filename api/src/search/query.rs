@@ -2,9 +2,10 @@
 //! `sponsorship`); records are ranked by the summed weight of the matching fields; only records
 //! readers may see are found.
 
-use super::text::{MAX_TERM, is_cjk_term, tokenize};
+use super::text::{is_cjk_term, tokenize};
 use crate::graphql::ids::NodeType;
 use crate::graphql::visible_records;
+use crate::permalink::escape_html;
 use entity::search_term::{self, Column as T};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition};
@@ -81,13 +82,6 @@ pub fn matched_terms(text: &str, terms: &[String]) -> usize {
         .count()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Characters of context on each side of the first match.
 const CONTEXT: usize = 80;
 
@@ -120,7 +114,7 @@ pub fn snippet(text: &str, terms: &[String]) -> Option<String> {
         if s < open_until {
             // CJK pairs overlap their single characters: extend the open mark.
             if e > open_until {
-                out.push_str(&escape(&text[open_until..e]));
+                out.push_str(&escape_html(&text[open_until..e]));
                 open_until = e;
                 at = e;
             }
@@ -129,16 +123,16 @@ pub fn snippet(text: &str, terms: &[String]) -> Option<String> {
         if open_until > 0 {
             out.push_str("</mark>");
         }
-        out.push_str(&escape(&text[at..s]));
+        out.push_str(&escape_html(&text[at..s]));
         out.push_str("<mark>");
-        out.push_str(&escape(&text[s..e]));
+        out.push_str(&escape_html(&text[s..e]));
         open_until = e;
         at = e;
     }
     if open_until > 0 {
         out.push_str("</mark>");
     }
-    out.push_str(&escape(&text[at..end]));
+    out.push_str(&escape_html(&text[at..end]));
     if end < text.len() {
         out.push('…');
     }
@@ -148,7 +142,7 @@ pub fn snippet(text: &str, terms: &[String]) -> Option<String> {
 /// The query's terms, or None when it has none (only punctuation or stop words).
 pub fn terms(query: &str) -> Option<Vec<String>> {
     let terms = super::text::query_terms(query);
-    (!terms.is_empty() && terms.iter().all(|t| t.chars().count() <= MAX_TERM)).then_some(terms)
+    (!terms.is_empty()).then_some(terms)
 }
 
 /// Which record type a stored name is.
