@@ -55,10 +55,15 @@ impl ResponseCache {
         (hit.version == version && hit.day == Utc::now().date_naive()).then_some(hit)
     }
 
-    pub fn put(&self, request: actix_web::web::Bytes, version: i64, body: actix_web::web::Bytes) {
+    /// Keeps copies of exactly the bytes of `request` and `body`: the originals may be views of
+    /// larger buffers (the connection's read buffer, a serialiser's grown `Vec`), which would
+    /// otherwise stay allocated, unweighed, as long as the entry.
+    pub fn put(&self, request: &[u8], version: i64, body: &[u8]) {
         if let Some(entries) = &self.entries {
             let day = Utc::now().date_naive();
-            entries.insert(request, Arc::new(Cached { version, day, body }));
+            let body = actix_web::web::Bytes::copy_from_slice(body);
+            let key = actix_web::web::Bytes::copy_from_slice(request);
+            entries.insert(key, Arc::new(Cached { version, day, body }));
         }
     }
 }

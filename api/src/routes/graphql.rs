@@ -177,7 +177,7 @@ async fn run(
     if let Some((key, version)) = cache
         && response.is_ok()
     {
-        shared.config.cache.put(key, version, body.clone());
+        shared.config.cache.put(&key, version, &body);
     }
     HttpResponse::Ok()
         .content_type("application/json")
