@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_core;
 mod m20261129_000002_editorial;
 mod m20261129_000003_search;
+mod m20261129_000004_program_order;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_core::Migration),
             Box::new(m20261129_000002_editorial::Migration),
             Box::new(m20261129_000003_search::Migration),
+            Box::new(m20261129_000004_program_order::Migration),
         ]
     }
 }
