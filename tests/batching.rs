@@ -54,3 +54,73 @@ backend_test!(nested_lists_are_batched, seeded, |app| async move {
         "50 programs took {large} statements: {large_log:#?}"
     );
 });
+
+// A page in any of the indexed orders reads its rows from an index in that order, instead of
+// sorting every published program. The API orders text by byte (`COLLATE "C"` on PostgreSQL),
+// and an index with another collation cannot serve that: this checks the real page statement
+// against the real migrations, with the planner told to avoid full scans where it can.
+backend_test!(
+    program_pages_read_an_index_in_their_order,
+    seeded,
+    |app| async move {
+        use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+        let db = app.db.connect().await;
+        let backend = db.get_database_backend();
+        for (field, direction) in [
+            ("NAME", "ASC"),
+            ("NAME", "DESC"),
+            ("COUNTRY", "ASC"),
+            ("UPDATED_AT", "DESC"),
+        ] {
+            let log_start = app.statement_log.lock().unwrap().len();
+            let query = format!(
+                "{{ programs(first: 5, orderBy: {{field: {field}, direction: {direction}}}) {{ nodes {{ slug }} }} }}"
+            );
+            app.data(&query, json!({})).await;
+            let page = app.statement_log.lock().unwrap()[log_start..]
+                .iter()
+                .find(|sql| sql.contains("FROM \"program\"") && sql.contains("ORDER BY"))
+                .cloned()
+                .expect("the page statement");
+            // The page's parameters are the state, the limit and the offset, in that order.
+            let (sql, plan_column, explain) = match backend {
+                sea_orm::DbBackend::Postgres => (
+                    page.replace("$1", "'published'")
+                        .replace("$2", "6")
+                        .replace("$3", "0"),
+                    "QUERY PLAN",
+                    "EXPLAIN",
+                ),
+                _ => (
+                    page.replacen('?', "'published'", 1)
+                        .replacen('?', "6", 1)
+                        .replacen('?', "0", 1),
+                    "detail",
+                    "EXPLAIN QUERY PLAN",
+                ),
+            };
+            let txn = db.begin().await.unwrap();
+            if backend == sea_orm::DbBackend::Postgres {
+                txn.execute_unprepared("SET LOCAL enable_seqscan = off")
+                    .await
+                    .unwrap();
+            }
+            let rows = txn
+                .query_all_raw(Statement::from_string(backend, format!("{explain} {sql}")))
+                .await
+                .unwrap();
+            let plan: Vec<String> = rows
+                .iter()
+                .map(|row| row.try_get::<String>("", plan_column).unwrap())
+                .collect();
+            txn.rollback().await.unwrap();
+            let plan = plan.join("\n");
+            assert!(
+                plan.contains("idx_program_list_")
+                    && !plan.contains("Sort")
+                    && !plan.contains("TEMP B-TREE"),
+                "{field} {direction} is not read from an index in its order:\n{plan}"
+            );
+        }
+    }
+);
