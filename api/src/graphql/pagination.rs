@@ -61,6 +61,15 @@ impl ConnectionTotals {
 }
 
 impl ConnectionTotals {
+    /// Counts the rows of `query`, whatever its order (which is dropped: it cannot change a count).
+    fn of(db: &DatabaseConnection, mut query: SelectStatement) -> Self {
+        query.clear_order_by();
+        Self {
+            db: db.clone(),
+            count: query,
+        }
+    }
+
     async fn total(&self) -> ApiResult<u64> {
         let query = Query::select()
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
@@ -196,12 +205,7 @@ where
     E: EntityTrait,
     Node: OutputType,
 {
-    let mut count = select.clone().into_query();
-    count.clear_order_by();
-    let totals = ConnectionTotals {
-        db: db.clone(),
-        count,
-    };
+    let totals = ConnectionTotals::of(db, select.clone().into_query());
     let window = window(&args, limits, &totals).await?;
     let rows = if window.is_empty() {
         Vec::new()
@@ -223,12 +227,7 @@ pub async fn paginate_statement<Node: OutputType>(
     limits: &Limits,
     to_node: impl Fn(sea_orm::QueryResult) -> Node,
 ) -> ApiResult<Page<Node>> {
-    let mut count = statement.clone();
-    count.clear_order_by();
-    let totals = ConnectionTotals {
-        db: db.clone(),
-        count,
-    };
+    let totals = ConnectionTotals::of(db, statement.clone());
     let window = window(&args, limits, &totals).await?;
     let rows = if window.is_empty() {
         Vec::new()
