@@ -1,9 +1,9 @@
 //! The `visa-kb` command line: `serve` (the default), `migrate`, `import` and `schema`.
 
+use crate::audit::Actor;
 use crate::auth::{RequestMeta, accounts};
 use crate::config::Settings;
-use crate::editorial::audit::Actor;
-use crate::error::ApiError;
+use crate::kb::error::ApiError;
 use crate::startup::Application;
 use crate::{db, graphql, import, telemetry};
 use clap::{Parser, Subcommand};

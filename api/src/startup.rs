@@ -133,7 +133,7 @@ fn serve(
     let workers = settings.workers;
     let body_limit = settings.limits.max_body_bytes;
     // One key for the process: every worker must accept the tokens any worker issued.
-    let config = web::Data::new(routes::graphql::RequestConfig {
+    let config = web::Data::new(routes::state::RequestConfig {
         delay: std::time::Duration::from_micros(settings.loader_delay_us),
         keys: Arc::new(TokenKeys::from_settings(&settings)),
         public_url: settings.public_url.clone(),

@@ -3,8 +3,8 @@
 
 use super::password;
 use super::token::TokenKeys;
-use crate::editorial::audit::{self, Actor, Target};
-use crate::error::{ApiError, ApiResult};
+use crate::audit::{self, Actor, Target};
+use crate::kb::error::{ApiError, ApiResult};
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::Role;
 use entity::{login_attempt, user};

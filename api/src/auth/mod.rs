@@ -4,11 +4,10 @@
 //! bad, expired or revoked token is refused with 401, never downgraded to public access.
 
 pub mod accounts;
-pub mod guard;
 pub mod password;
 pub mod token;
 pub mod viewer;
 
-pub use guard::RequireRole;
+pub use crate::audit::RequestMeta;
 pub use token::TokenKeys;
-pub use viewer::{RequestMeta, Viewer};
+pub use viewer::Viewer;

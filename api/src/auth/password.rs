@@ -3,7 +3,7 @@
 //! Hashing is deliberately slow (tens of milliseconds), so it runs on tokio's blocking pool and
 //! never stalls a request worker.
 
-use crate::error::{ApiError, ApiResult};
+use crate::kb::error::{ApiError, ApiResult};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};

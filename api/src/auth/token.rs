@@ -2,7 +2,7 @@
 //! token version that revokes old tokens when an account is disabled or its password changes.
 
 use crate::config::{MIN_JWT_SECRET_BYTES, Settings};
-use crate::error::{ApiError, ApiResult};
+use crate::kb::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use entity::user;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};

@@ -1,6 +1,7 @@
 //! Who is asking: resolved once per HTTP request from its `Authorization` header.
 
 use super::token::TokenKeys;
+use crate::kb::error::ApiError;
 use chrono::Utc;
 use entity::enums::Role;
 use entity::user;
@@ -12,7 +13,35 @@ pub struct Viewer {
     pub user: Option<user::Model>,
 }
 
+fn rank(role: Role) -> u8 {
+    match role {
+        Role::Editor => 1,
+        Role::Admin => 2,
+    }
+}
+
 impl Viewer {
+    /// The public: nobody signed in.
+    pub const PUBLIC: Viewer = Viewer { user: None };
+
+    /// The signed-in account if its role is at least `needed` (admin ⊇ editor), else
+    /// UNAUTHENTICATED (nobody signed in) or FORBIDDEN.
+    pub fn require(&self, needed: Role) -> Result<&user::Model, ApiError> {
+        let user = self.user.as_ref().ok_or_else(|| {
+            ApiError::Unauthenticated(
+                "sign in (the `login` mutation) and send `Authorization: Bearer <token>`"
+                    .to_owned(),
+            )
+        })?;
+        if rank(user.role) < rank(needed) {
+            return Err(ApiError::Forbidden(format!(
+                "this needs the {} role",
+                needed.as_str()
+            )));
+        }
+        Ok(user)
+    }
+
     pub fn role(&self) -> Option<Role> {
         self.user.as_ref().map(|u| u.role)
     }
@@ -21,13 +50,6 @@ impl Viewer {
     pub fn is_editor(&self) -> bool {
         self.user.is_some()
     }
-}
-
-/// Where a request came from, for the audit log.
-#[derive(Debug, Clone, Default)]
-pub struct RequestMeta {
-    pub request_id: Option<String>,
-    pub ip: Option<String>,
 }
 
 /// Why a request's token was refused (HTTP 401).

@@ -9,11 +9,12 @@
 //!   of two concurrent edits (on any replicas) exactly one wins and the other gets CONFLICT;
 //! - every write appends a revision (history is never rewritten) and an audit entry.
 
-use super::audit::{self, Actor, Target};
-use super::diff::{FieldChange, content, diff};
-use super::rows;
-use crate::error::{ApiError, ApiResult};
-use crate::graphql::ids::NodeType;
+use super::revisions::{self, Revision};
+use crate::audit::{self, Actor, Target};
+use crate::kb::RecordKind;
+use crate::kb::diff::{FieldChange, content, diff};
+use crate::kb::error::{ApiError, ApiResult};
+use crate::store::rows;
 use chrono::Utc;
 use entity::{draft, revision};
 use sea_orm::{
@@ -28,7 +29,7 @@ pub type Check = fn(&Map<String, Value>) -> ApiResult<()>;
 /// A record after a write.
 #[derive(Debug, Clone)]
 pub struct Saved {
-    pub kind: NodeType,
+    pub kind: RecordKind,
     pub id: i32,
     pub version: i32,
     pub state: String,
@@ -63,23 +64,23 @@ impl Transition {
 }
 
 /// The unique column of a type and the input field that sets it.
-fn unique_field(kind: NodeType) -> Option<(&'static str, &'static str)> {
+fn unique_field(kind: RecordKind) -> Option<(&'static str, &'static str)> {
     match kind {
-        NodeType::Program => Some(("slug", "slug")),
-        NodeType::Source => Some(("url", "url")),
+        RecordKind::Program => Some(("slug", "slug")),
+        RecordKind::Source => Some(("url", "url")),
         _ => None,
     }
 }
 
 /// Turns a unique violation into CONFLICT on the type's unique field; other errors stay
 /// internal.
-fn db_error(kind: NodeType, e: DbErr) -> ApiError {
+fn db_error(kind: RecordKind, e: DbErr) -> ApiError {
     match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => {
             let (_, field) = unique_field(kind).unwrap_or(("", "id"));
             ApiError::taken(
                 field,
-                format!("another {} already has this {field}", kind.name()),
+                format!("another {} already has this {field}", kind.stored_name()),
             )
         }
         Some(SqlErr::ForeignKeyConstraintViolation(_)) => ApiError::bad_input(
@@ -92,7 +93,7 @@ fn db_error(kind: NodeType, e: DbErr) -> ApiError {
 
 async fn check_unique(
     txn: &DatabaseTransaction,
-    kind: NodeType,
+    kind: RecordKind,
     snapshot: &Map<String, Value>,
     id: Option<i32>,
 ) -> ApiResult<()> {
@@ -102,7 +103,7 @@ async fn check_unique(
     {
         return Err(ApiError::taken(
             field,
-            format!("another {} already has this {field}", kind.name()),
+            format!("another {} already has this {field}", kind.stored_name()),
         ));
     }
     Ok(())
@@ -137,45 +138,24 @@ fn summary(action: &str, changes: &[FieldChange]) -> String {
     }
 }
 
-struct RevisionEntry<'a> {
-    kind: NodeType,
-    id: i32,
-    version: i32,
-    action: &'a str,
-    snapshot: &'a Map<String, Value>,
-    summary: String,
-    live: bool,
-}
-
 async fn append_revision(
     txn: &DatabaseTransaction,
     actor: Actor<'_>,
-    entry: RevisionEntry<'_>,
+    entry: Revision<'_>,
 ) -> ApiResult<()> {
-    let snapshot = serde_json::to_string(entry.snapshot)
-        .map_err(|e| ApiError::Internal(format!("cannot serialise a snapshot: {e}")))?;
-    revision::ActiveModel {
-        record_type: Set(entry.kind.name().to_owned()),
-        record_id: Set(entry.id),
-        version: Set(entry.version),
-        action: Set(entry.action.to_owned()),
-        author_id: Set(actor.user_id),
-        created_at: Set(Utc::now()),
-        snapshot: Set(snapshot),
-        summary: Set(entry.summary.clone()),
-        live: Set(entry.live),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    let kind = entry.kind;
+    let id = entry.id;
+    let action = entry.action;
+    let summary = entry.summary.clone();
+    revisions::append(txn, actor.user_id, entry).await?;
     audit::record(
         txn,
         actor,
-        &format!("{}.{}", entry.kind.name(), entry.action),
+        &format!("{}.{action}", kind.stored_name()),
         Target {
-            record_type: Some(entry.kind.name().to_owned()),
-            record_id: Some(entry.id),
-            detail: Some(entry.summary),
+            record_type: Some(kind.stored_name().to_owned()),
+            record_id: Some(id),
+            detail: Some(summary),
         },
     )
     .await?;
@@ -184,11 +164,11 @@ async fn append_revision(
 
 async fn pending_draft(
     txn: &DatabaseTransaction,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
 ) -> ApiResult<Option<(draft::Model, Map<String, Value>)>> {
     let row = draft::Entity::find()
-        .filter(draft::Column::RecordType.eq(kind.name()))
+        .filter(draft::Column::RecordType.eq(kind.stored_name()))
         .filter(draft::Column::RecordId.eq(id))
         .one(txn)
         .await?;
@@ -205,13 +185,13 @@ async fn pending_draft(
 /// The live row, checked against the version the editor saw.
 async fn current(
     txn: &DatabaseTransaction,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
     expected_version: i32,
 ) -> ApiResult<Map<String, Value>> {
     let live = rows::fetch(txn, kind, id)
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("no {} with this id", kind.name())))?;
+        .ok_or_else(|| ApiError::not_found(format!("no {} with this id", kind.stored_name())))?;
     let version = version_of(&live);
     if version != expected_version {
         return Err(ApiError::stale(version));
@@ -222,7 +202,7 @@ async fn current(
 /// Writes the live row if nobody else did since `expected`, else CONFLICT.
 async fn write_live(
     txn: &DatabaseTransaction,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
     expected: i32,
     snapshot: Map<String, Value>,
@@ -244,7 +224,7 @@ async fn write_live(
 pub async fn create(
     txn: &DatabaseTransaction,
     actor: Actor<'_>,
-    kind: NodeType,
+    kind: RecordKind,
     fields: Map<String, Value>,
     check: Check,
 ) -> ApiResult<Saved> {
@@ -263,7 +243,7 @@ pub async fn create(
     append_revision(
         txn,
         actor,
-        RevisionEntry {
+        Revision {
             kind,
             id,
             version: 1,
@@ -287,7 +267,7 @@ pub async fn create(
 
 /// An edit of a record's content.
 pub struct Edit<'a> {
-    pub kind: NodeType,
+    pub kind: RecordKind,
     pub id: i32,
     /// The version the editor saw.
     pub expected_version: i32,
@@ -360,7 +340,7 @@ pub async fn update(
     append_revision(
         txn,
         actor,
-        RevisionEntry {
+        Revision {
             kind,
             id,
             version,
@@ -385,7 +365,7 @@ pub async fn update(
 async fn save_draft(
     txn: &DatabaseTransaction,
     actor: Actor<'_>,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
     existing: Option<draft::Model>,
     snapshot: &Map<String, Value>,
@@ -402,7 +382,7 @@ async fn save_draft(
         }
         None => {
             draft::ActiveModel {
-                record_type: Set(kind.name().to_owned()),
+                record_type: Set(kind.stored_name().to_owned()),
                 record_id: Set(id),
                 snapshot: Set(text),
                 author_id: Set(actor.user_id),
@@ -421,7 +401,7 @@ async fn save_draft(
 pub async fn transition(
     txn: &DatabaseTransaction,
     actor: Actor<'_>,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
     expected_version: i32,
     to: Transition,
@@ -444,7 +424,7 @@ pub async fn transition(
             format!(
                 "cannot {} a {state} {}{}",
                 to.action(),
-                kind.name(),
+                kind.stored_name(),
                 if state == "published" && to == Transition::Publish {
                     " with no pending changes"
                 } else {
@@ -473,7 +453,7 @@ pub async fn transition(
     append_revision(
         txn,
         actor,
-        RevisionEntry {
+        Revision {
             kind,
             id,
             version,
@@ -502,13 +482,13 @@ pub async fn restore_revision(
     actor: Actor<'_>,
     revision_id: i32,
     expected_version: i32,
-    check_for: fn(NodeType) -> Check,
+    check_for: fn(RecordKind) -> Check,
 ) -> ApiResult<Saved> {
     let old = revision::Entity::find_by_id(revision_id)
         .one(txn)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no revision {revision_id}")))?;
-    let kind = NodeType::from_name(&old.record_type)
+    let kind = RecordKind::from_stored_name(&old.record_type)
         .ok_or_else(|| ApiError::Internal(format!("revision {revision_id} has an unknown type")))?;
     let snapshot: Map<String, Value> = serde_json::from_str(&old.snapshot)
         .map_err(|e| ApiError::Internal(format!("unreadable revision {revision_id}: {e}")))?;

@@ -5,9 +5,7 @@
 //! say which fields change. Every function takes the caller's transaction, so a mutation that
 //! also writes links (commentary ↔ programs) commits or fails as a whole.
 
-pub mod audit;
-pub mod diff;
 pub mod engine;
-pub mod rows;
+pub mod revisions;
 
 pub use engine::{Saved, Transition};

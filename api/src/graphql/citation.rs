@@ -2,10 +2,10 @@
 
 use super::context::loaders;
 use super::enums::Confidence;
-use super::ids::{NodeType, encode};
+use super::ids::{RecordKind, encode};
 use super::loaders::SourceById;
 use super::source::Source;
-use crate::error::ApiResult;
+use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
 use entity::citation;
 
@@ -23,7 +23,7 @@ impl From<citation::Model> for Citation {
 impl Citation {
     /// Opaque global ID, for `node(id:)`.
     pub async fn id(&self) -> ID {
-        encode(NodeType::Citation, self.0.id)
+        encode(RecordKind::Citation, self.0.id)
     }
 
     /// The source.

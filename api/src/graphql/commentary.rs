@@ -3,18 +3,17 @@
 use super::citation::Citation;
 use super::context::loaders;
 use super::enums::{CommentaryKind, Stance};
-use super::ids::{NodeType, encode};
+use super::ids::{RecordKind, encode};
 use super::loaders::{CitationsOf, PersonById, ProgramsOf, SourceById};
 use super::person::Person;
 use super::program::Program;
 use super::scalars::PartialDate;
 use super::source::Source;
-use crate::error::ApiResult;
+use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, InputObject, Object};
-use entity::enums::EditorialState;
 use entity::{commentary, commentary_program, program};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, QueryFilter, Select};
 
 /// A quote or paraphrase about one or more programs, by a person or by a named group.
 pub struct Commentary(pub std::sync::Arc<commentary::Model>);
@@ -30,18 +29,18 @@ impl From<commentary::Model> for Commentary {
 impl Commentary {
     /// Opaque global ID, for `node(id:)`.
     pub async fn id(&self) -> ID {
-        encode(NodeType::Commentary, self.0.id)
+        encode(RecordKind::Commentary, self.0.id)
     }
 
     /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
     async fn permalink(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(super::context::base(ctx)?.record(encode(NodeType::Commentary, self.0.id).as_str()))
+        Ok(super::context::base(ctx)?.record(encode(RecordKind::Commentary, self.0.id).as_str()))
     }
 
     /// A ready-to-paste citation: "visa-kb, '…', revision N, retrieved …, <permalink>".
     async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let link =
-            super::context::base(ctx)?.record(encode(NodeType::Commentary, self.0.id).as_str());
+            super::context::base(ctx)?.record(encode(RecordKind::Commentary, self.0.id).as_str());
         let title = {
             let who = match (self.0.person_id, &self.0.group_name) {
                 (Some(id), _) => loaders(ctx)?
@@ -166,16 +165,4 @@ impl CommentaryFilter {
         }
         Ok(select)
     }
-}
-
-/// Published commentary, oldest statement first (undated last).
-pub fn published_commentaries() -> Select<commentary::Entity> {
-    commentary::Entity::find()
-        .filter(commentary::Column::State.eq(EditorialState::Published))
-        .order_by_with_nulls(
-            commentary::Column::SaidOn,
-            sea_orm::Order::Asc,
-            sea_orm::sea_query::NullOrdering::Last,
-        )
-        .order_by_asc(commentary::Column::Id)
 }

@@ -5,8 +5,9 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::loaders::{CitationsOf, EventsOf, FactsOf, FeesOf, RequirementsOf};
 use super::program::{Program, status_on};
-use crate::error::{ApiError, ApiResult};
-use crate::import::normalize::{PartialDate, e4_to_money};
+use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::fees::Amount;
+use crate::kb::values::PartialDate;
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use chrono::NaiveDate;
 use entity::enums::{
@@ -177,11 +178,7 @@ fn date(
 }
 
 fn fee_text(f: &fee::Model) -> String {
-    let amount = match (f.amount_e4, &f.currency, &f.amount_text) {
-        (Some(e4), Some(cur), _) => format!("{cur} {}", e4_to_money(e4)),
-        (_, _, Some(text)) => text.clone(),
-        _ => "amount unknown".to_owned(),
-    };
+    let amount = Amount::of(f);
     match f.effective_from {
         Some(from) => format!("{amount} ({}, from {from})", f.label),
         None => format!("{amount} ({})", f.label),
@@ -290,7 +287,7 @@ fn rows(all: &[Facts], as_of: Option<NaiveDate>) -> Vec<ComparisonRow> {
             let current: Vec<&Arc<fee::Model>> = f
                 .fees
                 .iter()
-                .filter(|fee| super::fee::is_current(fee, day))
+                .filter(|fee| crate::kb::fees::is_current(fee, day))
                 .collect();
             let priced: Vec<String> = current
                 .iter()

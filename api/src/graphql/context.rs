@@ -2,7 +2,7 @@
 
 use super::loaders::Loaders;
 use crate::config::Limits;
-use crate::error::{ApiError, ApiResult};
+use crate::kb::error::{ApiError, ApiResult};
 use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 

@@ -5,11 +5,11 @@
 //! (`legalStatus`, `amountE4`), the same shape for all eight content types.
 
 use super::enums::EditorialState;
-use super::ids::{NodeType, encode, encode_named};
+use super::ids::{RecordKind, encode, encode_named};
 use super::user::User;
-use crate::editorial::diff::{self, FieldChange as Change};
-use crate::editorial::rows;
-use crate::error::{ApiError, ApiResult};
+use crate::kb::diff::{self, FieldChange as Change};
+use crate::kb::error::{ApiError, ApiResult};
+use crate::store::rows;
 use async_graphql::{ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{audit_log, draft, revision, user};
@@ -59,7 +59,7 @@ pub enum RecordType {
     PolicyEvent,
 }
 
-impl From<RecordType> for NodeType {
+impl From<RecordType> for RecordKind {
     fn from(t: RecordType) -> Self {
         match t {
             RecordType::Program => Self::Program,
@@ -97,7 +97,7 @@ impl From<Change> for FieldChange {
 
 /// A content record as editors see it: in any state, with its pending draft.
 pub struct EditorialRecord {
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
     live: Map<String, Value>,
     draft: Option<(draft::Model, Map<String, Value>)>,
@@ -107,14 +107,14 @@ impl EditorialRecord {
     /// Loads a record and its pending draft; None when there is no such record.
     pub async fn load(
         db: &impl ConnectionTrait,
-        kind: NodeType,
+        kind: RecordKind,
         id: i32,
     ) -> ApiResult<Option<Self>> {
         let Some(live) = rows::fetch(db, kind, id).await? else {
             return Ok(None);
         };
         let draft = draft::Entity::find()
-            .filter(draft::Column::RecordType.eq(kind.name()))
+            .filter(draft::Column::RecordType.eq(kind.stored_name()))
             .filter(draft::Column::RecordId.eq(id))
             .one(db)
             .await?
@@ -151,7 +151,7 @@ impl EditorialRecord {
     /// Its type: `Program`, `Requirement`, `Fee`, `Source`, `Citation`, `Person`,
     /// `Commentary` or `PolicyEvent`.
     async fn record_type(&self) -> &'static str {
-        self.kind.name()
+        self.kind.stored_name()
     }
 
     /// Its editorial state.
@@ -284,11 +284,11 @@ async fn authors(
 /// Every revision of a record, newest first, each with its diff from the one before.
 pub async fn revisions_of(
     db: &impl ConnectionTrait,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
 ) -> ApiResult<Vec<Revision>> {
     let rows = revision::Entity::find()
-        .filter(revision::Column::RecordType.eq(kind.name()))
+        .filter(revision::Column::RecordType.eq(kind.stored_name()))
         .filter(revision::Column::RecordId.eq(id))
         .order_by_asc(revision::Column::Version)
         .all(db)
@@ -350,7 +350,7 @@ impl AuditEntry {
     async fn record_id(&self) -> Option<ID> {
         let id = self.0.record_id?;
         let kind = self.0.record_type.as_deref()?;
-        Some(match NodeType::from_name(kind) {
+        Some(match RecordKind::from_stored_name(kind) {
             Some(kind) => encode(kind, id),
             None => encode_named(kind, id),
         })

@@ -4,10 +4,10 @@
 //! is UNKNOWN; incomes in other currencies are not converted.
 
 use super::enums::DegreeLevel;
-use super::program::{MoneyInput, Program, published_programs};
+use super::program::{MoneyInput, Program};
 use super::requirement::Requirement;
-use crate::error::{ApiError, ApiResult};
-use crate::import::normalize::{e4_to_money, is_country_code, is_currency_code, money_to_e4};
+use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::values::{e4_to_money, is_country_code, is_currency_code, money_to_e4};
 use async_graphql::{Enum, InputObject, Object};
 use entity::enums::{self as db, IncomePeriod, RequirementKind, YesNoUnknown};
 use entity::{program, requirement};
@@ -457,12 +457,14 @@ pub async fn eligible_programs(
         income_e4: validate(profile)?,
         input: profile,
     };
-    let programs = published_programs().all(db).await?;
+    let programs = crate::kb::lists::programs().all(db).await?;
     let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();
     let mut requirements: HashMap<i32, Vec<Arc<requirement::Model>>> = HashMap::new();
     for r in requirement::Entity::find()
         .filter(requirement::Column::ProgramId.is_in(ids))
-        .filter(requirement::Column::State.eq(db::EditorialState::Published))
+        .filter(crate::kb::visibility::condition(
+            crate::kb::RecordKind::Requirement,
+        ))
         .order_by_asc(requirement::Column::Position)
         .order_by_asc(requirement::Column::Id)
         .all(db)

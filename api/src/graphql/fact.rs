@@ -4,7 +4,7 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::enums::Confidence;
 use super::loaders::CitationsOf;
-use crate::error::ApiResult;
+use crate::kb::error::ApiResult;
 use async_graphql::{Context, Object};
 use entity::program_fact;
 

@@ -3,12 +3,12 @@
 use super::citation::Citation;
 use super::context::loaders;
 use super::enums::Confidence;
-use super::ids::{NodeType, encode};
+use super::ids::{RecordKind, encode};
 use super::loaders::CitationsOf;
 use super::scalars::{Date, Money};
-use crate::error::ApiResult;
+use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use entity::fee;
 
 /// A fee of a program, in effect from one date until another. History is kept: a new fee ends
@@ -21,29 +21,23 @@ impl From<fee::Model> for Fee {
     }
 }
 
-/// Whether a fee is in effect on `day` (unknown start or end dates do not exclude it).
-pub fn is_current(fee: &fee::Model, day: NaiveDate) -> bool {
-    fee.effective_from.is_none_or(|from| from <= day)
-        && fee.effective_until.is_none_or(|until| until >= day)
-}
-
 /// A fee of a program, in effect from one date until another. History is kept: a new fee ends
 /// the old one instead of overwriting it.
 #[Object]
 impl Fee {
     /// Opaque global ID, for `node(id:)`.
     pub async fn id(&self) -> ID {
-        encode(NodeType::Fee, self.0.id)
+        encode(RecordKind::Fee, self.0.id)
     }
 
     /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
     async fn permalink(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(super::context::base(ctx)?.record(encode(NodeType::Fee, self.0.id).as_str()))
+        Ok(super::context::base(ctx)?.record(encode(RecordKind::Fee, self.0.id).as_str()))
     }
 
     /// A ready-to-paste citation: "visa-kb, '…', revision N, retrieved …, <permalink>".
     async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        let link = super::context::base(ctx)?.record(encode(NodeType::Fee, self.0.id).as_str());
+        let link = super::context::base(ctx)?.record(encode(RecordKind::Fee, self.0.id).as_str());
         let program = loaders(ctx)?
             .load_one(super::loaders::ProgramById(self.0.program_id))
             .await?
@@ -94,7 +88,7 @@ impl Fee {
 
     /// Whether the fee is in effect today.
     async fn current(&self) -> bool {
-        is_current(&self.0, Utc::now().date_naive())
+        crate::kb::fees::is_current(&self.0, Utc::now().date_naive())
     }
 
     /// How the fee was established; null means unknown.

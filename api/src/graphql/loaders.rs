@@ -1,17 +1,19 @@
 //! Batched loads for nested lists: one statement per kind of child for a whole page of parents,
 //! however many parents the page has. Created per request, so nothing is cached across requests.
 //!
-//! Every loader returns published rows only: a draft never leaks through a nested field.
+//! Every loader returns visible rows only (`kb::visibility`): a draft never leaks through a
+//! nested field.
 
-use crate::error::ApiError;
+use crate::kb::RecordKind;
+use crate::kb::error::ApiError;
+use crate::kb::visibility::{self, CitationTarget};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::runtime::{TokioSpawner, TokioTimer};
-use entity::enums::EditorialState;
 use entity::{
     citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
     requirement, source,
 };
-use sea_orm::sea_query::{NullOrdering, Query};
+use sea_orm::sea_query::NullOrdering;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -64,18 +66,18 @@ fn group<K: Hash + Eq, R>(rows: Vec<R>, key: impl Fn(&R) -> K) -> HashMap<K, Vec
     map
 }
 
-/// Published rows of `E` whose `fk` is one of `ids`, in `order` (unknown values last, on both
-/// backends: SQLite would put NULLs first, PostgreSQL last).
-async fn published_children<E: EntityTrait>(
+/// Visible rows of `kind` (entity `E`) whose `fk` is one of `ids`, in `order` (unknown values
+/// last, on both backends: SQLite would put NULLs first, PostgreSQL last).
+async fn visible_children<E: EntityTrait>(
     db: &DatabaseConnection,
+    kind: RecordKind,
     fk: E::Column,
-    state: E::Column,
     ids: impl IntoIterator<Item = i32>,
     order: &[E::Column],
 ) -> Result<Vec<E::Model>, Arc<ApiError>> {
     let mut select = E::find()
         .filter(fk.is_in(ids))
-        .filter(state.eq(EditorialState::Published));
+        .filter(visibility::condition(kind));
     for col in order {
         select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
     }
@@ -92,10 +94,10 @@ impl Loader<RequirementsOf> for DbLoader {
 
     async fn load(&self, keys: &[RequirementsOf]) -> LoadResult<RequirementsOf, Self::Value> {
         use requirement::Column as C;
-        let rows = published_children::<requirement::Entity>(
+        let rows = visible_children::<requirement::Entity>(
             &self.db,
+            RecordKind::Requirement,
             C::ProgramId,
-            C::State,
             keys.iter().map(|k| k.0),
             &[C::Position, C::Id],
         )
@@ -114,10 +116,10 @@ impl Loader<FeesOf> for DbLoader {
 
     async fn load(&self, keys: &[FeesOf]) -> LoadResult<FeesOf, Self::Value> {
         use fee::Column as C;
-        let rows = published_children::<fee::Entity>(
+        let rows = visible_children::<fee::Entity>(
             &self.db,
+            RecordKind::Fee,
             C::ProgramId,
-            C::State,
             keys.iter().map(|k| k.0),
             &[C::EffectiveFrom, C::Id],
         )
@@ -136,10 +138,10 @@ impl Loader<EventsOf> for DbLoader {
 
     async fn load(&self, keys: &[EventsOf]) -> LoadResult<EventsOf, Self::Value> {
         use policy_event::Column as C;
-        let rows = published_children::<policy_event::Entity>(
+        let rows = visible_children::<policy_event::Entity>(
             &self.db,
+            RecordKind::PolicyEvent,
             C::ProgramId,
-            C::State,
             keys.iter().map(|k| k.0),
             &[C::OccurredOn, C::Id],
         )
@@ -200,19 +202,21 @@ impl Loader<CitationsOf> for DbLoader {
             };
             by_kind[slot].1.push(id);
         }
-        // Only citations of published sources count. (A join would bring the sources along, but
-        // decoding prefixed columns costs more than the cached `SourceById` load it saves.)
-        let published_sources = Query::select()
-            .column(source::Column::Id)
-            .from(source::Entity)
-            .and_where(source::Column::State.eq(EditorialState::Published))
-            .to_owned();
+        let targets = [
+            CitationTarget::Program,
+            CitationTarget::Requirement,
+            CitationTarget::Fee,
+            CitationTarget::Commentary,
+            CitationTarget::PolicyEvent,
+        ];
         let mut out: HashMap<CitationsOf, Vec<citation::Model>> = HashMap::new();
-        for (col, ids) in by_kind.into_iter().filter(|(_, ids)| !ids.is_empty()) {
+        for ((col, ids), target) in by_kind.into_iter().zip(targets) {
+            if ids.is_empty() {
+                continue;
+            }
             let rows = citation::Entity::find()
                 .filter(col.is_in(ids))
-                .filter(C::State.eq(EditorialState::Published))
-                .filter(C::SourceId.in_subquery(published_sources.clone()))
+                .filter(visibility::citations_of(target))
                 .order_by_asc(C::Id)
                 .all(&self.db)
                 .await
@@ -249,10 +253,10 @@ impl Loader<SourceById> for DbLoader {
 
     async fn load(&self, keys: &[SourceById]) -> LoadResult<SourceById, Self::Value> {
         use source::Column as C;
-        let rows = published_children::<source::Entity>(
+        let rows = visible_children::<source::Entity>(
             &self.db,
+            RecordKind::Source,
             C::Id,
-            C::State,
             keys.iter().map(|k| k.0),
             &[C::Id],
         )
@@ -274,10 +278,10 @@ impl Loader<PersonById> for DbLoader {
 
     async fn load(&self, keys: &[PersonById]) -> LoadResult<PersonById, Self::Value> {
         use person::Column as C;
-        let rows = published_children::<person::Entity>(
+        let rows = visible_children::<person::Entity>(
             &self.db,
+            RecordKind::Person,
             C::Id,
-            C::State,
             keys.iter().map(|k| k.0),
             &[C::Id],
         )
@@ -337,10 +341,10 @@ impl Loader<CommentariesOf> for DbLoader {
         }
         use commentary::Column as C;
         let ids = links.iter().map(|l| l.commentary_id);
-        let rows = published_children::<commentary::Entity>(
+        let rows = visible_children::<commentary::Entity>(
             &self.db,
+            RecordKind::Commentary,
             C::Id,
-            C::State,
             ids,
             &[C::SaidOn, C::Id],
         )
@@ -373,10 +377,10 @@ impl Loader<ProgramsOf> for DbLoader {
         }
         use program::Column as C;
         let ids = links.iter().map(|l| l.program_id);
-        let rows = published_children::<program::Entity>(
+        let rows = visible_children::<program::Entity>(
             &self.db,
+            RecordKind::Program,
             C::Id,
-            C::State,
             ids,
             &[C::Name, C::Id],
         )
@@ -399,10 +403,10 @@ impl Loader<ProgramById> for DbLoader {
 
     async fn load(&self, keys: &[ProgramById]) -> LoadResult<ProgramById, Self::Value> {
         use program::Column as C;
-        let rows = published_children::<program::Entity>(
+        let rows = visible_children::<program::Entity>(
             &self.db,
+            RecordKind::Program,
             C::Id,
-            C::State,
             keys.iter().map(|k| k.0),
             &[C::Id],
         )

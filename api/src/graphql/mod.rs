@@ -8,8 +8,10 @@ mod context;
 mod editorial;
 mod eligibility;
 pub(crate) mod enums;
+mod error;
 mod fact;
 mod fee;
+mod guard;
 pub(crate) mod ids;
 mod inputs;
 pub mod loaders;
@@ -29,24 +31,10 @@ mod user;
 use crate::config::Limits;
 use async_graphql::{EmptySubscription, Schema};
 
-pub(crate) use change::{Change, ChangeKind, public_changes, visible_records};
-pub(crate) use fee::is_current as is_current_fee;
 pub use mutation::Mutation;
 /// For the export endpoints, which filter programs as `programs(filter:)` does.
-pub(crate) use program::{ProgramFilter, ProgramOrder, published_programs};
+pub(crate) use program::{ProgramFilter, ProgramOrder};
 pub use query::Query;
-
-/// Whether readers may see the record with this global ID (published, with a published
-/// program); its type and row id when they may.
-pub(crate) async fn visible_record(
-    db: &sea_orm::DatabaseConnection,
-    id: &async_graphql::ID,
-) -> crate::error::ApiResult<Option<(ids::NodeType, i32)>> {
-    let Ok(decoded) = ids::decode(id) else {
-        return Ok(None);
-    };
-    Ok(node::load(db, id).await?.map(|_| decoded))
-}
 
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -4,17 +4,17 @@
 use super::context::db;
 use super::editorial::EditorialRecord;
 use super::enums::Role as GqlRole;
-use super::ids::{NodeType, decode, decode_named};
+use super::guard::{RequireRole, require};
+use super::ids::{RecordKind, decode, decode_named};
 use super::inputs::{
     CitationInput, CommentaryInput, ContentInput, FeeInput, PersonInput, PolicyEventInput,
     ProgramInput, RequirementInput, SourceInput, check_for,
 };
 use super::user::{LoginPayload, User};
-use crate::auth::guard::require;
-use crate::auth::{RequestMeta, RequireRole, TokenKeys, accounts};
-use crate::editorial::audit::Actor;
+use crate::audit::Actor;
+use crate::auth::{RequestMeta, TokenKeys, accounts};
 use crate::editorial::{Transition, engine};
-use crate::error::{ApiError, ApiResult};
+use crate::kb::error::{ApiError, ApiResult};
 use async_graphql::{Context, ID, InputObject, Object};
 use entity::enums::Role;
 use secrecy::SecretString;
@@ -38,23 +38,26 @@ fn actor<'a>(ctx: &Context<'a>) -> ApiResult<Actor<'a>> {
 }
 
 /// The row id of a content ID of the expected type.
-fn content_id(id: &ID, expected: NodeType) -> ApiResult<i32> {
+fn content_id(id: &ID, expected: RecordKind) -> ApiResult<i32> {
     match decode(id)? {
         (kind, row) if kind == expected => Ok(row),
         _ => Err(ApiError::bad_input(
             "id",
-            format!("`id` must be the ID of a {}", expected.name()),
+            format!("`id` must be the ID of a {}", expected.stored_name()),
         )),
     }
 }
 
 async fn reload(
     txn: &sea_orm::DatabaseTransaction,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
 ) -> ApiResult<EditorialRecord> {
     EditorialRecord::load(txn, kind, id).await?.ok_or_else(|| {
-        ApiError::Internal(format!("{} {id} vanished in its transaction", kind.name()))
+        ApiError::Internal(format!(
+            "{} {id} vanished in its transaction",
+            kind.stored_name()
+        ))
     })
 }
 

@@ -5,7 +5,7 @@
 //! that changes rarely; a record inserted before a cursor shifts later pages by one.
 
 use crate::config::Limits;
-use crate::error::{ApiError, ApiResult};
+use crate::kb::error::{ApiError, ApiResult};
 use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Object, OutputType};
 use base64::Engine;

@@ -1,12 +1,11 @@
 //! `Person`: an expert or official, and the people list filter.
 
-use super::ids::{NodeType, encode};
+use super::ids::{RecordKind, encode};
 use super::program::text_condition;
-use crate::error::ApiResult;
+use crate::kb::error::ApiResult;
 use async_graphql::{ID, InputObject, Object};
-use entity::enums::EditorialState;
 use entity::person;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{QueryFilter, Select};
 
 /// An expert or official whose commentary is recorded.
 pub struct Person(pub std::sync::Arc<person::Model>);
@@ -22,7 +21,7 @@ impl From<person::Model> for Person {
 impl Person {
     /// Opaque global ID, for `node(id:)`.
     pub async fn id(&self) -> ID {
-        encode(NodeType::Person, self.0.id)
+        encode(RecordKind::Person, self.0.id)
     }
 
     /// Full name.
@@ -64,12 +63,4 @@ impl PersonFilter {
         }
         Ok(select)
     }
-}
-
-/// Published people, by name.
-pub fn published_people() -> Select<person::Entity> {
-    person::Entity::find()
-        .filter(person::Column::State.eq(EditorialState::Published))
-        .order_by_asc(person::Column::Name)
-        .order_by_asc(person::Column::Id)
 }

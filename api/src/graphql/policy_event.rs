@@ -3,16 +3,15 @@
 use super::citation::Citation;
 use super::context::loaders;
 use super::enums::PolicyEventKind;
-use super::ids::{NodeType, encode};
+use super::ids::{RecordKind, encode};
 use super::loaders::{CitationsOf, ProgramById};
 use super::program::Program;
 use super::scalars::{Date, PartialDate};
-use crate::error::{ApiError, ApiResult};
+use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::visibility;
 use async_graphql::{Context, ID, InputObject, Object};
-use entity::enums::EditorialState;
 use entity::{policy_event, program};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, QueryFilter, Select};
 
 /// A dated event in a program's life: announced, signed, in force, a fee change, a ruling...
 pub struct PolicyEvent(pub std::sync::Arc<policy_event::Model>);
@@ -28,25 +27,25 @@ impl From<policy_event::Model> for PolicyEvent {
 impl PolicyEvent {
     /// Opaque global ID, for `node(id:)`.
     pub async fn id(&self) -> ID {
-        encode(NodeType::PolicyEvent, self.0.id)
+        encode(RecordKind::PolicyEvent, self.0.id)
     }
 
     /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
     async fn permalink(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(super::context::base(ctx)?.record(encode(NodeType::PolicyEvent, self.0.id).as_str()))
+        Ok(super::context::base(ctx)?.record(encode(RecordKind::PolicyEvent, self.0.id).as_str()))
     }
 
     /// A ready-to-paste citation: "visa-kb, '…', revision N, retrieved …, <permalink>".
     async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let link =
-            super::context::base(ctx)?.record(encode(NodeType::PolicyEvent, self.0.id).as_str());
+            super::context::base(ctx)?.record(encode(RecordKind::PolicyEvent, self.0.id).as_str());
         let title = self.0.title.clone();
         Ok(crate::permalink::cite_as(&title, self.0.version, &link))
     }
 
     /// When it happened, to the precision known.
     async fn date(&self) -> PartialDate {
-        PartialDate(crate::import::normalize::PartialDate::from_parts(
+        PartialDate(crate::kb::values::PartialDate::from_parts(
             self.0.occurred_on,
             self.0.precision,
         ))
@@ -130,7 +129,7 @@ impl PolicyEventFilter {
         if let Some(countries) = &self.country
             && let Some(bad) = countries
                 .iter()
-                .find(|c| !crate::import::normalize::is_country_code(c))
+                .find(|c| !crate::kb::values::is_country_code(c))
         {
             return Err(ApiError::bad_input(
                 "filter.country",
@@ -141,10 +140,7 @@ impl PolicyEventFilter {
             super::query::check_slug("filter.programs", slug)?;
         }
         if self.program.is_some() || self.country.is_some() || self.programs.is_some() {
-            let mut sub = Query::select();
-            sub.column(program::Column::Id)
-                .from(program::Entity)
-                .and_where(program::Column::State.eq(EditorialState::Published));
+            let mut sub = visibility::ids(RecordKind::Program);
             if let Some(slug) = self.program {
                 sub.and_where(program::Column::Slug.eq(slug));
             }
@@ -168,18 +164,4 @@ impl PolicyEventFilter {
         }
         Ok(select)
     }
-}
-
-/// Published events of published programs, newest first.
-pub fn published_events() -> Select<policy_event::Entity> {
-    let visible_programs = Query::select()
-        .column(program::Column::Id)
-        .from(program::Entity)
-        .and_where(program::Column::State.eq(EditorialState::Published))
-        .to_owned();
-    policy_event::Entity::find()
-        .filter(policy_event::Column::State.eq(EditorialState::Published))
-        .filter(policy_event::Column::ProgramId.in_subquery(visible_programs))
-        .order_by_desc(policy_event::Column::OccurredOn)
-        .order_by_desc(policy_event::Column::Id)
 }

@@ -8,20 +8,21 @@ use super::enums::{
     YesNoUnknown,
 };
 use super::fact::Fact;
-use super::fee::{Fee, is_current};
-use super::ids::{NodeType, encode};
+use super::fee::Fee;
+use super::ids::{RecordKind, encode};
 use super::loaders::{CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf};
 use super::policy_event::PolicyEvent;
 use super::requirement::Requirement;
 use super::scalars::{Duration, ExactDecimal, PartialDate};
-use crate::error::{ApiError, ApiResult};
-use crate::import::normalize::{is_country_code, is_currency_code, money_to_e4};
+use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::fees::is_current;
+use crate::kb::values::{is_country_code, is_currency_code, money_to_e4};
+use crate::kb::visibility;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::EditorialState;
 use entity::{fee, program, requirement};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Order, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, Condition, DbBackend, QueryFilter, QueryOrder, Select};
 
 /// A visa or talent-mobility program, seen today or as it stood on a date (`asOf`).
 pub struct Program(pub std::sync::Arc<program::Model>, pub Option<NaiveDate>);
@@ -53,7 +54,7 @@ impl Program {
 /// Where a program stood legally on a day, and what says so.
 pub struct ProgramStatus {
     pub status: Option<entity::enums::LegalStatus>,
-    pub since: Option<crate::import::normalize::PartialDate>,
+    pub since: Option<crate::kb::values::PartialDate>,
     pub event: Option<std::sync::Arc<entity::policy_event::Model>>,
     day: NaiveDate,
 }
@@ -93,7 +94,7 @@ pub fn status_on(
     let today = Utc::now().date_naive();
     let day = as_of.unwrap_or(today);
     let stored = |date: NaiveDate, precision: Option<entity::enums::DatePrecision>| {
-        crate::import::normalize::PartialDate::from_parts(
+        crate::kb::values::PartialDate::from_parts(
             date,
             precision.unwrap_or(entity::enums::DatePrecision::Day),
         )
@@ -176,7 +177,7 @@ fn status_after(kind: entity::enums::PolicyEventKind) -> Option<entity::enums::L
 impl Program {
     /// Opaque global ID, for `node(id:)`.
     pub async fn id(&self) -> ID {
-        encode(NodeType::Program, self.0.id)
+        encode(RecordKind::Program, self.0.id)
     }
 
     /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
@@ -499,10 +500,6 @@ pub fn text_condition<C: sea_orm::sea_query::IntoColumnRef + Copy>(
     }))
 }
 
-fn published<C: ColumnTrait>(state: C) -> SimpleExpr {
-    state.eq(EditorialState::Published)
-}
-
 impl ProgramFilter {
     /// Validates the filter and narrows `select` with it.
     pub fn apply(
@@ -554,7 +551,7 @@ impl ProgramFilter {
                     requirement::Column::Kind
                         .is_in(kinds.into_iter().map(entity::enums::RequirementKind::from)),
                 )
-                .and_where(published(requirement::Column::State))
+                .cond_where(visibility::condition(RecordKind::Requirement))
                 .to_owned();
             select = select.filter(C::Id.in_subquery(sub));
         }
@@ -573,7 +570,7 @@ impl ProgramFilter {
             let sub = Query::select()
                 .column(requirement::Column::ProgramId)
                 .from(requirement::Entity)
-                .and_where(published(requirement::Column::State))
+                .cond_where(visibility::condition(RecordKind::Requirement))
                 .cond_where(
                     Condition::any()
                         .add(
@@ -603,7 +600,7 @@ impl ProgramFilter {
             let ceiling = money_to_e4(max.amount.0)
                 .map_err(|e| ApiError::bad_input("filter.maxFee.amount", e))?;
             let current = Condition::all()
-                .add(published(fee::Column::State))
+                .add(visibility::condition(RecordKind::Fee))
                 .add(
                     Condition::any()
                         .add(fee::Column::EffectiveFrom.is_null())
@@ -689,9 +686,4 @@ impl ProgramOrder {
         };
         select.order_by(C::Id, order)
     }
-}
-
-/// Published programs.
-pub fn published_programs() -> Select<program::Entity> {
-    program::Entity::find().filter(published(program::Column::State))
 }

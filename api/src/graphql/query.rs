@@ -1,26 +1,28 @@
 //! The root `Query`: the public, read-only API. Readers only ever see published records.
 
-use super::change::{Change, public_changes};
-use super::commentary::{Commentary, CommentaryFilter, published_commentaries};
+use super::change::Change;
+use super::commentary::{Commentary, CommentaryFilter};
 use super::compare::{Comparison, check_slugs, compare};
 use super::context::{db, limits};
 use super::editorial::{AuditEntry, EditorialRecord, RecordType, Revision, revisions_of};
 use super::eligibility::{Likelihood, ProfileInput, ProgramEligibility, eligible_programs};
 use super::enums::{EditorialState, PolicyEventKind};
-use super::ids::{decode, decode_named};
+use super::guard::{RequireRole, require};
+use super::ids::{RecordKind, decode, decode_named};
 use super::node::{self, Node};
 use super::pagination::{Page, PageArgs, paginate};
-use super::person::{Person, PersonFilter, published_people};
-use super::policy_event::{PolicyEvent, PolicyEventFilter, published_events};
-use super::program::{Program, ProgramFilter, ProgramOrder, published_programs};
+use super::person::{Person, PersonFilter};
+use super::policy_event::{PolicyEvent, PolicyEventFilter};
+use super::program::{Program, ProgramFilter, ProgramOrder};
 use super::scalars::Date;
 use super::search::{SearchHit, search};
-use super::source::{Source, SourceFilter, published_sources};
+use super::source::{Source, SourceFilter};
 use super::user::User;
-use crate::auth::guard::require;
-use crate::auth::{RequireRole, Viewer, accounts};
-use crate::error::{ApiError, ApiResult};
-use crate::import::normalize::is_slug;
+use crate::auth::{Viewer, accounts};
+use crate::kb::changes::public_changes;
+use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::lists;
+use crate::kb::values::is_slug;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::DateTime;
 use chrono::Utc;
@@ -125,7 +127,7 @@ impl Query {
         if let Some(record) = &filter.record_id {
             let (kind, id) = decode(record)?;
             select = select
-                .filter(audit_log::Column::RecordType.eq(kind.name()))
+                .filter(audit_log::Column::RecordType.eq(kind.stored_name()))
                 .filter(audit_log::Column::RecordId.eq(id));
         }
         paginate(
@@ -175,8 +177,7 @@ impl Query {
         let kind = record_type.into();
         let state = state.map(|s| entity::enums::EditorialState::from(s).as_str());
         let db = db(ctx)?;
-        let ids =
-            crate::editorial::rows::recent_ids(db, kind, state.as_deref(), limit, offset).await?;
+        let ids = crate::store::rows::recent_ids(db, kind, state.as_deref(), limit, offset).await?;
         let mut records = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(record) = EditorialRecord::load(db, kind, id).await? {
@@ -210,7 +211,7 @@ impl Query {
         as_of: Option<Date>,
     ) -> ApiResult<Program> {
         check_slug("slug", &slug)?;
-        published_programs()
+        lists::programs()
             .filter(program::Column::Slug.eq(slug.as_str()))
             .one(db(ctx)?)
             .await?
@@ -235,9 +236,7 @@ impl Query {
     ) -> ApiResult<Page<Program>> {
         let db = db(ctx)?;
         let today = Utc::now().date_naive();
-        let select = filter
-            .unwrap_or_default()
-            .apply(published_programs(), today)?;
+        let select = filter.unwrap_or_default().apply(lists::programs(), today)?;
         let select = order_by
             .unwrap_or_default()
             .apply(select, db.get_database_backend());
@@ -267,7 +266,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Page<Source>> {
-        let select = filter.unwrap_or_default().apply(published_sources())?;
+        let select = filter.unwrap_or_default().apply(lists::sources())?;
         paginate(
             db(ctx)?,
             select,
@@ -294,7 +293,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Page<Person>> {
-        let select = filter.unwrap_or_default().apply(published_people())?;
+        let select = filter.unwrap_or_default().apply(lists::people())?;
         paginate(
             db(ctx)?,
             select,
@@ -321,7 +320,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Page<Commentary>> {
-        let select = filter.unwrap_or_default().apply(published_commentaries())?;
+        let select = filter.unwrap_or_default().apply(lists::commentaries())?;
         paginate(
             db(ctx)?,
             select,
@@ -348,7 +347,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Page<PolicyEvent>> {
-        let select = filter.unwrap_or_default().apply(published_events())?;
+        let select = filter.unwrap_or_default().apply(lists::events())?;
         paginate(
             db(ctx)?,
             select,
@@ -373,7 +372,7 @@ impl Query {
         as_of: Option<Date>,
     ) -> ApiResult<Comparison> {
         check_slugs(&slugs)?;
-        let found = published_programs()
+        let found = lists::programs()
             .filter(program::Column::Slug.is_in(slugs.iter().map(String::as_str)))
             .all(db(ctx)?)
             .await?;
@@ -441,7 +440,12 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Page<Change>> {
-        let select = public_changes(Some(since), &record_types.unwrap_or_default());
+        let kinds: Vec<RecordKind> = record_types
+            .unwrap_or_default()
+            .into_iter()
+            .map(RecordKind::from)
+            .collect();
+        let select = public_changes(Some(since), &kinds);
         paginate(
             db(ctx)?,
             select,
@@ -481,7 +485,7 @@ impl Query {
             from,
             to,
         };
-        let select = filter.apply(published_events()).map_err(|e| match e {
+        let select = filter.apply(lists::events()).map_err(|e| match e {
             ApiError::BadUserInput { message, field } => ApiError::BadUserInput {
                 message,
                 field: field.map(|f| timeline_field(&f)),

@@ -3,10 +3,10 @@
 use super::citation::Citation;
 use super::context::loaders;
 use super::enums::{Confidence, DegreeLevel, IncomePeriod, RequirementKind};
-use super::ids::{NodeType, encode};
+use super::ids::{RecordKind, encode};
 use super::loaders::CitationsOf;
 use super::scalars::Money;
-use crate::error::ApiResult;
+use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
 use entity::requirement;
 
@@ -24,18 +24,18 @@ impl From<requirement::Model> for Requirement {
 impl Requirement {
     /// Opaque global ID, for `node(id:)`.
     pub async fn id(&self) -> ID {
-        encode(NodeType::Requirement, self.0.id)
+        encode(RecordKind::Requirement, self.0.id)
     }
 
     /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
     async fn permalink(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(super::context::base(ctx)?.record(encode(NodeType::Requirement, self.0.id).as_str()))
+        Ok(super::context::base(ctx)?.record(encode(RecordKind::Requirement, self.0.id).as_str()))
     }
 
     /// A ready-to-paste citation: "visa-kb, '…', revision N, retrieved …, <permalink>".
     async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let link =
-            super::context::base(ctx)?.record(encode(NodeType::Requirement, self.0.id).as_str());
+            super::context::base(ctx)?.record(encode(RecordKind::Requirement, self.0.id).as_str());
         let program = loaders(ctx)?
             .load_one(super::loaders::ProgramById(self.0.program_id))
             .await?

@@ -1,6 +1,6 @@
 //! Scalars and small value types shared by several GraphQL types.
 
-use crate::import::normalize::{PartialDate as StoredPartialDate, e4_to_money};
+use crate::kb::values::{PartialDate as StoredPartialDate, e4_to_money};
 use async_graphql::{
     InputValueError, InputValueResult, Object, Scalar, ScalarType, SimpleObject, Value,
 };

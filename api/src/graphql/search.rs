@@ -4,16 +4,16 @@
 use super::commentary::Commentary;
 use super::context::{db, limits};
 use super::editorial::camel;
-use super::ids::{NodeType, encode};
+use super::ids::{RecordKind, encode};
 use super::node::{self, Node};
 use super::pagination::{Page, PageArgs, paginate_statement};
 use super::program::Program;
 use super::requirement::Requirement;
 use super::source::Source;
-use crate::editorial::rows;
-use crate::error::{ApiError, ApiResult};
+use crate::kb::error::{ApiError, ApiResult};
 use crate::search::index::fields_of;
 use crate::search::query::{kind, matched_terms, matches, snippet, terms};
+use crate::store::rows;
 use async_graphql::{Context, Object, Union};
 use serde_json::Value;
 use std::sync::Arc;
@@ -33,7 +33,7 @@ pub enum SearchResult {
 
 /// One search hit.
 pub struct SearchHit {
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
     score: i64,
     terms: Arc<Vec<String>>,
@@ -124,7 +124,7 @@ pub async fn search(ctx: &Context<'_>, query: &str, args: PageArgs) -> ApiResult
     paginate_statement(db(ctx)?, matches(&terms), args, limits(ctx)?, |row| {
         let kind_name: String = row.try_get("", "record_type").unwrap_or_default();
         SearchHit {
-            kind: kind(&kind_name).unwrap_or(NodeType::Program),
+            kind: kind(&kind_name).unwrap_or(RecordKind::Program),
             id: row.try_get("", "record_id").unwrap_or_default(),
             score: row
                 .try_get::<i64>("", "score")

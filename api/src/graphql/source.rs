@@ -1,14 +1,13 @@
 //! `Source`: a publication that facts cite, and its list filter.
 
 use super::enums::SourceKind;
-use super::ids::{NodeType, encode};
+use super::ids::{RecordKind, encode};
 use super::program::text_condition;
 use super::scalars::{Date, PartialDate};
-use crate::error::ApiResult;
+use crate::kb::error::ApiResult;
 use async_graphql::{ID, InputObject, Object};
-use entity::enums::EditorialState;
 use entity::source;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, QueryFilter, Select};
 
 /// A publication that supports facts. Fields that are not known stay null, never guessed.
 pub struct Source(pub std::sync::Arc<source::Model>);
@@ -24,7 +23,7 @@ impl From<source::Model> for Source {
 impl Source {
     /// Opaque global ID, for `node(id:)`.
     pub async fn id(&self) -> ID {
-        encode(NodeType::Source, self.0.id)
+        encode(RecordKind::Source, self.0.id)
     }
 
     /// The page, normalised; null for a source known only by its title.
@@ -113,11 +112,4 @@ impl SourceFilter {
         }
         Ok(select)
     }
-}
-
-/// Published sources, by id.
-pub fn published_sources() -> Select<source::Entity> {
-    source::Entity::find()
-        .filter(source::Column::State.eq(EditorialState::Published))
-        .order_by_asc(source::Column::Id)
 }

@@ -6,16 +6,17 @@ use super::document::{
     CiteDoc, CommentaryDoc, Document, DurationDoc, EventDoc, FORMAT, FeeDoc, ProgramDoc,
     RequirementDoc, SourceDoc,
 };
-use super::normalize::{
+use super::{ImportError, ImportReport};
+use crate::editorial::revisions::{self, Revision};
+use crate::kb::RecordKind;
+use crate::kb::values::{
     PartialDate, is_country_code, is_currency_code, is_slug, normalize_url, parse_money_e4,
 };
-use super::{ImportError, ImportReport};
-use crate::graphql::ids::NodeType;
 use chrono::{DateTime, Utc};
 use entity::enums::{DatePrecision, EditorialState};
 use entity::{
     citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
-    requirement, revision, source,
+    requirement, source,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -79,7 +80,7 @@ async fn import_revision<M: serde::Serialize>(
     saved: &M,
     changed: &[String],
 ) -> Result<(), ImportError> {
-    let Some(kind) = NodeType::from_table(table) else {
+    let Some(kind) = RecordKind::from_table(table) else {
         return Ok(());
     };
     let snapshot = serde_json::to_value(saved)
@@ -98,19 +99,22 @@ async fn import_revision<M: serde::Serialize>(
     } else {
         format!("import: {}", changed.join(", "))
     };
-    revision::ActiveModel {
-        record_type: Set(kind.name().to_owned()),
-        record_id: Set(id),
-        version: Set(version),
-        action: Set("import".to_owned()),
-        author_id: Set(None),
-        created_at: Set(ctx.now),
-        snapshot: Set(snapshot.to_string()),
-        summary: Set(summary),
-        live: Set(true),
-        ..Default::default()
-    }
-    .insert(&ctx.txn)
+    let Some(snapshot) = snapshot.as_object() else {
+        return Ok(());
+    };
+    revisions::append(
+        &ctx.txn,
+        None,
+        Revision {
+            kind,
+            id,
+            version,
+            action: "import",
+            snapshot,
+            summary,
+            live: true,
+        },
+    )
     .await?;
     Ok(())
 }

@@ -7,7 +7,6 @@
 mod apply;
 pub mod document;
 mod globenomad;
-pub mod normalize;
 mod research;
 
 use sea_orm::{DatabaseConnection, DbErr};
@@ -30,6 +29,16 @@ pub enum ImportError {
     },
     #[error("database error: {0}")]
     Db(#[from] DbErr),
+}
+
+/// The revision writer's failures are the database's (or a snapshot that did not serialise).
+impl From<crate::kb::error::ApiError> for ImportError {
+    fn from(err: crate::kb::error::ApiError) -> Self {
+        match err {
+            crate::kb::error::ApiError::Internal(detail) => Self::Db(DbErr::Custom(detail)),
+            other => Self::Format(format!("{other:?}")),
+        }
+    }
 }
 
 /// What an import wrote.

@@ -11,7 +11,7 @@ use super::ImportError;
 use super::document::{
     CiteDoc, Document, FORMAT, FactDoc, FeeDoc, ProgramDoc, RequirementDoc, SourceDoc,
 };
-use super::normalize::{PartialDate, normalize_url};
+use crate::kb::values::{PartialDate, normalize_url};
 use entity::enums::{
     Category, Confidence, DatePrecision, Entries, LegalStatus, PrPath, RequirementKind, SourceKind,
     WorkAuthorization, YesNoUnknown,

@@ -3,15 +3,15 @@
 //! each fact. Filters are query parameters with the import format's spellings, comma-separated:
 //! `?country=CN,US&category=talent&employer_sponsorship=no&text=visa`.
 
-use crate::error::ApiError;
-use crate::graphql::{ProgramFilter, ProgramOrder, published_programs};
-use crate::import::normalize::e4_to_money;
+use crate::graphql::{ProgramFilter, ProgramOrder};
+use crate::kb::error::ApiError;
+use crate::kb::fees::Amount;
+use crate::kb::visibility::CitationTarget;
+use crate::kb::{lists, read};
 use actix_web::{HttpResponse, http::header, web};
 use chrono::Utc;
-use entity::enums::EditorialState;
-use entity::{citation, fee, program, source};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use entity::{program, source};
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -110,62 +110,18 @@ fn filter_from(params: &HashMap<String, String>) -> Result<ProgramFilter, ApiErr
     })
 }
 
-/// Published citations of `col` in `ids`, with the URL and attribution of their published source.
-async fn cited_sources(
-    db: &DatabaseConnection,
-    col: citation::Column,
-    ids: Vec<i32>,
-) -> Result<Vec<(citation::Model, source::Model)>, DbErr> {
-    let published_sources = Query::select()
-        .column(source::Column::Id)
-        .from(source::Entity)
-        .and_where(source::Column::State.eq(EditorialState::Published))
-        .to_owned();
-    let citations = citation::Entity::find()
-        .filter(col.is_in(ids))
-        .filter(citation::Column::State.eq(EditorialState::Published))
-        .filter(citation::Column::SourceId.in_subquery(published_sources))
-        .order_by_asc(citation::Column::Id)
-        .all(db)
-        .await?;
-    let source_ids: BTreeSet<i32> = citations.iter().map(|c| c.source_id).collect();
-    let sources: HashMap<i32, source::Model> = source::Entity::find()
-        .filter(source::Column::Id.is_in(source_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    Ok(citations
-        .into_iter()
-        .filter_map(|c| sources.get(&c.source_id).cloned().map(|s| (c, s)))
-        .collect())
-}
-
 async fn rows(db: &DatabaseConnection, filter: ProgramFilter) -> Result<Vec<ExportRow>, ApiError> {
     let today = Utc::now().date_naive();
-    let select = filter.apply(published_programs(), today)?;
+    let select = filter.apply(lists::programs(), today)?;
     let programs: Vec<program::Model> = ProgramOrder::default()
         .apply(select, db.get_database_backend())
         .all(db)
         .await?;
     let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();
-    let fees: Vec<fee::Model> = fee::Entity::find()
-        .filter(fee::Column::ProgramId.is_in(ids.clone()))
-        .filter(fee::Column::State.eq(EditorialState::Published))
-        .order_by_asc(fee::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|f| crate::graphql::is_current_fee(f, today))
-        .collect();
-    let program_cites = cited_sources(db, citation::Column::ProgramId, ids).await?;
-    let fee_cites = cited_sources(
-        db,
-        citation::Column::FeeId,
-        fees.iter().map(|f| f.id).collect(),
-    )
-    .await?;
+    let fees = read::current_fees(db, ids.clone(), today).await?;
+    let program_cites = read::cited_sources(db, CitationTarget::Program, ids).await?;
+    let fee_cites =
+        read::cited_sources(db, CitationTarget::Fee, fees.iter().map(|f| f.id).collect()).await?;
     let fee_program: HashMap<i32, i32> = fees.iter().map(|f| (f.id, f.program_id)).collect();
 
     let mut out = Vec::with_capacity(programs.len());
@@ -202,10 +158,9 @@ async fn rows(db: &DatabaseConnection, filter: ProgramFilter) -> Result<Vec<Expo
         let current_fees = fees
             .iter()
             .filter(|f| f.program_id == p.id)
-            .map(|f| match (f.amount_e4, &f.currency, &f.amount_text) {
-                (Some(a), Some(c), _) => format!("{}: {} {c}", f.label, e4_to_money(a)),
-                (_, _, Some(text)) => format!("{}: {text} (not one amount)", f.label),
-                _ => format!("{}: amount unknown", f.label),
+            .map(|f| match Amount::of(f) {
+                amount @ Amount::Words(_) => format!("{}: {amount} (not one amount)", f.label),
+                amount => format!("{}: {amount}", f.label),
             })
             .collect();
         out.push(ExportRow {
@@ -236,32 +191,6 @@ async fn rows(db: &DatabaseConnection, filter: ProgramFilter) -> Result<Vec<Expo
     Ok(out)
 }
 
-/// A failed export: 400 with the parameter at fault, or 500 (logged).
-fn error_response(err: ApiError) -> HttpResponse {
-    match err {
-        ApiError::BadUserInput { message, field } => {
-            HttpResponse::BadRequest().json(serde_json::json!({ "error": message, "field": field }))
-        }
-        ApiError::NotFound(message) => {
-            HttpResponse::NotFound().json(serde_json::json!({ "error": message }))
-        }
-        // Exports read public data only; nothing else can fail here.
-        ApiError::Unauthenticated(_)
-        | ApiError::Forbidden(_)
-        | ApiError::Conflict { .. }
-        | ApiError::TooManyRequests { .. } => {
-            tracing::error!(error = ?err, "unexpected error in an export");
-            HttpResponse::InternalServerError()
-                .json(serde_json::json!({ "error": "internal error" }))
-        }
-        ApiError::Internal(detail) => {
-            tracing::error!(error = %detail, "export failed");
-            HttpResponse::InternalServerError()
-                .json(serde_json::json!({ "error": "internal error" }))
-        }
-    }
-}
-
 /// `GET /export/programs.json`
 pub async fn json(
     db: web::Data<DatabaseConnection>,
@@ -270,9 +199,9 @@ pub async fn json(
     match filter_from(&params).map(|f| rows(&db, f)) {
         Ok(fut) => match fut.await {
             Ok(rows) => HttpResponse::Ok().json(rows),
-            Err(e) => error_response(e),
+            Err(e) => super::error::response(e, "export"),
         },
-        Err(e) => error_response(e),
+        Err(e) => super::error::response(e, "export"),
     }
 }
 
@@ -285,9 +214,9 @@ pub async fn csv(
     let rows = match filter_from(&params) {
         Ok(filter) => match rows(&db, filter).await {
             Ok(rows) => rows,
-            Err(e) => return error_response(e),
+            Err(e) => return super::error::response(e, "export"),
         },
-        Err(e) => return error_response(e),
+        Err(e) => return super::error::response(e, "export"),
     };
     match to_csv(&rows) {
         Ok(body) => HttpResponse::Ok()
@@ -297,7 +226,7 @@ pub async fn csv(
                 "attachment; filename=\"programs.csv\"",
             ))
             .body(body),
-        Err(e) => error_response(ApiError::Internal(format!("csv: {e}"))),
+        Err(e) => super::error::response(ApiError::Internal(format!("csv: {e}")), "export"),
     }
 }
 

@@ -1,7 +1,9 @@
 //! `GET /feed.atom`: the public changes (the `changes` query) as an Atom feed for newsroom feed
 //! readers: the 50 newest, or those after `?since=` (RFC 3339).
 
-use crate::graphql::{Change, ChangeKind, public_changes};
+use crate::kb::changes::{self, ChangeKind, public_changes};
+use crate::kb::error::ApiError;
+use crate::kb::global_id;
 use actix_web::{HttpRequest, HttpResponse, web};
 use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
 use chrono::{DateTime, Utc};
@@ -35,29 +37,26 @@ fn link(href: String, rel: &str, mime: Option<&str>) -> Link {
 pub async fn atom(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
-    config: web::Data<super::graphql::RequestConfig>,
+    config: web::Data<super::state::RequestConfig>,
     params: web::Query<FeedParams>,
 ) -> HttpResponse {
     let since = match params.since.as_deref().map(DateTime::parse_from_rfc3339) {
         None => None,
         Some(Ok(t)) => Some(t.with_timezone(&Utc)),
         Some(Err(_)) => {
-            return HttpResponse::BadRequest().json(serde_json::json!({
-                "error": "`since` is an RFC 3339 date-time, e.g. 2025-09-21T00:00:00Z",
-                "field": "since"
-            }));
+            let bad = ApiError::bad_input(
+                "since",
+                "`since` is an RFC 3339 date-time, e.g. 2025-09-21T00:00:00Z",
+            );
+            return super::error::response(bad, "feed");
         }
     };
-    let base = super::public_base(&req, config.public_url.as_deref());
+    let base = super::state::public_base(&req, config.public_url.as_deref());
     match build(&db, since, &base).await {
         Ok(feed) => HttpResponse::Ok()
             .content_type("application/atom+xml; charset=utf-8")
             .body(feed.to_string()),
-        Err(e) => {
-            tracing::error!(error = ?e, "cannot build the Atom feed");
-            HttpResponse::InternalServerError()
-                .json(serde_json::json!({ "error": "internal error" }))
-        }
+        Err(e) => super::error::response(e, "feed"),
     }
 }
 
@@ -65,29 +64,28 @@ async fn build(
     db: &DatabaseConnection,
     since: Option<DateTime<Utc>>,
     base: &crate::permalink::PublicBase,
-) -> crate::error::ApiResult<Feed> {
+) -> crate::kb::error::ApiResult<Feed> {
     let root = base.0.as_str();
     let rows = public_changes(since, &[]).limit(FEED_SIZE).all(db).await?;
     let mut entries = Vec::with_capacity(rows.len());
     let mut newest: Option<DateTime<Utc>> = None;
     for row in rows {
         newest = newest.max(Some(row.created_at));
-        let change = Change::from(row);
-        let detail = change.detail(db).await?;
-        let id = change.global_id()?;
+        let detail = changes::detail(db, &row).await?;
+        let id = global_id::encode(detail.kind, row.record_id);
         let what = match detail.kind_of_change {
             ChangeKind::New => "new",
             ChangeKind::Updated => "updated",
         };
         let mut entry = Entry::default();
-        entry.set_id(format!("{root}/changes/{}", change.row.id));
+        entry.set_id(format!("{root}/changes/{}", row.id));
         entry.set_title(Text::plain(format!(
             "{} {what}: {}",
-            change.row.record_type, detail.title
+            row.record_type, detail.title
         )));
-        entry.set_updated(change.row.created_at.fixed_offset());
-        entry.set_links(vec![link(base.record(id.as_str()), "alternate", None)]);
-        entry.set_summary(Some(Text::plain(change.row.summary.clone())));
+        entry.set_updated(row.created_at.fixed_offset());
+        entry.set_links(vec![link(base.record(&id), "alternate", None)]);
+        entry.set_summary(Some(Text::plain(row.summary.clone())));
         let lines: Vec<String> = detail
             .changes
             .iter()
@@ -105,7 +103,7 @@ async fn build(
         content.set_value(Some(if lines.is_empty() {
             format!(
                 "Published version {} of this {}.",
-                change.row.version, change.row.record_type
+                row.version, row.record_type
             )
         } else {
             lines.join("\n")

@@ -3,6 +3,7 @@
 //! The body is read with actix's size limit (`VISA_KB_MAX_BODY_BYTES`, 413 beyond it) before it
 //! is parsed, so an oversized request costs nothing.
 
+use super::state::RequestConfig;
 use crate::auth::viewer::{AuthFailure, authenticate};
 use crate::auth::{RequestMeta, TokenKeys, Viewer};
 use crate::graphql::AppSchema;
@@ -37,18 +38,6 @@ pub struct Shared {
     pub schema: web::Data<AppSchema>,
     pub db: web::Data<DatabaseConnection>,
     pub config: web::Data<RequestConfig>,
-}
-
-/// Per-process settings every GraphQL request uses.
-pub struct RequestConfig {
-    /// How long batched loads wait for more keys (`VISA_KB_LOADER_DELAY_US`).
-    pub delay: std::time::Duration,
-    /// The editor token keys.
-    pub keys: Arc<TokenKeys>,
-    /// `VISA_KB_PUBLIC_URL`.
-    pub public_url: Option<String>,
-    /// Public responses by request (`VISA_KB_RESPONSE_CACHE_MB`).
-    pub cache: super::cache::ResponseCache,
 }
 
 /// Who is asking and from where; a present but bad token is a 401, never public access.
@@ -146,7 +135,7 @@ async fn run(
     let db: &DatabaseConnection = &shared.db;
     let delay = shared.config.delay;
     let keys: Arc<TokenKeys> = shared.config.keys.clone();
-    let base = super::public_base(req, shared.config.public_url.as_deref());
+    let base = super::state::public_base(req, shared.config.public_url.as_deref());
     let with_data = |request: async_graphql::Request| {
         request
             .data(loaders(db.clone(), delay))

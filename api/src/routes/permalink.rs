@@ -3,35 +3,22 @@
 //! small HTML page with the citation to browsers. Readers see published records only: anything
 //! else is 404.
 
-use crate::editorial::rows;
-use crate::graphql::ids::{NodeType, encode};
-use crate::graphql::visible_record;
-use crate::import::normalize::e4_to_money;
+use crate::kb::error::ApiError;
+use crate::kb::global_id::{self, encode};
+use crate::kb::values::e4_to_money;
+use crate::kb::visibility::CitationTarget;
+use crate::kb::{RecordKind, read, visibility};
 use crate::permalink::{PublicBase, cite_as, escape_html};
+use crate::store::rows;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::ID;
-use entity::enums::EditorialState;
-use entity::{citation, fee, program, source};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use entity::program;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::{Map, Value, json};
 
-/// What went wrong, as the right status.
-enum Failure {
-    NotFound,
-    Internal(String),
-}
-
-impl From<sea_orm::DbErr> for Failure {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Self::Internal(e.to_string())
-    }
-}
-
-impl From<crate::error::ApiError> for Failure {
-    fn from(e: crate::error::ApiError) -> Self {
-        Self::Internal(format!("{e:?}"))
-    }
+/// The answer for anything readers may not see (or that does not exist).
+fn not_found() -> ApiError {
+    ApiError::not_found("no published record here")
 }
 
 fn text<'a>(row: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
@@ -52,25 +39,15 @@ fn compact(value: Value) -> Value {
     }
 }
 
-/// The published sources cited by a record, as schema.org CreativeWorks.
+/// The visible sources cited by a record, as schema.org CreativeWorks.
 async fn citations(
     db: &DatabaseConnection,
-    column: citation::Column,
+    target: CitationTarget,
     id: i32,
-) -> Result<Vec<Value>, Failure> {
-    let rows = citation::Entity::find()
-        .filter(column.eq(id))
-        .filter(citation::Column::State.eq(EditorialState::Published))
-        .find_also_related(source::Entity)
-        .order_by_asc(citation::Column::Id)
-        .all(db)
-        .await?;
+) -> Result<Vec<Value>, ApiError> {
+    let rows = read::cited_sources(db, target, vec![id]).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(c, s)| {
-            s.filter(|s| s.state == EditorialState::Published)
-                .map(|s| (c, s))
-        })
         .map(|(c, s)| {
             compact(json!({
                 "@type": "CreativeWork",
@@ -91,18 +68,12 @@ async fn program_ld(
     db: &DatabaseConnection,
     base: &PublicBase,
     p: &program::Model,
-) -> Result<Value, Failure> {
+) -> Result<Value, ApiError> {
     let link = base.program(&p.slug);
     let today = chrono::Utc::now().date_naive();
-    let fees = fee::Entity::find()
-        .filter(fee::Column::ProgramId.eq(p.id))
-        .filter(fee::Column::State.eq(EditorialState::Published))
-        .order_by_asc(fee::Column::Id)
-        .all(db)
-        .await?;
+    let fees = read::current_fees(db, vec![p.id], today).await?;
     let offers: Vec<Value> = fees
         .iter()
-        .filter(|f| crate::graphql::is_current_fee(f, today))
         .map(|f| {
             compact(json!({
                 "@type": "Offer",
@@ -137,7 +108,7 @@ async fn program_ld(
             property("entries", p.entries.as_str()),
         ],
         "offers": offers,
-        "citation": citations(db, citation::Column::ProgramId, p.id).await?,
+        "citation": citations(db, CitationTarget::Program, p.id).await?,
         "creditText": cite_as(&p.name, p.version, &link),
     })))
 }
@@ -145,10 +116,10 @@ async fn program_ld(
 async fn record_ld(
     db: &DatabaseConnection,
     base: &PublicBase,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
-) -> Result<Value, Failure> {
-    let row = rows::fetch(db, kind, id).await?.ok_or(Failure::NotFound)?;
+) -> Result<Value, ApiError> {
+    let row = rows::fetch(db, kind, id).await?.ok_or(not_found())?;
     let link = base.record(encode(kind, id).as_str());
     let version = row.get("version").and_then(Value::as_i64).unwrap_or(0);
     let program_link = match row.get("program_id").and_then(Value::as_i64) {
@@ -158,42 +129,44 @@ async fn record_ld(
             .map(|p| base.program(&p.slug)),
         None => None,
     };
-    let (ld_type, name, column): (&str, String, Option<citation::Column>) = match kind {
-        NodeType::Requirement => (
+    let (ld_type, name, column): (&str, String, Option<CitationTarget>) = match kind {
+        RecordKind::Requirement => (
             "Thing",
             format!("{} requirement", text(&row, "kind").unwrap_or_default()),
-            Some(citation::Column::RequirementId),
+            Some(CitationTarget::Requirement),
         ),
-        NodeType::Fee => (
+        RecordKind::Fee => (
             "PriceSpecification",
             text(&row, "label").unwrap_or_default().to_owned(),
-            Some(citation::Column::FeeId),
+            Some(CitationTarget::Fee),
         ),
-        NodeType::PolicyEvent => (
+        RecordKind::PolicyEvent => (
             "Event",
             text(&row, "title").unwrap_or_default().to_owned(),
-            Some(citation::Column::PolicyEventId),
+            Some(CitationTarget::PolicyEvent),
         ),
-        NodeType::Commentary => (
+        RecordKind::Commentary => (
             "Quotation",
             text(&row, "body")
                 .unwrap_or_default()
                 .chars()
                 .take(80)
                 .collect(),
-            Some(citation::Column::CommentaryId),
+            Some(CitationTarget::Commentary),
         ),
-        NodeType::Source => (
+        RecordKind::Source => (
             "CreativeWork",
             text(&row, "title").unwrap_or_default().to_owned(),
             None,
         ),
-        NodeType::Person => (
+        RecordKind::Person => (
             "Person",
             text(&row, "name").unwrap_or_default().to_owned(),
             None,
         ),
-        NodeType::Citation | NodeType::Program => ("Thing", kind.name().to_owned(), None),
+        RecordKind::Citation | RecordKind::Program => {
+            ("Thing", kind.stored_name().to_owned(), None)
+        }
     };
     let mut ld = json!({
         "@context": "https://schema.org",
@@ -207,28 +180,30 @@ async fn record_ld(
         "subjectOf": program_link.map(|p| json!({ "@type": "GovernmentService", "@id": p, "url": p })),
     });
     let extra = match kind {
-        NodeType::Requirement => json!({ "description": row.get("description") }),
-        NodeType::Fee => json!({
+        RecordKind::Requirement => json!({ "description": row.get("description") }),
+        RecordKind::Fee => json!({
             "price": row.get("amount_e4").and_then(Value::as_i64).map(|e4| e4_to_money(e4).to_string()),
             "priceCurrency": row.get("currency"),
             "validFrom": row.get("effective_from"),
             "validThrough": row.get("effective_until"),
             "description": row.get("applies_when"),
         }),
-        NodeType::PolicyEvent => json!({
+        RecordKind::PolicyEvent => json!({
             "startDate": row.get("occurred_on"),
             "description": row.get("description"),
         }),
-        NodeType::Commentary => json!({
+        RecordKind::Commentary => json!({
             "text": row.get("body"),
             "spokenByCharacter": row.get("group_name").filter(|g| !g.is_null()).map(|g| json!({ "@type": "Organization", "name": g })),
             "dateCreated": row.get("said_on"),
         }),
-        NodeType::Source => json!({ "sameAs": row.get("url"), "publisher": row.get("publisher") }),
-        NodeType::Person => {
+        RecordKind::Source => {
+            json!({ "sameAs": row.get("url"), "publisher": row.get("publisher") })
+        }
+        RecordKind::Person => {
             json!({ "affiliation": row.get("affiliation"), "jobTitle": row.get("role"), "sameAs": row.get("url") })
         }
-        NodeType::Citation | NodeType::Program => json!({}),
+        RecordKind::Citation | RecordKind::Program => json!({}),
     };
     if let (Value::Object(ld), Value::Object(extra)) = (&mut ld, extra) {
         ld.extend(extra);
@@ -251,7 +226,7 @@ fn wants_html(req: &HttpRequest) -> bool {
     accept.contains("text/html") && !accept.contains("application/ld+json")
 }
 
-fn respond(req: &HttpRequest, result: Result<Value, Failure>) -> HttpResponse {
+fn respond(req: &HttpRequest, result: Result<Value, ApiError>) -> HttpResponse {
     match result {
         Ok(ld) if wants_html(req) => {
             let name = ld["name"].as_str().unwrap_or("visa-kb record");
@@ -273,13 +248,7 @@ fn respond(req: &HttpRequest, result: Result<Value, Failure>) -> HttpResponse {
         Ok(ld) => HttpResponse::Ok()
             .content_type("application/ld+json; charset=utf-8")
             .body(ld.to_string()),
-        Err(Failure::NotFound) => {
-            HttpResponse::NotFound().json(json!({ "error": "no published record here" }))
-        }
-        Err(Failure::Internal(detail)) => {
-            tracing::error!(error = %detail, "cannot render a permalink");
-            HttpResponse::InternalServerError().json(json!({ "error": "internal error" }))
-        }
+        Err(e) => super::error::response(e, "permalink"),
     }
 }
 
@@ -287,16 +256,16 @@ fn respond(req: &HttpRequest, result: Result<Value, Failure>) -> HttpResponse {
 pub async fn program(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
-    config: web::Data<super::graphql::RequestConfig>,
+    config: web::Data<super::state::RequestConfig>,
     slug: web::Path<String>,
 ) -> HttpResponse {
-    let base = super::public_base(&req, config.public_url.as_deref());
+    let base = super::state::public_base(&req, config.public_url.as_deref());
     let result = async {
-        let p = crate::graphql::published_programs()
+        let p = crate::kb::lists::programs()
             .filter(program::Column::Slug.eq(slug.as_str()))
             .one(db.get_ref())
             .await?
-            .ok_or(Failure::NotFound)?;
+            .ok_or(not_found())?;
         program_ld(&db, &base, &p).await
     }
     .await;
@@ -307,18 +276,20 @@ pub async fn program(
 pub async fn record(
     req: HttpRequest,
     db: web::Data<DatabaseConnection>,
-    config: web::Data<super::graphql::RequestConfig>,
+    config: web::Data<super::state::RequestConfig>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let base = super::public_base(&req, config.public_url.as_deref());
-    let id = ID(id.into_inner());
+    let base = super::state::public_base(&req, config.public_url.as_deref());
     let result = async {
-        let (kind, row) = visible_record(&db, &id).await?.ok_or(Failure::NotFound)?;
-        if kind == NodeType::Program {
+        let (kind, row) = global_id::decode(&id).ok_or(not_found())?;
+        if !visibility::is_visible(db.get_ref(), kind, row).await? {
+            return Err(not_found());
+        }
+        if kind == RecordKind::Program {
             let p = program::Entity::find_by_id(row)
                 .one(db.get_ref())
                 .await?
-                .ok_or(Failure::NotFound)?;
+                .ok_or(not_found())?;
             return Ok(Err(base.program(&p.slug)));
         }
         record_ld(&db, &base, kind, row).await.map(Ok)

@@ -3,8 +3,8 @@
 //! content but no index (after upgrading) builds it.
 
 use super::text::tokenize;
-use crate::editorial::rows;
-use crate::graphql::ids::NodeType;
+use crate::kb::RecordKind;
+use crate::store::rows;
 use entity::{program, search_term};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The searchable fields of each type, with how much a match in them counts.
-pub const FIELDS: &[(NodeType, &[(&str, i32)])] = &[
+pub const FIELDS: &[(RecordKind, &[(&str, i32)])] = &[
     (
-        NodeType::Program,
+        RecordKind::Program,
         &[
             ("name", 10),
             ("local_name", 10),
@@ -24,13 +24,13 @@ pub const FIELDS: &[(NodeType, &[(&str, i32)])] = &[
             ("description", 2),
         ],
     ),
-    (NodeType::Requirement, &[("description", 2)]),
-    (NodeType::Commentary, &[("body", 3), ("group_name", 2)]),
-    (NodeType::Source, &[("title", 3), ("publisher", 1)]),
+    (RecordKind::Requirement, &[("description", 2)]),
+    (RecordKind::Commentary, &[("body", 3), ("group_name", 2)]),
+    (RecordKind::Source, &[("title", 3), ("publisher", 1)]),
 ];
 
 /// The searchable fields of `kind` (none for the types search does not cover).
-pub fn fields_of(kind: NodeType) -> &'static [(&'static str, i32)] {
+pub fn fields_of(kind: RecordKind) -> &'static [(&'static str, i32)] {
     FIELDS
         .iter()
         .find(|(k, _)| *k == kind)
@@ -40,7 +40,7 @@ pub fn fields_of(kind: NodeType) -> &'static [(&'static str, i32)] {
 /// Occurrences beyond this do not raise a field's weight further.
 const MAX_REPEATS: i32 = 3;
 
-fn terms_of(kind: NodeType, id: i32, row: &Map<String, Value>) -> Vec<search_term::ActiveModel> {
+fn terms_of(kind: RecordKind, id: i32, row: &Map<String, Value>) -> Vec<search_term::ActiveModel> {
     let mut out = Vec::new();
     for (field, weight) in fields_of(kind) {
         let Some(text) = row.get(*field).and_then(Value::as_str) else {
@@ -55,7 +55,7 @@ fn terms_of(kind: NodeType, id: i32, row: &Map<String, Value>) -> Vec<search_ter
                 .into_iter()
                 .map(|(term, n)| search_term::ActiveModel {
                     term: Set(term),
-                    record_type: Set(kind.name().to_owned()),
+                    record_type: Set(kind.stored_name().to_owned()),
                     record_id: Set(id),
                     field: Set((*field).to_owned()),
                     weight: Set(weight * n.min(MAX_REPEATS)),
@@ -80,12 +80,16 @@ async fn insert(
 }
 
 /// Reindexes one record: its terms when it is published, none otherwise.
-pub async fn index_record(db: &impl ConnectionTrait, kind: NodeType, id: i32) -> Result<(), DbErr> {
+pub async fn index_record(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+    id: i32,
+) -> Result<(), DbErr> {
     if fields_of(kind).is_empty() {
         return Ok(());
     }
     search_term::Entity::delete_many()
-        .filter(search_term::Column::RecordType.eq(kind.name()))
+        .filter(search_term::Column::RecordType.eq(kind.stored_name()))
         .filter(search_term::Column::RecordId.eq(id))
         .exec(db)
         .await?;

@@ -3,8 +3,8 @@
 //! readers may see are found.
 
 use super::text::{is_cjk_term, tokenize};
-use crate::graphql::ids::NodeType;
-use crate::graphql::visible_records;
+use crate::kb::RecordKind;
+use crate::kb::visibility;
 use crate::permalink::escape_html;
 use entity::search_term::{self, Column as T};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
@@ -47,7 +47,7 @@ pub fn matches(terms: &[String]) -> SelectStatement {
         .cond_where(
             Condition::all()
                 .add(any)
-                .add(visible_records(T::RecordType, T::RecordId)),
+                .add(visibility::records(T::RecordType, T::RecordId)),
         )
         .group_by_col(T::RecordType)
         .group_by_col(T::RecordId)
@@ -146,8 +146,8 @@ pub fn terms(query: &str) -> Option<Vec<String>> {
 }
 
 /// Which record type a stored name is.
-pub fn kind(name: &str) -> Option<NodeType> {
-    NodeType::from_name(name)
+pub fn kind(name: &str) -> Option<RecordKind> {
+    RecordKind::from_stored_name(name)
 }
 
 #[cfg(test)]

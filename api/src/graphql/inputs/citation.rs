@@ -1,21 +1,21 @@
 //! `CitationInput`: a source supporting one record.
 
 use super::{Changes, ContentInput, reference, reference_field};
-use crate::error::ApiResult;
 use crate::graphql::enums::Confidence;
-use crate::graphql::ids::NodeType;
+use crate::kb::RecordKind;
+use crate::kb::error::ApiResult;
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use entity::enums as db;
 use sea_orm::DatabaseTransaction;
 use serde_json::{Map, Value};
 
 /// The records a citation can support, with their columns.
-const TARGETS: [(NodeType, &str); 5] = [
-    (NodeType::Program, "program_id"),
-    (NodeType::Requirement, "requirement_id"),
-    (NodeType::Fee, "fee_id"),
-    (NodeType::Commentary, "commentary_id"),
-    (NodeType::PolicyEvent, "policy_event_id"),
+const TARGETS: [(RecordKind, &str); 5] = [
+    (RecordKind::Program, "program_id"),
+    (RecordKind::Requirement, "requirement_id"),
+    (RecordKind::Fee, "fee_id"),
+    (RecordKind::Commentary, "commentary_id"),
+    (RecordKind::PolicyEvent, "policy_event_id"),
 ];
 
 /// A citation's fields. Required on create: `sourceId`, `supports`.
@@ -34,7 +34,7 @@ pub struct CitationInput {
 }
 
 impl ContentInput for CitationInput {
-    const KIND: NodeType = NodeType::Citation;
+    const KIND: RecordKind = RecordKind::Citation;
 
     async fn changes(
         &self,
@@ -47,13 +47,13 @@ impl ContentInput for CitationInput {
             txn,
             ("sourceId", "source_id"),
             &self.source_id,
-            NodeType::Source,
+            RecordKind::Source,
             true,
         )
         .await?;
         match &self.supports {
             MaybeUndefined::Value(id) => {
-                let kinds: Vec<NodeType> = TARGETS.iter().map(|(k, _)| *k).collect();
+                let kinds: Vec<RecordKind> = TARGETS.iter().map(|(k, _)| *k).collect();
                 let (kind, row) = reference(txn, "supports", id, &kinds).await?;
                 // Exactly one target column is set (a CHECK constraint insists).
                 for (target, column) in TARGETS {

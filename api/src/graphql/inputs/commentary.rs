@@ -1,9 +1,9 @@
 //! `CommentaryInput`: a quote or paraphrase about programs.
 
 use super::{Changes, ContentInput, reference, reference_field};
-use crate::error::{ApiError, ApiResult};
 use crate::graphql::enums::{CommentaryKind, Stance};
-use crate::graphql::ids::NodeType;
+use crate::kb::RecordKind;
+use crate::kb::error::{ApiError, ApiResult};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use entity::commentary_program;
 use entity::enums as db;
@@ -33,7 +33,7 @@ pub struct CommentaryInput {
 }
 
 impl ContentInput for CommentaryInput {
-    const KIND: NodeType = NodeType::Commentary;
+    const KIND: RecordKind = RecordKind::Commentary;
 
     async fn changes(
         &self,
@@ -46,7 +46,7 @@ impl ContentInput for CommentaryInput {
             txn,
             ("personId", "person_id"),
             &self.person_id,
-            NodeType::Person,
+            RecordKind::Person,
             false,
         )
         .await?;
@@ -65,7 +65,7 @@ impl ContentInput for CommentaryInput {
             txn,
             ("sourceId", "source_id"),
             &self.source_id,
-            NodeType::Source,
+            RecordKind::Source,
             false,
         )
         .await?;
@@ -91,7 +91,7 @@ impl ContentInput for CommentaryInput {
         let mut rows = Vec::new();
         for program in program_ids {
             let (_, program_id) =
-                reference(txn, "programIds", program, &[NodeType::Program]).await?;
+                reference(txn, "programIds", program, &[RecordKind::Program]).await?;
             if !rows.contains(&program_id) {
                 rows.push(program_id);
             }

@@ -1,10 +1,10 @@
 //! `FeeInput`: what a program costs, over a period.
 
 use super::{Changes, ContentInput, amount_e4, check_order, currency, reference_field};
-use crate::error::{ApiError, ApiResult};
 use crate::graphql::enums::Confidence;
-use crate::graphql::ids::NodeType;
 use crate::graphql::scalars::{Date, ExactDecimal};
+use crate::kb::RecordKind;
+use crate::kb::error::{ApiError, ApiResult};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use entity::enums as db;
 use sea_orm::DatabaseTransaction;
@@ -39,7 +39,7 @@ pub struct FeeInput {
 }
 
 impl ContentInput for FeeInput {
-    const KIND: NodeType = NodeType::Fee;
+    const KIND: RecordKind = RecordKind::Fee;
 
     async fn changes(
         &self,
@@ -52,7 +52,7 @@ impl ContentInput for FeeInput {
             txn,
             ("programId", "program_id"),
             &self.program_id,
-            NodeType::Program,
+            RecordKind::Program,
             true,
         )
         .await?;

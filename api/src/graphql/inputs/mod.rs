@@ -21,10 +21,10 @@ pub use program::ProgramInput;
 pub use requirement::RequirementInput;
 pub use source::SourceInput;
 
-use super::ids::{self, NodeType};
-use crate::editorial::rows;
-use crate::error::{ApiError, ApiResult};
-use crate::import::normalize::{PartialDate, normalize_url};
+use super::ids::{self, RecordKind};
+use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::values::{PartialDate, normalize_url};
+use crate::store::rows;
 use async_graphql::{ID, MaybeUndefined};
 use chrono::NaiveDate;
 use sea_orm::{DatabaseTransaction, DbErr};
@@ -35,7 +35,7 @@ use std::future::Future;
 /// What the engine needs from an input type.
 pub trait ContentInput: Send + Sync {
     /// The content type it edits.
-    const KIND: NodeType;
+    const KIND: RecordKind;
 
     /// The column changes, validated; references are checked to exist in `txn`.
     fn changes(
@@ -60,16 +60,16 @@ pub trait ContentInput: Send + Sync {
 }
 
 /// The cross-field rules of a content type (for restoring a revision of it).
-pub fn check_for(kind: NodeType) -> crate::editorial::engine::Check {
+pub fn check_for(kind: RecordKind) -> crate::editorial::engine::Check {
     match kind {
-        NodeType::Program => ProgramInput::check,
-        NodeType::Requirement => RequirementInput::check,
-        NodeType::Fee => FeeInput::check,
-        NodeType::Source => SourceInput::check,
-        NodeType::Citation => CitationInput::check,
-        NodeType::Person => PersonInput::check,
-        NodeType::Commentary => CommentaryInput::check,
-        NodeType::PolicyEvent => PolicyEventInput::check,
+        RecordKind::Program => ProgramInput::check,
+        RecordKind::Requirement => RequirementInput::check,
+        RecordKind::Fee => FeeInput::check,
+        RecordKind::Source => SourceInput::check,
+        RecordKind::Citation => CitationInput::check,
+        RecordKind::Person => PersonInput::check,
+        RecordKind::Commentary => CommentaryInput::check,
+        RecordKind::PolicyEvent => PolicyEventInput::check,
     }
 }
 
@@ -235,12 +235,12 @@ pub async fn reference(
     txn: &DatabaseTransaction,
     field: &str,
     id: &ID,
-    expected: &[NodeType],
-) -> ApiResult<(NodeType, i32)> {
+    expected: &[RecordKind],
+) -> ApiResult<(RecordKind, i32)> {
     let (kind, row) = ids::decode(id)
         .map_err(|_| ApiError::bad_input(field, format!("`{}` is not a valid ID", id.as_str())))?;
     if !expected.contains(&kind) {
-        let names: Vec<&str> = expected.iter().map(|k| k.name()).collect();
+        let names: Vec<&str> = expected.iter().map(|k| k.stored_name()).collect();
         return Err(ApiError::bad_input(
             field,
             format!("`{field}` must be the ID of a {}", names.join(" or ")),
@@ -253,7 +253,7 @@ pub async fn reference(
     if !exists {
         return Err(ApiError::bad_input(
             field,
-            format!("no {} with this ID", kind.name()),
+            format!("no {} with this ID", kind.stored_name()),
         ));
     }
     Ok((kind, row))
@@ -290,7 +290,7 @@ pub async fn reference_field(
     txn: &DatabaseTransaction,
     (field, column): (&str, &str),
     input: &MaybeUndefined<ID>,
-    kind: NodeType,
+    kind: RecordKind,
     required: bool,
 ) -> ApiResult<()> {
     let resolved = match input {
@@ -305,13 +305,13 @@ pub async fn reference_field(
 
 /// A money amount: exact, not negative, at most four decimals.
 pub fn amount_e4(amount: super::scalars::ExactDecimal) -> Result<i64, String> {
-    crate::import::normalize::money_to_e4(amount.0)
+    crate::kb::values::money_to_e4(amount.0)
 }
 
 /// An ISO 4217 code, upper-cased.
 pub fn currency(code: String) -> Result<String, String> {
     let code = code.trim().to_uppercase();
-    if crate::import::normalize::is_currency_code(&code) {
+    if crate::kb::values::is_currency_code(&code) {
         Ok(code)
     } else {
         Err("an ISO 4217 currency code, e.g. `USD`".to_owned())

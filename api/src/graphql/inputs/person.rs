@@ -1,8 +1,8 @@
 //! `PersonInput`: an expert or official who is quoted.
 
 use super::{Changes, ContentInput};
-use crate::error::ApiResult;
-use crate::graphql::ids::NodeType;
+use crate::kb::RecordKind;
+use crate::kb::error::ApiResult;
 use async_graphql::{InputObject, MaybeUndefined};
 use sea_orm::DatabaseTransaction;
 use serde_json::{Map, Value};
@@ -21,7 +21,7 @@ pub struct PersonInput {
 }
 
 impl ContentInput for PersonInput {
-    const KIND: NodeType = NodeType::Person;
+    const KIND: RecordKind = RecordKind::Person;
 
     async fn changes(
         &self,

@@ -1,9 +1,9 @@
 //! `PolicyEventInput`: one dated step in a program's timeline.
 
 use super::{Changes, ContentInput, reference_field};
-use crate::error::ApiResult;
 use crate::graphql::enums::PolicyEventKind;
-use crate::graphql::ids::NodeType;
+use crate::kb::RecordKind;
+use crate::kb::error::ApiResult;
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use entity::enums as db;
 use sea_orm::DatabaseTransaction;
@@ -25,7 +25,7 @@ pub struct PolicyEventInput {
 }
 
 impl ContentInput for PolicyEventInput {
-    const KIND: NodeType = NodeType::PolicyEvent;
+    const KIND: RecordKind = RecordKind::PolicyEvent;
 
     async fn changes(
         &self,
@@ -38,7 +38,7 @@ impl ContentInput for PolicyEventInput {
             txn,
             ("programId", "program_id"),
             &self.program_id,
-            NodeType::Program,
+            RecordKind::Program,
             true,
         )
         .await?;

@@ -1,12 +1,12 @@
 //! `ProgramInput`: the fields of a program an editor sets.
 
 use super::{Changes, ContentInput, check_order};
-use crate::error::ApiResult;
 use crate::graphql::enums::{
     Category, DurationUnit, Entries, LegalStatus, PrPath, WorkAuthorization, YesNoUnknown,
 };
-use crate::graphql::ids::NodeType;
-use crate::import::normalize::{is_country_code, is_slug};
+use crate::kb::RecordKind;
+use crate::kb::error::ApiResult;
+use crate::kb::values::{is_country_code, is_slug};
 use async_graphql::{InputObject, MaybeUndefined};
 use entity::enums as db;
 use sea_orm::DatabaseTransaction;
@@ -89,7 +89,7 @@ fn duration(
 }
 
 impl ContentInput for ProgramInput {
-    const KIND: NodeType = NodeType::Program;
+    const KIND: RecordKind = RecordKind::Program;
 
     async fn changes(
         &self,

@@ -1,10 +1,10 @@
 //! `RequirementInput`: a condition an applicant must meet.
 
 use super::{Changes, ContentInput, amount_e4, currency, reference_field};
-use crate::error::{ApiError, ApiResult};
 use crate::graphql::enums::{Confidence, DegreeLevel, IncomePeriod, RequirementKind};
-use crate::graphql::ids::NodeType;
 use crate::graphql::scalars::ExactDecimal;
+use crate::kb::RecordKind;
+use crate::kb::error::{ApiError, ApiResult};
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use entity::enums as db;
 use sea_orm::DatabaseTransaction;
@@ -74,7 +74,7 @@ fn fields_of_study(list: Vec<String>) -> Result<Option<String>, String> {
 }
 
 impl ContentInput for RequirementInput {
-    const KIND: NodeType = NodeType::Requirement;
+    const KIND: RecordKind = RecordKind::Requirement;
 
     async fn changes(
         &self,
@@ -87,7 +87,7 @@ impl ContentInput for RequirementInput {
             txn,
             ("programId", "program_id"),
             &self.program_id,
-            NodeType::Program,
+            RecordKind::Program,
             true,
         )
         .await?;

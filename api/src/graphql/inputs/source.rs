@@ -1,10 +1,10 @@
 //! `SourceInput`: a publication facts are cited from.
 
 use super::{Changes, ContentInput};
-use crate::error::ApiResult;
 use crate::graphql::enums::SourceKind;
-use crate::graphql::ids::NodeType;
 use crate::graphql::scalars::Date;
+use crate::kb::RecordKind;
+use crate::kb::error::ApiResult;
 use async_graphql::{InputObject, MaybeUndefined};
 use entity::enums as db;
 use sea_orm::DatabaseTransaction;
@@ -57,7 +57,7 @@ fn language(tag: String) -> Result<String, String> {
 }
 
 impl ContentInput for SourceInput {
-    const KIND: NodeType = NodeType::Source;
+    const KIND: RecordKind = RecordKind::Source;
 
     async fn changes(
         &self,

@@ -1,12 +1,10 @@
-//! The one place where failures become GraphQL errors.
-//!
-//! Every variant documents the `extensions.code` clients see. Internal failures are logged with
-//! their context here and reach the client only as a generic message.
+//! The failures of the domain and its services, each with the `extensions.code` (or HTTP status)
+//! clients see. Each surface maps them once: `graphql::error` to GraphQL errors,
+//! `routes::error` to HTTP responses.
 
-use async_graphql::ErrorExtensions;
 use sea_orm::DbErr;
 
-/// A failure while answering a GraphQL request.
+/// A failure while answering a request.
 #[derive(Debug, Clone)]
 pub enum ApiError {
     /// `BAD_USER_INPUT`: the request is malformed (a bad cursor, page size, filter or slug).
@@ -82,52 +80,5 @@ impl From<std::sync::Arc<ApiError>> for ApiError {
     }
 }
 
-impl From<ApiError> for async_graphql::Error {
-    fn from(err: ApiError) -> Self {
-        match err {
-            ApiError::BadUserInput { message, field } => async_graphql::Error::new(message)
-                .extend_with(|_, e| {
-                    e.set("code", "BAD_USER_INPUT");
-                    if let Some(field) = &field {
-                        e.set("field", field.as_str());
-                    }
-                }),
-            ApiError::NotFound(message) => {
-                async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "NOT_FOUND"))
-            }
-            ApiError::Unauthenticated(message) => async_graphql::Error::new(message)
-                .extend_with(|_, e| e.set("code", "UNAUTHENTICATED")),
-            ApiError::Forbidden(message) => {
-                async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "FORBIDDEN"))
-            }
-            ApiError::Conflict {
-                message,
-                field,
-                current_version,
-            } => async_graphql::Error::new(message).extend_with(|_, e| {
-                e.set("code", "CONFLICT");
-                if let Some(field) = &field {
-                    e.set("field", field.as_str());
-                }
-                if let Some(version) = current_version {
-                    e.set("currentVersion", version);
-                }
-            }),
-            ApiError::TooManyRequests { retry_after_secs } => async_graphql::Error::new(
-                "too many failed sign-in attempts; wait before trying again",
-            )
-            .extend_with(|_, e| {
-                e.set("code", "TOO_MANY_REQUESTS");
-                e.set("retryAfterSeconds", retry_after_secs);
-            }),
-            ApiError::Internal(detail) => {
-                tracing::error!(error = %detail, "internal error while resolving a GraphQL request");
-                async_graphql::Error::new("internal error")
-                    .extend_with(|_, e| e.set("code", "INTERNAL_SERVER_ERROR"))
-            }
-        }
-    }
-}
-
-/// The result type of resolvers.
+/// The result type of the domain, its services and resolvers.
 pub type ApiResult<T> = Result<T, ApiError>;

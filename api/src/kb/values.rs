@@ -1,4 +1,6 @@
-//! Turning researched text into exact values: URLs, partial dates and money.
+//! Values: turning text (an editor's input or researched wording) into exact values: slugs,
+//! country and currency codes, URLs, partial dates and money. The editors' inputs and the
+//! importer both parse with these.
 //!
 //! Every parser here refuses what it cannot read exactly; callers keep the original wording
 //! instead of guessing.

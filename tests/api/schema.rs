@@ -1,9 +1,6 @@
 //! The committed `schema.graphql` is the live schema. After an intended change, regenerate it:
 //! `cargo run -- schema > schema.graphql` (or run this test with `UPDATE_SCHEMA=1`).
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 #[test]
 fn committed_sdl_matches_the_schema() {
     let live = api::graphql::sdl();

@@ -1,10 +1,5 @@
 //! The public read API on the seeded content.
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use serde_json::json;
 
 /// The slugs of a `programs` connection's nodes, in order.

@@ -1,11 +1,6 @@
 //! Journalists' features on the seeded content: the timeline, what changed since a moment and
 //! its Atom feed.
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use serde_json::{Value, json};
 
 const TIMELINE: &str = r#"query($programs: [String!], $countries: [String!], $kinds: [PolicyEventKind!], $from: Date, $to: Date) {

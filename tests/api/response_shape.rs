@@ -1,11 +1,6 @@
 //! Responses follow the query: keys in the order the query asked for them (GraphQL spec,
 //! "ordered map"), whichever resolver finishes first.
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use serde_json::{Value, json};
 
 fn keys(v: &Value) -> Vec<&str> {

@@ -2,10 +2,7 @@
 //! draft/publish visibility rules through every public path, revisions with diffs and restore,
 //! archive and restore, and no lost edits across two servers on one database.
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 

@@ -1,10 +1,7 @@
 //! Several replicas starting together on one PostgreSQL database: migrations and the first-start
 //! seed run once (advisory locks), and every replica serves the same data.
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use api::config::Settings;
 use api::startup::Application;

@@ -1,7 +1,9 @@
 //! Field-level differences between two snapshots of a record.
 
-use super::rows::BOOKKEEPING;
 use serde_json::{Map, Value};
+
+/// Columns the editorial engine manages; every other column is content an editor may change.
+pub const BOOKKEEPING: [&str; 5] = ["id", "state", "version", "created_at", "updated_at"];
 
 /// One field that differs.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,9 +1,6 @@
 //! Import: transactional, idempotent, keeps fee history, drafts stay private; and the CLI.
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use api::import::{ImportError, import_json};
 use base64::Engine;
@@ -107,13 +104,13 @@ backend_test!(
     seeded,
     |app| async move {
         let db = app.db.connect().await;
-        let research = include_str!("../data/programs.research.json");
-        let curation = include_str!("../data/programs.research.curation.json");
+        let research = include_str!("../../data/programs.research.json");
+        let curation = include_str!("../../data/programs.research.curation.json");
         let report = import_json(&db, research, Some(curation)).await.unwrap();
         assert_eq!((report.created, report.updated), (0, 0), "{report:?}");
         let report = import_json(
             &db,
-            include_str!("../data/datasets/globenomad/visas.json"),
+            include_str!("../../data/datasets/globenomad/visas.json"),
             None,
         )
         .await
@@ -121,7 +118,7 @@ backend_test!(
         assert_eq!((report.created, report.updated), (0, 0), "{report:?}");
         let report = import_json(
             &db,
-            include_str!("../data/curated/source-article.visa-kb.json"),
+            include_str!("../../data/curated/source-article.visa-kb.json"),
             None,
         )
         .await

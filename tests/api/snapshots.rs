@@ -2,11 +2,6 @@
 //! backends must match the same snapshot, so SQLite and PostgreSQL answer identically.
 //! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test snapshots`).
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use serde_json::json;
 
 const DETAIL: &str = r#"query($slug: String!) { program(slug: $slug) {

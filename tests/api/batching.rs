@@ -1,10 +1,5 @@
 //! No N+1: the statements a page of programs costs do not grow with the page size.
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use serde_json::json;
 use std::sync::atomic::Ordering;
 

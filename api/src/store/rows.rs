@@ -1,59 +1,14 @@
-//! Reading and writing one content row as a JSON snapshot, whatever its type.
+//! The store: reading and writing one content row as a JSON snapshot, whatever its kind.
 
-use crate::graphql::ids::NodeType;
-use entity::{citation, commentary, fee, person, policy_event, program, requirement, source};
+use crate::kb::{RecordKind, with_entity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter,
 };
 use serde_json::{Map, Value};
 
-/// Columns the engine manages; every other column is content an editor may change.
-pub const BOOKKEEPING: [&str; 5] = ["id", "state", "version", "created_at", "updated_at"];
-
-/// Runs `$body` with `$E` bound to the SeaORM entity of `$kind` (monomorphised per type, so
-/// the body is type-checked against every entity).
-macro_rules! with_entity {
-    ($kind:expr, $E:ident => $body:expr) => {
-        match $kind {
-            NodeType::Program => {
-                type $E = program::Entity;
-                $body
-            }
-            NodeType::Requirement => {
-                type $E = requirement::Entity;
-                $body
-            }
-            NodeType::Fee => {
-                type $E = fee::Entity;
-                $body
-            }
-            NodeType::Source => {
-                type $E = source::Entity;
-                $body
-            }
-            NodeType::Citation => {
-                type $E = citation::Entity;
-                $body
-            }
-            NodeType::Person => {
-                type $E = person::Entity;
-                $body
-            }
-            NodeType::Commentary => {
-                type $E = commentary::Entity;
-                $body
-            }
-            NodeType::PolicyEvent => {
-                type $E = policy_event::Entity;
-                $body
-            }
-        }
-    };
-}
-
-fn json_err(kind: NodeType, e: serde_json::Error) -> DbErr {
-    DbErr::Json(format!("{} snapshot: {e}", kind.name()))
+fn json_err(kind: RecordKind, e: serde_json::Error) -> DbErr {
+    DbErr::Json(format!("{} snapshot: {e}", kind.stored_name()))
 }
 
 fn column<E: EntityTrait>(name: &str) -> Result<E::Column, DbErr> {
@@ -64,7 +19,7 @@ fn column<E: EntityTrait>(name: &str) -> Result<E::Column, DbErr> {
 /// The row as a JSON object, or None when there is no such row.
 pub async fn fetch(
     db: &impl ConnectionTrait,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
 ) -> Result<Option<Map<String, Value>>, DbErr> {
     with_entity!(kind, E => {
@@ -85,7 +40,7 @@ pub async fn fetch(
 /// Inserts a row from a snapshot (its `id` is ignored) and returns the new id.
 pub async fn insert(
     db: &impl ConnectionTrait,
-    kind: NodeType,
+    kind: RecordKind,
     mut snapshot: Map<String, Value>,
 ) -> Result<i32, DbErr> {
     snapshot.insert("id".to_owned(), Value::from(0));
@@ -104,7 +59,7 @@ pub async fn insert(
 /// whether the row was written.
 pub async fn write_if_version(
     db: &impl ConnectionTrait,
-    kind: NodeType,
+    kind: RecordKind,
     id: i32,
     expected: i32,
     mut snapshot: Map<String, Value>,
@@ -128,7 +83,7 @@ pub async fn write_if_version(
 /// Whether another row of `kind` has `value` in the unique column `name`.
 pub async fn taken_by_other(
     db: &impl ConnectionTrait,
-    kind: NodeType,
+    kind: RecordKind,
     name: &str,
     value: &Value,
     id: Option<i32>,
@@ -148,7 +103,7 @@ pub async fn taken_by_other(
 /// Ids of rows of `kind` (optionally in one state), most recently changed first.
 pub async fn recent_ids(
     db: &impl ConnectionTrait,
-    kind: NodeType,
+    kind: RecordKind,
     state: Option<&str>,
     limit: u64,
     offset: u64,
@@ -170,7 +125,7 @@ pub async fn recent_ids(
 /// Every published row of `kind`, as snapshots.
 pub async fn fetch_published(
     db: &impl ConnectionTrait,
-    kind: NodeType,
+    kind: RecordKind,
 ) -> Result<Vec<Map<String, Value>>, DbErr> {
     with_entity!(kind, E => {
         let rows = E::find()

@@ -1,10 +1,7 @@
 //! Editor authentication end to end: tokens (missing, malformed, forged, `alg: none`, expired,
 //! wrong audience, revoked), roles, login errors and throttling, the command line.
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

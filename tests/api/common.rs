@@ -225,7 +225,7 @@ impl TestApp {
                 role,
                 password: TEST_PASSWORD.to_owned().into(),
             },
-            api::editorial::audit::Actor::cli(&meta),
+            api::audit::Actor::cli(&meta),
         )
         .await
         .expect("create a test account");
@@ -326,28 +326,29 @@ impl TestApp {
 macro_rules! backend_test {
     ($name:ident, $start:ident, |$app:ident| $body:expr) => {
         mod $name {
+            #[allow(unused_imports)]
             use super::*;
 
-            async fn run(backend: common::Backend) {
-                let Some($app) = common::TestApp::$start(backend).await else {
+            async fn run(backend: $crate::common::Backend) {
+                let Some($app) = $crate::common::TestApp::$start(backend).await else {
                     eprintln!("TEST_DATABASE_URL is not set: PostgreSQL variant not run");
                     return;
                 };
                 let $app = &$app;
                 $body.await;
                 // Reached only when the body passed; a failed test keeps its database to inspect.
-                let app: &common::TestApp = $app;
+                let app: &$crate::common::TestApp = $app;
                 app.db.drop_db().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                run(common::Backend::Sqlite).await;
+                run($crate::common::Backend::Sqlite).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                run(common::Backend::Postgres).await;
+                run($crate::common::Backend::Postgres).await;
             }
         }
     };

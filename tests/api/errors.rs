@@ -1,10 +1,5 @@
 //! Bad input gets a clear error with a stable code, never a panic or a 500; limits hold.
 
-// A failing test should panic loudly; unwrap is the point here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use serde_json::json;
 
 backend_test!(bad_input_is_bad_user_input, seeded, |app| async move {

@@ -1,9 +1,16 @@
 //! The audit log: every write and every sign-in, with who, when and from which request.
+//! Below auth and editorial, which both write to it.
 
-use crate::auth::RequestMeta;
 use chrono::Utc;
 use entity::audit_log;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+
+/// Where a request came from, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+}
 
 /// Who is acting, for revisions and the audit log. `user_id` is None for the command line.
 #[derive(Debug, Clone, Copy)]

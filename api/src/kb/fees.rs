@@ -1,0 +1,111 @@
+//! Fees: which are in effect on a day, and how an amount reads.
+
+use super::values::e4_to_money;
+use chrono::NaiveDate;
+use entity::fee;
+use std::fmt;
+
+/// Whether a fee is in effect on `day`: a term that has run out is not current; unknown start
+/// or end dates do not exclude it.
+pub fn is_current(fee: &fee::Model, day: NaiveDate) -> bool {
+    fee.effective_from.is_none_or(|from| from <= day)
+        && fee.effective_until.is_none_or(|until| until >= day)
+}
+
+/// A fee's amount as the knowledge base holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Amount<'a> {
+    /// An exact amount in a currency.
+    Exact {
+        amount: rust_decimal::Decimal,
+        currency: &'a str,
+    },
+    /// Only words (a range, a formula, "varies"): not one amount.
+    Words(&'a str),
+    /// Not known.
+    Unknown,
+}
+
+impl<'a> Amount<'a> {
+    pub fn of(fee: &'a fee::Model) -> Self {
+        match (
+            fee.amount_e4,
+            fee.currency.as_deref(),
+            fee.amount_text.as_deref(),
+        ) {
+            (Some(e4), Some(currency), _) => Self::Exact {
+                amount: e4_to_money(e4),
+                currency,
+            },
+            (_, _, Some(text)) => Self::Words(text),
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// The one way an amount is written: `USD 100000`, the wording, or `amount unknown`.
+impl fmt::Display for Amount<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Exact { amount, currency } => write!(f, "{currency} {amount}"),
+            Self::Words(text) => f.write_str(text),
+            Self::Unknown => f.write_str("amount unknown"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fee(from: Option<&str>, until: Option<&str>) -> fee::Model {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+        fee::Model {
+            id: 1,
+            program_id: 1,
+            label: "Visa fee".into(),
+            amount_e4: Some(1_000_000_000),
+            currency: Some("USD".into()),
+            amount_text: None,
+            payer: None,
+            applies_when: None,
+            effective_from: from.and_then(day),
+            effective_until: until.and_then(day),
+            confidence: None,
+            note: None,
+            state: entity::enums::EditorialState::Published,
+            version: 1,
+            created_at: chrono::DateTime::default(),
+            updated_at: chrono::DateTime::default(),
+        }
+    }
+
+    fn on(d: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn a_fee_is_current_within_its_term_only() {
+        let f = fee(Some("2025-09-21"), Some("2026-09-20"));
+        assert!(!is_current(&f, on("2025-09-20")));
+        assert!(is_current(&f, on("2025-09-21")));
+        assert!(is_current(&f, on("2026-09-20")));
+        assert!(
+            !is_current(&f, on("2026-09-21")),
+            "a term that ran out is not current"
+        );
+        assert!(is_current(&fee(None, None), on("1990-01-01")));
+    }
+
+    #[test]
+    fn amounts_read_one_way() {
+        let mut f = fee(None, None);
+        assert_eq!(Amount::of(&f).to_string(), "USD 100000");
+        f.amount_e4 = None;
+        f.amount_text = Some("varies by category".into());
+        assert_eq!(Amount::of(&f).to_string(), "varies by category");
+        f.amount_text = None;
+        assert_eq!(Amount::of(&f), Amount::Unknown);
+        assert_eq!(Amount::of(&f).to_string(), "amount unknown");
+    }
+}

@@ -1,0 +1,177 @@
+//! What the public may see: the one definition, used by every read path (GraphQL fields and
+//! lists, `node`, search, changes and the feed, exports, permalinks).
+//!
+//! A record is visible exactly when it is published and every record it hangs from is visible:
+//! - a program, a source and a person hang from nothing;
+//! - a requirement, a fee and a policy event hang from their program;
+//! - a commentary hangs from the person who said it and the source that reports it (when set);
+//! - a citation hangs from its source and from the record it supports.
+//!
+//! The rule is an SQL condition on the kind's own table ([`condition`]), so a list, a count and
+//! a check by id ([`is_visible`]) cannot disagree.
+
+use super::kind::{RecordKind, with_entity};
+use entity::enums::EditorialState;
+use entity::{citation, commentary, fee, person, policy_event, program, requirement, source};
+use sea_orm::QueryFilter;
+use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait};
+
+fn published<C: ColumnTrait>(state: C) -> Condition {
+    Condition::all().add(state.eq(EditorialState::Published))
+}
+
+/// Published, and `program_id` names a visible program.
+fn of_visible_program<C: ColumnTrait>(state: C, program_id: C) -> Condition {
+    published(state).add(program_id.in_subquery(ids(RecordKind::Program)))
+}
+
+/// `column` is empty or names a visible record of `kind`.
+fn optional_parent<C: ColumnTrait>(column: C, kind: RecordKind) -> Condition {
+    Condition::any()
+        .add(column.is_null())
+        .add(column.in_subquery(ids(kind)))
+}
+
+/// The records a citation can support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CitationTarget {
+    Program,
+    Requirement,
+    Fee,
+    PolicyEvent,
+    Commentary,
+}
+
+impl CitationTarget {
+    pub const ALL: [CitationTarget; 5] = [
+        Self::Program,
+        Self::Requirement,
+        Self::Fee,
+        Self::PolicyEvent,
+        Self::Commentary,
+    ];
+
+    /// The kind of the supported record.
+    pub fn kind(self) -> RecordKind {
+        match self {
+            Self::Program => RecordKind::Program,
+            Self::Requirement => RecordKind::Requirement,
+            Self::Fee => RecordKind::Fee,
+            Self::PolicyEvent => RecordKind::PolicyEvent,
+            Self::Commentary => RecordKind::Commentary,
+        }
+    }
+
+    /// The citation column that points at it.
+    pub fn column(self) -> citation::Column {
+        match self {
+            Self::Program => citation::Column::ProgramId,
+            Self::Requirement => citation::Column::RequirementId,
+            Self::Fee => citation::Column::FeeId,
+            Self::PolicyEvent => citation::Column::PolicyEventId,
+            Self::Commentary => citation::Column::CommentaryId,
+        }
+    }
+
+    /// What a citation row supports: its target and the target's id.
+    pub fn of(row: &citation::Model) -> Option<(Self, i32)> {
+        match (
+            row.program_id,
+            row.requirement_id,
+            row.fee_id,
+            row.policy_event_id,
+            row.commentary_id,
+        ) {
+            (Some(id), ..) => Some((Self::Program, id)),
+            (_, Some(id), ..) => Some((Self::Requirement, id)),
+            (_, _, Some(id), ..) => Some((Self::Fee, id)),
+            (_, _, _, Some(id), _) => Some((Self::PolicyEvent, id)),
+            (_, _, _, _, Some(id)) => Some((Self::Commentary, id)),
+            _ => None,
+        }
+    }
+}
+
+/// Visible citations of visible `target` records (on the `citation` table). A loader that
+/// knows which kind of record it cites uses this; [`condition`] is the union over all targets.
+pub fn citations_of(target: CitationTarget) -> Condition {
+    published(citation::Column::State)
+        .add(citation::Column::SourceId.in_subquery(ids(RecordKind::Source)))
+        .add(target.column().in_subquery(ids(target.kind())))
+}
+
+/// The rule for `kind`, as a condition on its own table.
+pub fn condition(kind: RecordKind) -> Condition {
+    match kind {
+        RecordKind::Program => published(program::Column::State),
+        RecordKind::Source => published(source::Column::State),
+        RecordKind::Person => published(person::Column::State),
+        RecordKind::Requirement => {
+            of_visible_program(requirement::Column::State, requirement::Column::ProgramId)
+        }
+        RecordKind::Fee => of_visible_program(fee::Column::State, fee::Column::ProgramId),
+        RecordKind::PolicyEvent => {
+            of_visible_program(policy_event::Column::State, policy_event::Column::ProgramId)
+        }
+        RecordKind::Commentary => published(commentary::Column::State)
+            .add(optional_parent(
+                commentary::Column::PersonId,
+                RecordKind::Person,
+            ))
+            .add(optional_parent(
+                commentary::Column::SourceId,
+                RecordKind::Source,
+            )),
+        RecordKind::Citation => CitationTarget::ALL
+            .into_iter()
+            .fold(Condition::any(), |any, t| any.add(citations_of(t))),
+    }
+}
+
+/// `SELECT id FROM <kind's table> WHERE <the rule>`: for `id IN (...)` conditions elsewhere.
+pub fn ids(kind: RecordKind) -> SelectStatement {
+    let mut select = Query::select();
+    match kind {
+        RecordKind::Program => select.column(program::Column::Id).from(program::Entity),
+        RecordKind::Requirement => select
+            .column(requirement::Column::Id)
+            .from(requirement::Entity),
+        RecordKind::Fee => select.column(fee::Column::Id).from(fee::Entity),
+        RecordKind::Source => select.column(source::Column::Id).from(source::Entity),
+        RecordKind::Citation => select.column(citation::Column::Id).from(citation::Entity),
+        RecordKind::Person => select.column(person::Column::Id).from(person::Entity),
+        RecordKind::Commentary => select
+            .column(commentary::Column::Id)
+            .from(commentary::Entity),
+        RecordKind::PolicyEvent => select
+            .column(policy_event::Column::Id)
+            .from(policy_event::Entity),
+    };
+    select.cond_where(condition(kind)).to_owned()
+}
+
+/// Rows that name (in `type_col`, `id_col`) a visible record: revisions for the change list,
+/// index terms for search.
+pub fn records<C: ColumnTrait>(type_col: C, id_col: C) -> Condition {
+    RecordKind::ALL
+        .into_iter()
+        .fold(Condition::any(), |any, kind| {
+            any.add(
+                Condition::all()
+                    .add(type_col.eq(kind.stored_name()))
+                    .add(id_col.in_subquery(ids(kind))),
+            )
+        })
+}
+
+/// Whether the record `id` of `kind` is visible.
+pub async fn is_visible(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+    id: i32,
+) -> Result<bool, DbErr> {
+    with_entity!(kind, E => {
+        Ok(E::find_by_id(id).filter(condition(kind)).count(db).await? > 0)
+    })
+}

@@ -1,0 +1,23 @@
+//! The integration tests: one binary (linking the api crate once, not once per file), one
+//! module per area. Each test starts the real server on port 0 against a fresh database
+//! migrated by the real migrations, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
+
+// A failing test should panic loudly; unwrap is the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod common;
+
+mod auth;
+mod batching;
+mod editing;
+mod errors;
+mod export;
+mod import;
+mod journalists;
+mod programs;
+mod replicas;
+mod response_shape;
+mod schema;
+mod snapshots;
+mod visibility;
