@@ -18,6 +18,7 @@ mod journalists;
 mod programs;
 mod replicas;
 mod response_shape;
+mod rules;
 mod schema;
 mod snapshots;
 mod visibility;

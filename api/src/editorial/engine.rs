@@ -11,9 +11,9 @@
 
 use super::revisions::{self, Revision};
 use crate::audit::{self, Actor, Target};
-use crate::kb::RecordKind;
 use crate::kb::diff::{FieldChange, content, diff};
 use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::{RecordKind, rules};
 use crate::store::rows;
 use chrono::Utc;
 use entity::{draft, revision};
@@ -23,8 +23,10 @@ use sea_orm::{
 };
 use serde_json::{Map, Value};
 
-/// Rules across a record's fields, checked on the record as it will be after the write.
-pub type Check = fn(&Map<String, Value>) -> ApiResult<()>;
+/// The write rules of `kind` (`kb::rules`) on the record as it will be after the write.
+fn check(kind: RecordKind, record: &Map<String, Value>) -> ApiResult<()> {
+    rules::check(kind, record).map_err(|v| ApiError::bad_input(&rules::camel(v.column), v.message))
+}
 
 /// A record after a write.
 #[derive(Debug, Clone)]
@@ -226,10 +228,9 @@ pub async fn create(
     actor: Actor<'_>,
     kind: RecordKind,
     fields: Map<String, Value>,
-    check: Check,
 ) -> ApiResult<Saved> {
     let mut snapshot = fields;
-    check(&snapshot)?;
+    check(kind, &snapshot)?;
     snapshot.insert("state".to_owned(), Value::from("draft"));
     snapshot.insert("version".to_owned(), Value::from(1));
     snapshot.insert("created_at".to_owned(), now_value());
@@ -275,7 +276,6 @@ pub struct Edit<'a> {
     pub fields: Map<String, Value>,
     /// What the revision calls it (`update`, `restore_revision`).
     pub action: &'a str,
-    pub check: Check,
 }
 
 /// Applies changed content fields. A published record keeps its published content and gets
@@ -292,7 +292,6 @@ pub async fn update(
         expected_version,
         fields,
         action,
-        check,
     } = edit;
     let live = current(txn, kind, id, expected_version).await?;
     let state = text(&live, "state");
@@ -320,7 +319,7 @@ pub async fn update(
             changes,
         });
     }
-    check(&edited)?;
+    check(kind, &edited)?;
     check_unique(txn, kind, &edited, Some(id)).await?;
     let version = expected_version + 1;
     let published = state == "published";
@@ -482,7 +481,6 @@ pub async fn restore_revision(
     actor: Actor<'_>,
     revision_id: i32,
     expected_version: i32,
-    check_for: fn(RecordKind) -> Check,
 ) -> ApiResult<Saved> {
     let old = revision::Entity::find_by_id(revision_id)
         .one(txn)
@@ -498,7 +496,6 @@ pub async fn restore_revision(
         expected_version,
         fields: content(&snapshot),
         action: "restore_revision",
-        check: check_for(kind),
     };
     update(txn, actor, edit).await
 }

@@ -17,22 +17,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// `legal_status` → `legalStatus`.
-pub(crate) fn camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(crate) use crate::kb::rules::camel;
 
 fn camel_keys(map: &Map<String, Value>) -> Json<Map<String, Value>> {
     Json(map.iter().map(|(k, v)| (camel(k), v.clone())).collect())

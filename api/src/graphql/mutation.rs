@@ -8,7 +8,7 @@ use super::guard::{RequireRole, require};
 use super::ids::{RecordKind, decode, decode_named};
 use super::inputs::{
     CitationInput, CommentaryInput, ContentInput, FeeInput, PersonInput, PolicyEventInput,
-    ProgramInput, RequirementInput, SourceInput, check_for,
+    ProgramInput, RequirementInput, SourceInput,
 };
 use super::user::{LoginPayload, User};
 use crate::audit::Actor;
@@ -65,7 +65,7 @@ async fn create<I: ContentInput>(ctx: &Context<'_>, input: I) -> ApiResult<Edito
     let actor = actor(ctx)?;
     let txn = crate::db::begin_write(db(ctx)?).await?;
     let fields = input.changes(&txn, true).await?;
-    let saved = engine::create(&txn, actor, I::KIND, fields, I::check).await?;
+    let saved = engine::create(&txn, actor, I::KIND, fields).await?;
     input.after_write(&txn, saved.id).await?;
     let record = reload(&txn, I::KIND, saved.id).await?;
     txn.commit().await?;
@@ -88,7 +88,6 @@ async fn update<I: ContentInput>(
         expected_version,
         fields,
         action: "update",
-        check: I::check,
     };
     let saved = engine::update(&txn, actor, edit).await?;
     input.after_write(&txn, saved.id).await?;
@@ -477,8 +476,7 @@ impl Mutation {
         let actor = actor(ctx)?;
         let revision = decode_named(&id, "Revision", "id")?;
         let txn = crate::db::begin_write(db(ctx)?).await?;
-        let saved =
-            engine::restore_revision(&txn, actor, revision, expected_version, check_for).await?;
+        let saved = engine::restore_revision(&txn, actor, revision, expected_version).await?;
         let record = reload(&txn, saved.kind, saved.id).await?;
         txn.commit().await?;
         Ok(record)

@@ -8,10 +8,10 @@ use super::document::{
 };
 use super::{ImportError, ImportReport};
 use crate::editorial::revisions::{self, Revision};
-use crate::kb::RecordKind;
 use crate::kb::values::{
     PartialDate, is_country_code, is_currency_code, is_slug, normalize_url, parse_money_e4,
 };
+use crate::kb::{RecordKind, rules};
 use chrono::{DateTime, Utc};
 use entity::enums::{DatePrecision, EditorialState};
 use entity::{
@@ -28,9 +28,10 @@ use std::collections::HashMap;
 /// Saves an active model of a table with the common editorial columns: a new row starts at
 /// version 1 in the import's state; an existing row gets a new version only when a value
 /// actually changed, and keeps its editorial state.
-/// Every write appends a revision (author: none, action `import`), as editors' writes do.
+/// Every write is checked by the write rules (`kb::rules`) and appends a revision (author:
+/// none, action `import`), as editors' writes are and do.
 macro_rules! save {
-    ($ctx:expr, $am:expr, $existed:expr) => {{
+    ($ctx:expr, $record:expr, $am:expr, $existed:expr) => {{
         let mut am = $am;
         if $existed {
             if am.is_changed() {
@@ -41,7 +42,7 @@ macro_rules! save {
                 $ctx.report.updated += 1;
                 let table = table_of(&am);
                 let saved = am.update(&$ctx.txn).await?;
-                import_revision(&$ctx, table, &saved, &changed).await?;
+                import_revision(&$ctx, $record, table, &saved, &changed).await?;
                 saved
             } else {
                 am.try_into_model()?
@@ -54,7 +55,7 @@ macro_rules! save {
             $ctx.report.created += 1;
             let table = table_of(&am);
             let saved = am.insert(&$ctx.txn).await?;
-            import_revision(&$ctx, table, &saved, &[]).await?;
+            import_revision(&$ctx, $record, table, &saved, &[]).await?;
             saved
         }
     }};
@@ -76,6 +77,7 @@ fn changed_columns<A: ActiveModelTrait>(am: &A) -> Vec<String> {
 
 async fn import_revision<M: serde::Serialize>(
     ctx: &Ctx,
+    record: &str,
     table: &str,
     saved: &M,
     changed: &[String],
@@ -102,6 +104,9 @@ async fn import_revision<M: serde::Serialize>(
     let Some(snapshot) = snapshot.as_object() else {
         return Ok(());
     };
+    // The editors' write rules, on the row as stored: a record an editor could not save is
+    // refused here too (and the whole import with it).
+    rules::check(kind, snapshot).map_err(|v| invalid(record, v.column, v.message))?;
     revisions::append(
         &ctx.txn,
         None,
@@ -240,7 +245,7 @@ async fn apply(ctx: &mut Ctx, doc: &Document) -> Result<(), ImportError> {
         am.affiliation.set_if_not_equals(p.affiliation.clone());
         am.role.set_if_not_equals(p.role.clone());
         am.url.set_if_not_equals(url);
-        let saved = save!(ctx, am, existed);
+        let saved = save!(ctx, &record, am, existed);
         ctx.people.insert(p.name.clone(), saved.id);
     }
     for (i, p) in doc.programs.iter().enumerate() {
@@ -363,7 +368,7 @@ async fn upsert_source(ctx: &mut Ctx, record: &str, s: &SourceDoc) -> Result<(),
     am.licence.set_if_not_equals(s.licence.clone());
     am.attribution.set_if_not_equals(s.attribution.clone());
     am.note.set_if_not_equals(s.note.clone());
-    let saved = save!(ctx, am, existed);
+    let saved = save!(ctx, record, am, existed);
     ctx.report.sources += 1;
     ctx.sources
         .insert(url.unwrap_or_else(|| s.title.trim().to_owned()), saved.id);
@@ -460,10 +465,17 @@ async fn upsert_program(ctx: &mut Ctx, record: &str, p: &ProgramDoc) -> Result<(
     let announced = date_of(record, "announced_on", p.announced_on.as_deref())?;
     let in_force = date_of(record, "in_force_on", p.in_force_on.as_deref())?;
     let ends = date_of(record, "ends_on", p.ends_on.as_deref())?;
-    if let (Some(a), Some(b)) = (in_force, ends)
-        && b.date < a.date
-    {
-        return Err(invalid(record, "ends_on", "must not be before in_force_on"));
+    // The write rules before the write as well as after it: PostgreSQL itself would refuse an
+    // over-long name, as a database error instead of the record and field at fault.
+    let planned = serde_json::json!({
+        "name": p.name, "local_name": p.local_name,
+        "announced_on": announced.map(|d| d.date.to_string()),
+        "in_force_on": in_force.map(|d| d.date.to_string()),
+        "ends_on": ends.map(|d| d.date.to_string()),
+    });
+    if let Some(planned) = planned.as_object() {
+        rules::check(RecordKind::Program, planned)
+            .map_err(|v| invalid(record, v.column, v.message))?;
     }
     let (validity_value, validity_unit) = duration(record, "validity", p.validity.as_ref())?;
     let (max_stay_value, max_stay_unit) = duration(record, "max_stay", p.max_stay.as_ref())?;
@@ -504,7 +516,7 @@ async fn upsert_program(ctx: &mut Ctx, record: &str, p: &ProgramDoc) -> Result<(
     am.work_authorization
         .set_if_not_equals(p.work_authorization);
     am.pr_path.set_if_not_equals(p.pr_path);
-    let saved = save!(ctx, am, existed);
+    let saved = save!(ctx, record, am, existed);
     ctx.report.programs += 1;
     ctx.programs.insert(p.slug.clone(), saved.id);
     let program_id = saved.id;
@@ -636,7 +648,7 @@ async fn upsert_requirement(
     am.position.set_if_not_equals(position);
     am.confidence.set_if_not_equals(r.confidence);
     am.note.set_if_not_equals(r.note.clone());
-    let saved = save!(ctx, am, existed);
+    let saved = save!(ctx, record, am, existed);
     for cite in &r.citations {
         upsert_citation(
             ctx,
@@ -715,7 +727,7 @@ async fn upsert_fee(
     am.effective_until.set_if_not_equals(until);
     am.confidence.set_if_not_equals(f.confidence);
     am.note.set_if_not_equals(f.note.clone());
-    let saved = save!(ctx, am, existed);
+    let saved = save!(ctx, record, am, existed);
     if !existed && let Some(from) = from {
         close_previous_fees(ctx, &saved, from).await?;
     }
@@ -753,7 +765,7 @@ async fn close_previous_fees(
     for old in open {
         let mut am = old.into_active_model();
         am.effective_until = Set(Some(day_before));
-        save!(ctx, am, true);
+        save!(ctx, "the earlier fee it replaces", am, true);
     }
     Ok(())
 }
@@ -777,7 +789,7 @@ async fn upsert_event(ctx: &mut Ctx, record: &str, e: &EventDoc) -> Result<(), I
     am.kind.set_if_not_equals(e.kind);
     am.title.set_if_not_equals(e.title.clone());
     am.description.set_if_not_equals(e.description.clone());
-    let saved = save!(ctx, am, existed);
+    let saved = save!(ctx, record, am, existed);
     ctx.report.events += 1;
     for cite in &e.citations {
         upsert_citation(
@@ -839,7 +851,7 @@ async fn upsert_commentary(
     am.said_precision
         .set_if_not_equals(said.map(|d| d.precision));
     am.source_id.set_if_not_equals(source_id);
-    let saved = save!(ctx, am, existed);
+    let saved = save!(ctx, record, am, existed);
     ctx.report.commentaries += 1;
     for slug in &c.programs {
         let program_id = program_id(ctx, record, "programs", slug).await?;
@@ -917,7 +929,7 @@ async fn upsert_citation(
     am.field.set_if_not_equals(fact_field.map(str::to_owned));
     am.excerpt.set_if_not_equals(cite.excerpt.clone());
     am.confidence.set_if_not_equals(cite.confidence);
-    save!(ctx, am, existed);
+    save!(ctx, record, am, existed);
     ctx.report.citations += 1;
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod global_id;
 pub mod kind;
 pub mod lists;
 pub mod read;
+pub mod rules;
 pub mod values;
 pub mod visibility;
 

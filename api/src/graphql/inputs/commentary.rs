@@ -3,7 +3,7 @@
 use super::{Changes, ContentInput, reference, reference_field};
 use crate::graphql::enums::{CommentaryKind, Stance};
 use crate::kb::RecordKind;
-use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::error::ApiResult;
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use entity::commentary_program;
 use entity::enums as db;
@@ -70,18 +70,6 @@ impl ContentInput for CommentaryInput {
         )
         .await?;
         Ok(c.into_map())
-    }
-
-    fn check(record: &Map<String, Value>) -> ApiResult<()> {
-        let has = |col: &str| record.get(col).is_some_and(|v| !v.is_null());
-        if has("person_id") || has("group_name") {
-            Ok(())
-        } else {
-            Err(ApiError::bad_input(
-                "personId",
-                "commentary is by a person (`personId`) or a group (`groupName`)",
-            ))
-        }
     }
 
     async fn after_write(&self, txn: &DatabaseTransaction, id: i32) -> ApiResult<()> {

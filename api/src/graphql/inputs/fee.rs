@@ -1,10 +1,10 @@
 //! `FeeInput`: what a program costs, over a period.
 
-use super::{Changes, ContentInput, amount_e4, check_order, currency, reference_field};
+use super::{Changes, ContentInput, amount_e4, currency, reference_field};
 use crate::graphql::enums::Confidence;
 use crate::graphql::scalars::{Date, ExactDecimal};
 use crate::kb::RecordKind;
-use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::error::ApiResult;
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use entity::enums as db;
 use sea_orm::DatabaseTransaction;
@@ -83,21 +83,5 @@ impl ContentInput for FeeInput {
         c.plain::<_, db::Confidence>("confidence", "confidence", &self.confidence, false)?;
         c.text("note", "note", &self.note, 5_000, false)?;
         Ok(c.into_map())
-    }
-
-    fn check(record: &Map<String, Value>) -> ApiResult<()> {
-        check_order(
-            record,
-            ("effective_from", "effectiveFrom"),
-            ("effective_until", "effectiveUntil"),
-        )?;
-        let has = |col: &str| record.get(col).is_some_and(|v| !v.is_null());
-        if has("amount_e4") && !has("currency") {
-            return Err(ApiError::bad_input(
-                "currency",
-                "an `amount` needs its `currency`",
-            ));
-        }
-        Ok(())
     }
 }

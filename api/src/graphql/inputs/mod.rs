@@ -26,7 +26,6 @@ use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::values::{PartialDate, normalize_url};
 use crate::store::rows;
 use async_graphql::{ID, MaybeUndefined};
-use chrono::NaiveDate;
 use sea_orm::{DatabaseTransaction, DbErr};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -44,32 +43,12 @@ pub trait ContentInput: Send + Sync {
         creating: bool,
     ) -> impl Future<Output = ApiResult<Map<String, Value>>> + Send;
 
-    /// Rules across fields, checked on the record as it will be after the edit.
-    fn check(_record: &Map<String, Value>) -> ApiResult<()> {
-        Ok(())
-    }
-
-    /// Writes beyond the record's own row (links), in the same transaction.
     fn after_write(
         &self,
         _txn: &DatabaseTransaction,
         _id: i32,
     ) -> impl Future<Output = ApiResult<()>> + Send {
         async { Ok(()) }
-    }
-}
-
-/// The cross-field rules of a content type (for restoring a revision of it).
-pub fn check_for(kind: RecordKind) -> crate::editorial::engine::Check {
-    match kind {
-        RecordKind::Program => ProgramInput::check,
-        RecordKind::Requirement => RequirementInput::check,
-        RecordKind::Fee => FeeInput::check,
-        RecordKind::Source => SourceInput::check,
-        RecordKind::Citation => CitationInput::check,
-        RecordKind::Person => PersonInput::check,
-        RecordKind::Commentary => CommentaryInput::check,
-        RecordKind::PolicyEvent => PolicyEventInput::check,
     }
 }
 
@@ -257,31 +236,6 @@ pub async fn reference(
         ));
     }
     Ok((kind, row))
-}
-
-/// Reads a date column of a snapshot.
-pub fn date_of(record: &Map<String, Value>, column: &str) -> Option<NaiveDate> {
-    record
-        .get(column)
-        .and_then(Value::as_str)
-        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-}
-
-/// Refuses `first` after `second` when both are set.
-pub fn check_order(
-    record: &Map<String, Value>,
-    (first, first_field): (&str, &str),
-    (second, second_field): (&str, &str),
-) -> ApiResult<()> {
-    if let (Some(a), Some(b)) = (date_of(record, first), date_of(record, second))
-        && a > b
-    {
-        return Err(ApiError::bad_input(
-            second_field,
-            format!("`{second_field}` ({b}) is before `{first_field}` ({a})"),
-        ));
-    }
-    Ok(())
 }
 
 /// A reference column given as a global ID: checked to exist, stored as the row id.

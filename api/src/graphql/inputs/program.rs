@@ -1,6 +1,6 @@
 //! `ProgramInput`: the fields of a program an editor sets.
 
-use super::{Changes, ContentInput, check_order};
+use super::{Changes, ContentInput};
 use crate::graphql::enums::{
     Category, DurationUnit, Entries, LegalStatus, PrPath, WorkAuthorization, YesNoUnknown,
 };
@@ -182,14 +182,5 @@ impl ContentInput for ProgramInput {
         )?;
         c.with_default("prPath", "pr_path", &self.pr_path, db::PrPath::Unclear)?;
         Ok(c.into_map())
-    }
-
-    fn check(record: &Map<String, Value>) -> ApiResult<()> {
-        check_order(
-            record,
-            ("announced_on", "announcedOn"),
-            ("in_force_on", "inForceOn"),
-        )?;
-        check_order(record, ("in_force_on", "inForceOn"), ("ends_on", "endsOn"))
     }
 }

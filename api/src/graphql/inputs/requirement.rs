@@ -4,7 +4,7 @@ use super::{Changes, ContentInput, amount_e4, currency, reference_field};
 use crate::graphql::enums::{Confidence, DegreeLevel, IncomePeriod, RequirementKind};
 use crate::graphql::scalars::ExactDecimal;
 use crate::kb::RecordKind;
-use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::error::ApiResult;
 use async_graphql::{ID, InputObject, MaybeUndefined};
 use entity::enums as db;
 use sea_orm::DatabaseTransaction;
@@ -134,22 +134,5 @@ impl ContentInput for RequirementInput {
         c.plain::<_, db::Confidence>("confidence", "confidence", &self.confidence, false)?;
         c.text("note", "note", &self.note, 5_000, false)?;
         Ok(c.into_map())
-    }
-
-    fn check(record: &Map<String, Value>) -> ApiResult<()> {
-        let int = |col: &str| record.get(col).and_then(Value::as_i64);
-        if let (Some(min), Some(max)) = (int("min_age"), int("max_age"))
-            && min > max
-        {
-            return Err(ApiError::bad_input("maxAge", "`maxAge` is below `minAge`"));
-        }
-        let has = |col: &str| record.get(col).is_some_and(|v| !v.is_null());
-        if has("min_income_e4") && !has("income_currency") {
-            return Err(ApiError::bad_input(
-                "incomeCurrency",
-                "`minIncome` needs its `incomeCurrency`",
-            ));
-        }
-        Ok(())
     }
 }
