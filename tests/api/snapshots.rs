@@ -1,6 +1,6 @@
 //! Snapshots of what journalists read: the K visa and the H-1B as the API serves them. Both
 //! backends must match the same snapshot, so SQLite and PostgreSQL answer identically.
-//! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test snapshots`).
+//! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test integration snapshots`).
 
 use serde_json::json;
 
