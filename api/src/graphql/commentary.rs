@@ -144,7 +144,7 @@ impl CommentaryFilter {
         mut select: Select<commentary::Entity>,
     ) -> ApiResult<Select<commentary::Entity>> {
         if let Some(slug) = self.program {
-            super::query::check_slug("filter.program", &slug)?;
+            crate::kb::values::check_slug("filter.program", &slug)?;
             let program_ids = Query::select()
                 .column(program::Column::Id)
                 .from(program::Entity)

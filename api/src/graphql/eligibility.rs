@@ -1,19 +1,13 @@
-//! `eligiblePrograms(profile:)`: every published program's structured requirements checked
-//! against a profile, with the reasons. An unknown never counts as a pass or a fail: when the
-//! knowledge base does not hold a requirement as data, or the profile does not say, the check
-//! is UNKNOWN; incomes in other currencies are not converted.
+//! `eligiblePrograms(profile:)`: the GraphQL view of `kb::eligibility` (the judgement and its
+//! rules live there).
 
 use super::enums::DegreeLevel;
 use super::program::{MoneyInput, Program};
 use super::requirement::Requirement;
-use crate::kb::error::{ApiError, ApiResult};
-use crate::kb::values::{e4_to_money, is_country_code, is_currency_code, money_to_e4};
+use crate::kb::eligibility::{self as kb, Money, Profile};
+use crate::kb::error::ApiResult;
 use async_graphql::{Enum, InputObject, Object};
-use entity::enums::{self as db, IncomePeriod, RequirementKind, YesNoUnknown};
-use entity::{program, requirement};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::HashMap;
-use std::sync::Arc;
+use sea_orm::DatabaseConnection;
 
 /// Who is asking. Every field is optional: what is not given cannot be judged.
 #[derive(InputObject, Default)]
@@ -34,6 +28,23 @@ pub struct ProfileInput {
     pub has_job_offer: Option<bool>,
 }
 
+impl From<ProfileInput> for Profile {
+    fn from(p: ProfileInput) -> Self {
+        Self {
+            nationality: p.nationality,
+            age: p.age,
+            highest_degree: p.highest_degree.map(Into::into),
+            field_of_study: p.field_of_study,
+            years_of_experience: p.years_of_experience,
+            annual_income: p.annual_income.map(|m| Money {
+                amount: m.amount.0,
+                currency: m.currency,
+            }),
+            has_job_offer: p.has_job_offer,
+        }
+    }
+}
+
 /// How a program looks for a profile.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 pub enum Likelihood {
@@ -44,6 +55,26 @@ pub enum Likelihood {
     /// Something the profile speaks to cannot be judged: the knowledge base does not hold it as
     /// data, or the profile does not say.
     Unknown,
+}
+
+impl From<Likelihood> for kb::Likelihood {
+    fn from(l: Likelihood) -> Self {
+        match l {
+            Likelihood::Likely => Self::Likely,
+            Likelihood::Unlikely => Self::Unlikely,
+            Likelihood::Unknown => Self::Unknown,
+        }
+    }
+}
+
+impl From<kb::Likelihood> for Likelihood {
+    fn from(l: kb::Likelihood) -> Self {
+        match l {
+            kb::Likelihood::Likely => Self::Likely,
+            kb::Likelihood::Unlikely => Self::Unlikely,
+            kb::Likelihood::Unknown => Self::Unknown,
+        }
+    }
 }
 
 /// The outcome of one check.
@@ -57,441 +88,78 @@ pub enum CheckOutcome {
     Unknown,
 }
 
-/// One requirement checked against the profile.
-pub struct EligibilityCheck {
-    requirement: Option<Arc<requirement::Model>>,
-    criterion: &'static str,
-    outcome: CheckOutcome,
-    reason: String,
-    /// Whether the profile speaks to it (others never make a program LIKELY or UNLIKELY).
-    relevant: bool,
+impl From<kb::CheckOutcome> for CheckOutcome {
+    fn from(o: kb::CheckOutcome) -> Self {
+        match o {
+            kb::CheckOutcome::Met => Self::Met,
+            kb::CheckOutcome::NotMet => Self::NotMet,
+            kb::CheckOutcome::Unknown => Self::Unknown,
+        }
+    }
 }
+
+/// One requirement checked against the profile.
+pub struct EligibilityCheck(kb::EligibilityCheck);
 
 /// One requirement checked against the profile.
 #[Object]
 impl EligibilityCheck {
     /// The requirement checked; null for the program's employer-sponsorship rule.
     async fn requirement(&self) -> Option<Requirement> {
-        self.requirement.clone().map(Requirement)
+        self.0.requirement.clone().map(Requirement)
     }
 
     /// What was checked: age, education, fieldOfStudy, experience, income, sponsorship,
     /// nationality, language, points, other or employerSponsorship.
     async fn criterion(&self) -> &str {
-        self.criterion
+        self.0.criterion
     }
 
     /// Met, not met, or unknown.
     async fn outcome(&self) -> CheckOutcome {
-        self.outcome
+        self.0.outcome.into()
     }
 
     /// Why, in words.
     async fn reason(&self) -> &str {
-        &self.reason
+        &self.0.reason
     }
 }
 
 /// One program's result.
-pub struct ProgramEligibility {
-    program: Arc<program::Model>,
-    result: Likelihood,
-    checks: Vec<EligibilityCheck>,
-}
+pub struct ProgramEligibility(kb::ProgramEligibility);
 
 /// One program's result for the profile.
 #[Object]
 impl ProgramEligibility {
     /// The program.
     async fn program(&self) -> Program {
-        Program::from(self.program.clone())
+        Program::from(self.0.program.clone())
     }
 
     /// Likely, unlikely or unknown.
     async fn result(&self) -> Likelihood {
-        self.result
+        self.0.result.into()
     }
 
     /// Every check with its reason.
-    async fn checks(&self) -> &[EligibilityCheck] {
-        &self.checks
+    async fn checks(&self) -> Vec<EligibilityCheck> {
+        self.0
+            .checks
+            .iter()
+            .cloned()
+            .map(EligibilityCheck)
+            .collect()
     }
-}
-
-fn degree_rank(d: db::DegreeLevel) -> u8 {
-    match d {
-        db::DegreeLevel::Secondary => 1,
-        db::DegreeLevel::Vocational => 2,
-        db::DegreeLevel::Bachelor => 3,
-        db::DegreeLevel::Master => 4,
-        db::DegreeLevel::Doctorate => 5,
-    }
-}
-
-/// A profile checked for input errors once, with its income in 1/10,000 units.
-struct Profile<'a> {
-    input: &'a ProfileInput,
-    income_e4: Option<(i64, String)>,
-}
-
-fn check(
-    requirement: Option<&Arc<requirement::Model>>,
-    criterion: &'static str,
-    relevant: bool,
-    outcome: CheckOutcome,
-    reason: String,
-) -> EligibilityCheck {
-    EligibilityCheck {
-        requirement: requirement.cloned(),
-        criterion,
-        outcome,
-        reason,
-        relevant,
-    }
-}
-
-fn described(r: &requirement::Model) -> String {
-    r.description
-        .as_deref()
-        .map_or_else(|| "(not described)".to_owned(), |d| format!("\"{d}\""))
-}
-
-fn judge(profile: &Profile<'_>, r: &Arc<requirement::Model>) -> EligibilityCheck {
-    use CheckOutcome::{Met, NotMet, Unknown};
-    let p = profile.input;
-    let unknown =
-        |criterion, relevant, why: String| check(Some(r), criterion, relevant, Unknown, why);
-    match r.kind {
-        RequirementKind::Age => match ((r.min_age, r.max_age), p.age) {
-            ((None, None), _) => unknown(
-                "age",
-                true,
-                format!("no age limits are recorded as data: {}", described(r)),
-            ),
-            (_, None) => unknown("age", true, "your age is not given".to_owned()),
-            ((min, max), Some(age)) => {
-                let ok = min.is_none_or(|m| age >= m) && max.is_none_or(|m| age <= m);
-                let range = format!(
-                    "{}–{}",
-                    min.map_or("any".to_owned(), |m| m.to_string()),
-                    max.map_or("any".to_owned(), |m| m.to_string())
-                );
-                check(
-                    Some(r),
-                    "age",
-                    true,
-                    if ok { Met } else { NotMet },
-                    format!("ages {range} accepted; you are {age}"),
-                )
-            }
-        },
-        RequirementKind::Education => match (r.min_degree, p.highest_degree) {
-            (None, _) => unknown(
-                "education",
-                true,
-                format!(
-                    "the minimum degree is not recorded as data: {}",
-                    described(r)
-                ),
-            ),
-            (_, None) => unknown(
-                "education",
-                true,
-                "your highest degree is not given".to_owned(),
-            ),
-            (Some(min), Some(have)) => {
-                let have = db::DegreeLevel::from(have);
-                let ok = degree_rank(have) >= degree_rank(min);
-                check(
-                    Some(r),
-                    "education",
-                    true,
-                    if ok { Met } else { NotMet },
-                    format!(
-                        "at least a {} degree; yours is {}",
-                        min.as_str(),
-                        have.as_str()
-                    ),
-                )
-            }
-        },
-        RequirementKind::FieldOfStudy => {
-            let accepted: Vec<&str> = r
-                .fields_of_study
-                .as_deref()
-                .map(|f| f.split(',').filter(|t| !t.is_empty()).collect())
-                .unwrap_or_default();
-            match (accepted.is_empty(), &p.field_of_study) {
-                (true, _) => unknown(
-                    "fieldOfStudy",
-                    true,
-                    format!(
-                        "the accepted fields are not recorded as data: {}",
-                        described(r)
-                    ),
-                ),
-                (_, None) => unknown(
-                    "fieldOfStudy",
-                    true,
-                    "your field of study is not given".to_owned(),
-                ),
-                (false, Some(field)) => {
-                    let field = field.trim().to_lowercase();
-                    let ok = accepted.contains(&field.as_str());
-                    check(
-                        Some(r),
-                        "fieldOfStudy",
-                        true,
-                        if ok { Met } else { NotMet },
-                        format!("accepted: {}; yours: {field}", accepted.join(", ")),
-                    )
-                }
-            }
-        }
-        RequirementKind::Income => {
-            match (r.min_income_e4, &r.income_currency, &profile.income_e4) {
-                (None, _, _) | (_, None, _) => unknown(
-                    "income",
-                    true,
-                    format!("no income threshold is recorded as data: {}", described(r)),
-                ),
-                (_, _, None) => unknown("income", true, "your income is not given".to_owned()),
-                (Some(min), Some(currency), Some((have, have_currency))) => {
-                    if currency != have_currency {
-                        return unknown(
-                            "income",
-                            true,
-                            format!(
-                                "the threshold is in {currency} and your income in {have_currency}; incomes are not converted"
-                            ),
-                        );
-                    }
-                    let yearly = match r.income_period {
-                        Some(IncomePeriod::Month) => min.saturating_mul(12),
-                        Some(IncomePeriod::Year) => min,
-                        None => {
-                            return unknown(
-                                "income",
-                                true,
-                                "the period of the income threshold is not recorded".to_owned(),
-                            );
-                        }
-                    };
-                    let ok = *have >= yearly;
-                    check(
-                        Some(r),
-                        "income",
-                        true,
-                        if ok { Met } else { NotMet },
-                        format!(
-                            "at least {currency} {} a year{}; yours is {currency} {}",
-                            e4_to_money(yearly),
-                            if r.income_period == Some(IncomePeriod::Month) {
-                                format!(" ({currency} {} a month)", e4_to_money(min))
-                            } else {
-                                String::new()
-                            },
-                            e4_to_money(*have)
-                        ),
-                    )
-                }
-            }
-        }
-        RequirementKind::Sponsorship => match p.has_job_offer {
-            None => unknown(
-                "sponsorship",
-                true,
-                format!(
-                    "whether you have a job offer is not given: {}",
-                    described(r)
-                ),
-            ),
-            Some(true) => check(
-                Some(r),
-                "sponsorship",
-                true,
-                Met,
-                "you have a job offer".to_owned(),
-            ),
-            Some(false) => check(
-                Some(r),
-                "sponsorship",
-                true,
-                NotMet,
-                format!("needs an employer: {}", described(r)),
-            ),
-        },
-        RequirementKind::Experience => unknown(
-            "experience",
-            true,
-            format!(
-                "the experience required is not recorded as data: {}",
-                described(r)
-            ),
-        ),
-        RequirementKind::Nationality => unknown(
-            "nationality",
-            true,
-            format!(
-                "nationality rules are not recorded as data: {}",
-                described(r)
-            ),
-        ),
-        RequirementKind::Language => unknown(
-            "language",
-            false,
-            format!("check yourself: {}", described(r)),
-        ),
-        RequirementKind::Points => {
-            unknown("points", false, format!("check yourself: {}", described(r)))
-        }
-        RequirementKind::Other => {
-            unknown("other", false, format!("check yourself: {}", described(r)))
-        }
-    }
-}
-
-fn evaluate(
-    profile: &Profile<'_>,
-    program: Arc<program::Model>,
-    requirements: &[Arc<requirement::Model>],
-) -> ProgramEligibility {
-    let mut checks: Vec<EligibilityCheck> = requirements
-        .iter()
-        // An optional requirement is not a condition.
-        .filter(|r| r.mandatory != Some(false))
-        .map(|r| judge(profile, r))
-        .collect();
-    match (program.employer_sponsorship, profile.input.has_job_offer) {
-        (YesNoUnknown::Yes, Some(true)) => checks.push(check(
-            None,
-            "employerSponsorship",
-            true,
-            CheckOutcome::Met,
-            "an employer must sponsor; you have a job offer".to_owned(),
-        )),
-        (YesNoUnknown::Yes, Some(false)) => checks.push(check(
-            None,
-            "employerSponsorship",
-            true,
-            CheckOutcome::NotMet,
-            "an employer must sponsor the application; you have no job offer".to_owned(),
-        )),
-        (YesNoUnknown::Yes, None) => checks.push(check(
-            None,
-            "employerSponsorship",
-            true,
-            CheckOutcome::Unknown,
-            "an employer must sponsor; whether you have a job offer is not given".to_owned(),
-        )),
-        (YesNoUnknown::Unknown, Some(false)) => checks.push(check(
-            None,
-            "employerSponsorship",
-            true,
-            CheckOutcome::Unknown,
-            "whether an employer must sponsor is not known".to_owned(),
-        )),
-        _ => {}
-    }
-    let relevant: Vec<&EligibilityCheck> = checks.iter().filter(|c| c.relevant).collect();
-    let result = if checks.iter().any(|c| c.outcome == CheckOutcome::NotMet) {
-        Likelihood::Unlikely
-    } else if !relevant.is_empty() && relevant.iter().all(|c| c.outcome == CheckOutcome::Met) {
-        Likelihood::Likely
-    } else {
-        Likelihood::Unknown
-    };
-    ProgramEligibility {
-        program,
-        result,
-        checks,
-    }
-}
-
-fn validate(profile: &ProfileInput) -> ApiResult<Option<(i64, String)>> {
-    if let Some(n) = &profile.nationality
-        && !is_country_code(&n.trim().to_uppercase())
-    {
-        return Err(ApiError::bad_input(
-            "profile.nationality",
-            "an ISO 3166-1 alpha-2 code, e.g. IN",
-        ));
-    }
-    if profile.age.is_some_and(|a| !(0..=150).contains(&a)) {
-        return Err(ApiError::bad_input("profile.age", "an age is 0 to 150"));
-    }
-    if profile
-        .years_of_experience
-        .is_some_and(|y| !(0..=80).contains(&y))
-    {
-        return Err(ApiError::bad_input(
-            "profile.yearsOfExperience",
-            "0 to 80 years",
-        ));
-    }
-    profile
-        .annual_income
-        .as_ref()
-        .map(|m| {
-            let currency = m.currency.trim().to_uppercase();
-            if !is_currency_code(&currency) {
-                return Err(ApiError::bad_input(
-                    "profile.annualIncome.currency",
-                    "an ISO 4217 code, e.g. EUR",
-                ));
-            }
-            let e4 = money_to_e4(m.amount.0)
-                .map_err(|e| ApiError::bad_input("profile.annualIncome.amount", e))?;
-            Ok((e4, currency))
-        })
-        .transpose()
 }
 
 /// Checks every published program; LIKELY first, then UNKNOWN, then UNLIKELY, by name.
 pub async fn eligible_programs(
     db: &DatabaseConnection,
-    profile: &ProfileInput,
+    profile: ProfileInput,
     only: Option<&[Likelihood]>,
 ) -> ApiResult<Vec<ProgramEligibility>> {
-    let profile = Profile {
-        income_e4: validate(profile)?,
-        input: profile,
-    };
-    let programs = crate::kb::lists::programs().all(db).await?;
-    let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();
-    let mut requirements: HashMap<i32, Vec<Arc<requirement::Model>>> = HashMap::new();
-    for r in requirement::Entity::find()
-        .filter(requirement::Column::ProgramId.is_in(ids))
-        .filter(crate::kb::visibility::condition(
-            crate::kb::RecordKind::Requirement,
-        ))
-        .order_by_asc(requirement::Column::Position)
-        .order_by_asc(requirement::Column::Id)
-        .all(db)
-        .await?
-    {
-        requirements
-            .entry(r.program_id)
-            .or_default()
-            .push(Arc::new(r));
-    }
-    let mut results: Vec<ProgramEligibility> = programs
-        .into_iter()
-        .map(|p| {
-            let reqs = requirements.remove(&p.id).unwrap_or_default();
-            evaluate(&profile, Arc::new(p), &reqs)
-        })
-        .filter(|e| only.is_none_or(|only| only.contains(&e.result)))
-        .collect();
-    let rank = |l: Likelihood| match l {
-        Likelihood::Likely => 0,
-        Likelihood::Unknown => 1,
-        Likelihood::Unlikely => 2,
-    };
-    results.sort_by(|a, b| {
-        rank(a.result)
-            .cmp(&rank(b.result))
-            .then_with(|| a.program.name.cmp(&b.program.name))
-    });
-    Ok(results)
+    let only: Option<Vec<kb::Likelihood>> = only.map(|o| o.iter().map(|l| (*l).into()).collect());
+    let results = kb::eligible_programs(db, &profile.into(), only.as_deref()).await?;
+    Ok(results.into_iter().map(ProgramEligibility).collect())
 }

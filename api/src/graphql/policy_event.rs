@@ -124,7 +124,7 @@ impl PolicyEventFilter {
             ));
         }
         if let Some(slug) = &self.program {
-            super::query::check_slug("filter.program", slug)?;
+            crate::kb::values::check_slug("filter.program", slug)?;
         }
         if let Some(countries) = &self.country
             && let Some(bad) = countries
@@ -137,7 +137,7 @@ impl PolicyEventFilter {
             ));
         }
         for slug in self.programs.iter().flatten() {
-            super::query::check_slug("filter.programs", slug)?;
+            crate::kb::values::check_slug("filter.programs", slug)?;
         }
         if self.program.is_some() || self.country.is_some() || self.programs.is_some() {
             let mut sub = visibility::ids(RecordKind::Program);

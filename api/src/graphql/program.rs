@@ -16,6 +16,7 @@ use super::requirement::Requirement;
 use super::scalars::{Duration, ExactDecimal, PartialDate};
 use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::fees::is_current;
+use crate::kb::status::{Status, status_on};
 use crate::kb::values::{is_country_code, is_currency_code, money_to_e4};
 use crate::kb::visibility;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
@@ -51,13 +52,8 @@ impl Program {
     }
 }
 
-/// Where a program stood legally on a day, and what says so.
-pub struct ProgramStatus {
-    pub status: Option<entity::enums::LegalStatus>,
-    pub since: Option<crate::kb::values::PartialDate>,
-    pub event: Option<std::sync::Arc<entity::policy_event::Model>>,
-    day: NaiveDate,
-}
+/// Where a program stood legally on a day, and what says so (`kb::status`).
+pub struct ProgramStatus(pub Status);
 
 /// Where a program stood legally on a day, and what says so.
 #[Object]
@@ -65,110 +61,22 @@ impl ProgramStatus {
     /// The legal status on that day; null when the knowledge base cannot tell (no dated event
     /// or date before it).
     async fn legal_status(&self) -> Option<LegalStatus> {
-        self.status.map(Into::into)
+        self.0.status.map(Into::into)
     }
 
     /// The day it is seen on.
     async fn as_of(&self) -> super::scalars::Date {
-        super::scalars::Date(self.day)
+        super::scalars::Date(self.0.day)
     }
 
     /// Since when, to the precision known.
     async fn since(&self) -> Option<PartialDate> {
-        self.since.map(PartialDate)
+        self.0.since.map(PartialDate)
     }
 
     /// The policy event it follows from, when one does (with its citations).
     async fn event(&self) -> Option<PolicyEvent> {
-        self.event.clone().map(PolicyEvent)
-    }
-}
-
-/// Where `p` stood legally on `as_of` (today when None); see `Program.status`.
-pub fn status_on(
-    p: &program::Model,
-    events: &[std::sync::Arc<entity::policy_event::Model>],
-    as_of: Option<NaiveDate>,
-) -> ProgramStatus {
-    use entity::enums::LegalStatus as S;
-    let today = Utc::now().date_naive();
-    let day = as_of.unwrap_or(today);
-    let stored = |date: NaiveDate, precision: Option<entity::enums::DatePrecision>| {
-        crate::kb::values::PartialDate::from_parts(
-            date,
-            precision.unwrap_or(entity::enums::DatePrecision::Day),
-        )
-    };
-    let mut status = ProgramStatus {
-        status: None,
-        since: None,
-        event: None,
-        day,
-    };
-    // The program's own dates say when it was announced and took effect.
-    if let Some(on) = p.in_force_on.filter(|d| *d <= day) {
-        status.status = Some(S::InForce);
-        status.since = Some(stored(on, p.in_force_precision));
-    } else if let Some(on) = p.announced_on.filter(|d| *d <= day) {
-        status.status = Some(S::Announced);
-        status.since = Some(stored(on, p.announced_precision));
-    }
-    // Before a known start date, an announcement or signature event means it was announced.
-    if status.status.is_none() && p.in_force_on.is_some_and(|d| d > day) {
-        let announced = events
-            .iter()
-            .filter(|e| e.occurred_on <= day)
-            .filter(|e| {
-                matches!(
-                    e.kind,
-                    entity::enums::PolicyEventKind::Announced
-                        | entity::enums::PolicyEventKind::Signed
-                )
-            })
-            .min_by_key(|e| (e.occurred_on, e.id));
-        if let Some(event) = announced {
-            status.status = Some(S::Announced);
-            status.since = Some(stored(event.occurred_on, Some(event.precision)));
-            status.event = Some(event.clone());
-        }
-    }
-    // Events change the status of a program once it exists: a suspension, a repeal, or a
-    // return into force. (Announced, signed and in-force events often concern one rule of a
-    // program, such as a new fee, so they do not say when the program itself began.)
-    if status.status.is_some() || (day >= today && p.legal_status != S::Proposed) {
-        let latest = events
-            .iter()
-            .filter(|e| {
-                e.occurred_on <= day && status.since.is_none_or(|s| e.occurred_on >= s.date)
-            })
-            .filter_map(|e| status_after(e.kind).map(|s| (e, s)))
-            .max_by_key(|(e, _)| (e.occurred_on, e.id));
-        if let Some((event, after)) = latest
-            && (after != S::InForce || status.status.is_some_and(|s| s != S::InForce))
-        {
-            status.status = Some(after);
-            status.since = Some(stored(event.occurred_on, Some(event.precision)));
-            status.event = Some(event.clone());
-        }
-    }
-    // Today the stored status is known even when its start date is not.
-    if day >= today && status.event.is_none() {
-        status.status = Some(p.legal_status);
-        if p.legal_status != S::InForce && p.legal_status != S::Announced {
-            status.since = None;
-        }
-    }
-    status
-}
-
-/// The legal status an event brings to a program that exists, if it changes it at all.
-fn status_after(kind: entity::enums::PolicyEventKind) -> Option<entity::enums::LegalStatus> {
-    use entity::enums::{LegalStatus as S, PolicyEventKind as K};
-    match kind {
-        K::InForce => Some(S::InForce),
-        K::Suspended => Some(S::Suspended),
-        K::Repealed => Some(S::Repealed),
-        K::Announced | K::Signed | K::FeeChange | K::RuleChange | K::CourtRuling | K::Other => None,
+        self.0.event.clone().map(PolicyEvent)
     }
 }
 
@@ -356,7 +264,7 @@ impl Program {
             .load_one(EventsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(status_on(&self.0, &events, self.1))
+        Ok(ProgramStatus(status_on(&self.0, &events, self.1)))
     }
 
     /// How each field is known: the researched wording, confidence, note and citations.

@@ -22,7 +22,7 @@ use crate::auth::{Viewer, accounts};
 use crate::kb::changes::public_changes;
 use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::lists;
-use crate::kb::values::is_slug;
+use crate::kb::values::check_slug;
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::DateTime;
 use chrono::Utc;
@@ -36,18 +36,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 /// (async-graphql 8.0.0-rc.5 fails a request whose complexity expression reads an omitted
 /// variable, so the cost cannot depend on `first`/`last`.)
 const PAGE_COST: usize = 100;
-
-/// Rejects a malformed slug before it reaches the database.
-pub fn check_slug(field: &str, slug: &str) -> ApiResult<()> {
-    if is_slug(slug) {
-        Ok(())
-    } else {
-        Err(ApiError::bad_input(
-            field,
-            "a slug is lowercase letters, digits and single hyphens (at most 120), e.g. `cn-k-visa`",
-        ))
-    }
-}
 
 /// `filter.country` → `countries`: the timeline's argument names.
 fn timeline_field(field: &str) -> String {
@@ -396,7 +384,7 @@ impl Query {
         profile: ProfileInput,
         only: Option<Vec<Likelihood>>,
     ) -> ApiResult<Vec<ProgramEligibility>> {
-        eligible_programs(db(ctx)?, &profile, only.as_deref()).await
+        eligible_programs(db(ctx)?, profile, only.as_deref()).await
     }
 
     /// Ranked full-text search across programs (name, local name, summary, description),

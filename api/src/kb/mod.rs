@@ -3,14 +3,19 @@
 //! layers are thin views over this one, and nothing here imports them.
 
 pub mod changes;
+pub mod compare;
 pub mod diff;
+pub mod eligibility;
 pub mod error;
 pub mod fees;
+#[cfg(test)]
+mod fixtures;
 pub mod global_id;
 pub mod kind;
 pub mod lists;
 pub mod read;
 pub mod rules;
+pub mod status;
 pub mod values;
 pub mod visibility;
 

@@ -175,6 +175,18 @@ pub fn is_slug(slug: &str) -> bool {
         && !slug.contains("--")
 }
 
+/// Rejects a malformed slug (argument `field`) before it reaches the database.
+pub fn check_slug(field: &str, slug: &str) -> Result<(), crate::kb::error::ApiError> {
+    if is_slug(slug) {
+        Ok(())
+    } else {
+        Err(crate::kb::error::ApiError::bad_input(
+            field,
+            "a slug is lowercase letters, digits and single hyphens (at most 120), e.g. `cn-k-visa`",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
