@@ -16,6 +16,7 @@ use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::{RecordKind, rules};
 use crate::store::rows;
 use chrono::Utc;
+use entity::enums::EditorialState;
 use entity::{draft, revision};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
@@ -34,7 +35,7 @@ pub struct Saved {
     pub kind: RecordKind,
     pub id: i32,
     pub version: i32,
-    pub state: String,
+    pub state: EditorialState,
     /// Whether an unpublished edit is waiting.
     pub has_pending_draft: bool,
     /// What this write changed (empty for a pure state change).
@@ -111,12 +112,17 @@ async fn check_unique(
     Ok(())
 }
 
-fn text(snapshot: &Map<String, Value>, field: &str) -> String {
+/// The editorial state of a row's snapshot.
+fn state_of(snapshot: &Map<String, Value>) -> ApiResult<EditorialState> {
     snapshot
-        .get(field)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
+        .get("state")
+        .cloned()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .ok_or_else(|| ApiError::Internal("a record without a readable state".to_owned()))
+}
+
+fn state_value(state: EditorialState) -> Value {
+    Value::from(state.as_str())
 }
 
 fn version_of(snapshot: &Map<String, Value>) -> i32 {
@@ -231,7 +237,7 @@ pub async fn create(
 ) -> ApiResult<Saved> {
     let mut snapshot = fields;
     check(kind, &snapshot)?;
-    snapshot.insert("state".to_owned(), Value::from("draft"));
+    snapshot.insert("state".to_owned(), state_value(EditorialState::Draft));
     snapshot.insert("version".to_owned(), Value::from(1));
     snapshot.insert("created_at".to_owned(), now_value());
     snapshot.insert("updated_at".to_owned(), now_value());
@@ -260,7 +266,7 @@ pub async fn create(
         kind,
         id,
         version: 1,
-        state: "draft".to_owned(),
+        state: EditorialState::Draft,
         has_pending_draft: false,
         changes,
     })
@@ -294,8 +300,8 @@ pub async fn update(
         action,
     } = edit;
     let live = current(txn, kind, id, expected_version).await?;
-    let state = text(&live, "state");
-    if state == "archived" {
+    let state = state_of(&live)?;
+    if state == EditorialState::Archived {
         return Err(ApiError::bad_input(
             "id",
             "this record is archived; restore it before editing",
@@ -322,7 +328,7 @@ pub async fn update(
     check(kind, &edited)?;
     check_unique(txn, kind, &edited, Some(id)).await?;
     let version = expected_version + 1;
-    let published = state == "published";
+    let published = state == EditorialState::Published;
     let mut row = if published {
         live.clone()
     } else {
@@ -406,25 +412,27 @@ pub async fn transition(
     to: Transition,
 ) -> ApiResult<Saved> {
     let live = current(txn, kind, id, expected_version).await?;
-    let state = text(&live, "state");
+    let state = state_of(&live)?;
     let pending = pending_draft(txn, kind, id).await?;
+    use EditorialState::{Archived, Draft, Published};
     let (allowed, next) = match to {
         Transition::Publish => (
-            state == "draft" || (state == "published" && pending.is_some()),
-            "published",
+            state == Draft || (state == Published && pending.is_some()),
+            Published,
         ),
-        Transition::Unpublish => (state == "published", "draft"),
-        Transition::Archive => (state != "archived", "archived"),
-        Transition::Restore => (state == "archived", "draft"),
+        Transition::Unpublish => (state == Published, Draft),
+        Transition::Archive => (state != Archived, Archived),
+        Transition::Restore => (state == Archived, Draft),
     };
     if !allowed {
         return Err(ApiError::bad_input(
             "id",
             format!(
-                "cannot {} a {state} {}{}",
+                "cannot {} a {} {}{}",
                 to.action(),
+                state.as_str(),
                 kind.stored_name(),
-                if state == "published" && to == Transition::Publish {
+                if state == Published && to == Transition::Publish {
                     " with no pending changes"
                 } else {
                     ""
@@ -435,7 +443,7 @@ pub async fn transition(
     let version = expected_version + 1;
     let mut row = pending.as_ref().map_or(&live, |(_, s)| s).clone();
     let changes = diff(&live, &row);
-    row.insert("state".to_owned(), Value::from(next));
+    row.insert("state".to_owned(), state_value(next));
     row.insert("version".to_owned(), Value::from(version));
     row.insert("updated_at".to_owned(), now_value());
     row.insert(
@@ -469,7 +477,7 @@ pub async fn transition(
         kind,
         id,
         version,
-        state: next.to_owned(),
+        state: next,
         has_pending_draft: false,
         changes,
     })

@@ -3,7 +3,7 @@
 use super::context::loaders;
 use super::enums::Confidence;
 use super::ids::{RecordKind, encode};
-use super::loaders::SourceById;
+use super::loaders::{CitationsOf, SourceById};
 use super::source::Source;
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
@@ -16,6 +16,20 @@ impl From<citation::Model> for Citation {
     fn from(row: citation::Model) -> Self {
         Self(std::sync::Arc::new(row))
     }
+}
+
+/// The citations of a record (one batched load per request, shared by `citations` and `cited`).
+pub async fn of(ctx: &Context<'_>, record: CitationsOf) -> ApiResult<Vec<Citation>> {
+    let rows = loaders(ctx)?.load_one(record).await?.unwrap_or_default();
+    Ok(rows.iter().cloned().map(Citation).collect())
+}
+
+/// Whether any visible source supports a record; false: show it as uncited.
+pub async fn is_cited(ctx: &Context<'_>, record: CitationsOf) -> ApiResult<bool> {
+    Ok(loaders(ctx)?
+        .load_one(record)
+        .await?
+        .is_some_and(|c| !c.is_empty()))
 }
 
 /// A source standing behind a record, or behind one field of it.

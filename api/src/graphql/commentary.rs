@@ -113,19 +113,12 @@ impl Commentary {
 
     /// The sources that report it.
     async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
-        let rows = loaders(ctx)?
-            .load_one(CitationsOf::Commentary(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(rows.iter().cloned().map(Citation).collect())
+        super::citation::of(ctx, CitationsOf::Commentary(self.0.id)).await
     }
 
     /// False when no source reports it.
     async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        Ok(loaders(ctx)?
-            .load_one(CitationsOf::Commentary(self.0.id))
-            .await?
-            .is_some_and(|c| !c.is_empty()))
+        super::citation::is_cited(ctx, CitationsOf::Commentary(self.0.id)).await
     }
 }
 

@@ -103,18 +103,11 @@ impl Fee {
 
     /// The sources that support this fee.
     async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
-        let rows = loaders(ctx)?
-            .load_one(CitationsOf::Fee(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(rows.iter().cloned().map(Citation).collect())
+        super::citation::of(ctx, CitationsOf::Fee(self.0.id)).await
     }
 
     /// False when no source supports this fee.
     async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        Ok(loaders(ctx)?
-            .load_one(CitationsOf::Fee(self.0.id))
-            .await?
-            .is_some_and(|c| !c.is_empty()))
+        super::citation::is_cited(ctx, CitationsOf::Fee(self.0.id)).await
     }
 }

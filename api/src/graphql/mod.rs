@@ -33,7 +33,6 @@ use async_graphql::{EmptySubscription, Schema};
 
 pub use mutation::Mutation;
 /// For the export endpoints, which filter programs as `programs(filter:)` does.
-pub(crate) use program::{ProgramFilter, ProgramOrder};
 pub use query::Query;
 
 /// The schema type served at `/graphql`.

@@ -1,8 +1,8 @@
 //! `Person`: an expert or official, and the people list filter.
 
 use super::ids::{RecordKind, encode};
-use super::program::text_condition;
 use crate::kb::error::ApiResult;
+use crate::kb::matching::text_condition;
 use async_graphql::{ID, InputObject, Object};
 use entity::person;
 use sea_orm::{QueryFilter, Select};

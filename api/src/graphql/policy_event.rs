@@ -76,19 +76,12 @@ impl PolicyEvent {
 
     /// The sources that report it.
     async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
-        let rows = loaders(ctx)?
-            .load_one(CitationsOf::PolicyEvent(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(rows.iter().cloned().map(Citation).collect())
+        super::citation::of(ctx, CitationsOf::PolicyEvent(self.0.id)).await
     }
 
     /// False when no source reports it.
     async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        Ok(loaders(ctx)?
-            .load_one(CitationsOf::PolicyEvent(self.0.id))
-            .await?
-            .is_some_and(|c| !c.is_empty()))
+        super::citation::is_cited(ctx, CitationsOf::PolicyEvent(self.0.id)).await
     }
 }
 

@@ -121,12 +121,7 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            PageArgs::new(first, after, last, before),
             limits(ctx)?,
             AuditEntry::from,
         )
@@ -231,12 +226,7 @@ impl Query {
         paginate(
             db,
             select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            PageArgs::new(first, after, last, before),
             limits(ctx)?,
             move |row| Program::from(row).seen_on(as_of.map(|d| d.0)),
         )
@@ -258,12 +248,7 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            PageArgs::new(first, after, last, before),
             limits(ctx)?,
             Source::from,
         )
@@ -285,12 +270,7 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            PageArgs::new(first, after, last, before),
             limits(ctx)?,
             Person::from,
         )
@@ -312,12 +292,7 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            PageArgs::new(first, after, last, before),
             limits(ctx)?,
             Commentary::from,
         )
@@ -339,12 +314,7 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            PageArgs::new(first, after, last, before),
             limits(ctx)?,
             PolicyEvent::from,
         )
@@ -401,17 +371,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Page<SearchHit>> {
-        search(
-            ctx,
-            &query,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
+        search(ctx, &query, PageArgs::new(first, after, last, before)).await
     }
 
     /// What readers could see change since a moment, newest first: records published for
@@ -437,12 +397,7 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            PageArgs::new(first, after, last, before),
             limits(ctx)?,
             Change::from,
         )
@@ -483,12 +438,7 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            PageArgs::new(first, after, last, before),
             limits(ctx)?,
             PolicyEvent::from,
         )

@@ -118,18 +118,11 @@ impl Requirement {
 
     /// The sources that support this requirement.
     async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
-        let rows = loaders(ctx)?
-            .load_one(CitationsOf::Requirement(self.0.id))
-            .await?
-            .unwrap_or_default();
-        Ok(rows.iter().cloned().map(Citation).collect())
+        super::citation::of(ctx, CitationsOf::Requirement(self.0.id)).await
     }
 
     /// False when no source supports this requirement.
     async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        Ok(loaders(ctx)?
-            .load_one(CitationsOf::Requirement(self.0.id))
-            .await?
-            .is_some_and(|c| !c.is_empty()))
+        super::citation::is_cited(ctx, CitationsOf::Requirement(self.0.id)).await
     }
 }

@@ -2,9 +2,9 @@
 
 use super::enums::SourceKind;
 use super::ids::{RecordKind, encode};
-use super::program::text_condition;
 use super::scalars::{Date, PartialDate};
 use crate::kb::error::ApiResult;
+use crate::kb::matching::text_condition;
 use async_graphql::{ID, InputObject, Object};
 use entity::source;
 use sea_orm::{ColumnTrait, QueryFilter, Select};

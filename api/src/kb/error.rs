@@ -45,6 +45,20 @@ impl ApiError {
         Self::NotFound(message.into())
     }
 
+    /// The same error with its field named inside `parent` (`country` → `filter.country`).
+    pub fn within(self, parent: &str) -> Self {
+        match self {
+            Self::BadUserInput {
+                message,
+                field: Some(field),
+            } => Self::BadUserInput {
+                message,
+                field: Some(format!("{parent}.{field}")),
+            },
+            other => other,
+        }
+    }
+
     /// A unique value (slug, URL, email) that another record already has.
     pub fn taken(field: &str, message: impl Into<String>) -> Self {
         Self::Conflict {

@@ -13,6 +13,8 @@ mod fixtures;
 pub mod global_id;
 pub mod kind;
 pub mod lists;
+pub mod matching;
+pub mod programs;
 pub mod read;
 pub mod rules;
 pub mod status;

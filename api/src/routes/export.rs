@@ -3,9 +3,9 @@
 //! each fact. Filters are query parameters with the import format's spellings, comma-separated:
 //! `?country=CN,US&category=talent&employer_sponsorship=no&text=visa`.
 
-use crate::graphql::{ProgramFilter, ProgramOrder};
 use crate::kb::error::ApiError;
 use crate::kb::fees::Amount;
+use crate::kb::programs::{Order, ProgramQuery};
 use crate::kb::visibility::CitationTarget;
 use crate::kb::{lists, read};
 use actix_web::{HttpResponse, http::header, web};
@@ -48,13 +48,8 @@ pub struct ExportRow {
     attribution: Vec<String>,
 }
 
-/// Stored-vocabulary values as their GraphQL enums.
-fn conv<E, G: From<E>>(values: Option<Vec<E>>) -> Option<Vec<G>> {
-    values.map(|v| v.into_iter().map(G::from).collect())
-}
-
 /// Turns query parameters into a program filter; a bad value names its parameter.
-fn filter_from(params: &HashMap<String, String>) -> Result<ProgramFilter, ApiError> {
+fn filter_from(params: &HashMap<String, String>) -> Result<ProgramQuery, ApiError> {
     fn list<T: serde::de::DeserializeOwned>(
         params: &HashMap<String, String>,
         key: &str,
@@ -90,30 +85,24 @@ fn filter_from(params: &HashMap<String, String>) -> Result<ProgramFilter, ApiErr
             format!("unknown filter `{unknown}`"),
         ));
     }
-    Ok(ProgramFilter {
+    Ok(ProgramQuery {
         country: params
             .get("country")
             .map(|c| c.split(',').map(|c| c.trim().to_uppercase()).collect()),
-        category: conv(list::<entity::enums::Category>(params, "category")?),
-        legal_status: conv(list::<entity::enums::LegalStatus>(params, "legal_status")?),
-        employer_sponsorship: conv(list::<entity::enums::YesNoUnknown>(
-            params,
-            "employer_sponsorship",
-        )?),
-        work_authorization: conv(list::<entity::enums::WorkAuthorization>(
-            params,
-            "work_authorization",
-        )?),
-        pr_path: conv(list::<entity::enums::PrPath>(params, "pr_path")?),
+        category: list(params, "category")?,
+        legal_status: list(params, "legal_status")?,
+        employer_sponsorship: list(params, "employer_sponsorship")?,
+        work_authorization: list(params, "work_authorization")?,
+        pr_path: list(params, "pr_path")?,
         text: params.get("text").cloned(),
-        ..ProgramFilter::default()
+        ..ProgramQuery::default()
     })
 }
 
-async fn rows(db: &DatabaseConnection, filter: ProgramFilter) -> Result<Vec<ExportRow>, ApiError> {
+async fn rows(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<ExportRow>, ApiError> {
     let today = Utc::now().date_naive();
     let select = filter.apply(lists::programs(), today)?;
-    let programs: Vec<program::Model> = ProgramOrder::default()
+    let programs: Vec<program::Model> = Order::default()
         .apply(select, db.get_database_backend())
         .all(db)
         .await?;

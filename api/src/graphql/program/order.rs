@@ -1,0 +1,58 @@
+//! `ProgramOrder`: the GraphQL input of `programs(orderBy:)`; the ordering itself is
+//! `kb::programs::Order`.
+
+use super::super::enums::SortDirection;
+use crate::kb::programs::{Order, OrderField};
+use async_graphql::{Enum, InputObject};
+use entity::program;
+use sea_orm::{DbBackend, Select};
+
+/// What to sort programs by.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
+pub enum ProgramOrderField {
+    /// Name in English.
+    #[default]
+    Name,
+    /// Country code, then name.
+    Country,
+    /// In-force date (unknown dates last), then name.
+    InForceOn,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// Sort order of a program list.
+#[derive(InputObject, Debug, Default, Clone, Copy)]
+pub struct ProgramOrder {
+    /// The field to sort by.
+    #[graphql(default)]
+    pub field: ProgramOrderField,
+    /// Ascending or descending.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+impl From<ProgramOrder> for Order {
+    fn from(o: ProgramOrder) -> Self {
+        Self {
+            field: match o.field {
+                ProgramOrderField::Name => OrderField::Name,
+                ProgramOrderField::Country => OrderField::Country,
+                ProgramOrderField::InForceOn => OrderField::InForceOn,
+                ProgramOrderField::UpdatedAt => OrderField::UpdatedAt,
+            },
+            descending: o.direction == SortDirection::Desc,
+        }
+    }
+}
+
+impl ProgramOrder {
+    /// Orders `select` totally (the id breaks ties), with unknown dates last either way.
+    pub fn apply(
+        self,
+        select: Select<program::Entity>,
+        backend: DbBackend,
+    ) -> Select<program::Entity> {
+        Order::from(self).apply(select, backend)
+    }
+}
