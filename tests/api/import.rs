@@ -51,7 +51,7 @@ backend_test!(
             ),
             (
                 doc(
-                    json!([{"slug": "ok", "name": "x", "country": "nz", "category": "talent", "legal_status": "in_force"}]),
+                    json!([{"slug": "ok", "name": "x", "country": "QQ", "category": "talent", "legal_status": "in_force"}]),
                 ),
                 "country",
             ),
@@ -256,7 +256,7 @@ async fn the_cli_imports_a_file_or_explains_why_not() {
         &bad,
         doc(json!([program(
             "cli-bad",
-            json!([{"label": "x", "currency": "usd"}])
+            json!([{"label": "x", "currency": "ZZZ"}])
         )])),
     )
     .unwrap();

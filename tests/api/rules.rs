@@ -52,6 +52,27 @@ fn cases() -> Vec<Case> {
             requirement: Some(json!({ "kind": "age", "min_age": 40, "max_age": 18 })),
             column: "max_age",
         },
+        Case {
+            what: "a country that is not an ISO code",
+            program: json!({ "country": "XX" }),
+            fee: None,
+            requirement: None,
+            column: "country",
+        },
+        Case {
+            what: "a slug with spaces",
+            program: json!({ "slug": "Bad Slug" }),
+            fee: None,
+            requirement: None,
+            column: "slug",
+        },
+        Case {
+            what: "a currency that is not an ISO code",
+            program: json!({}),
+            fee: Some(json!({ "label": "Fee", "amount": "10", "currency": "ZZZ" })),
+            requirement: None,
+            column: "currency",
+        },
     ]
 }
 
@@ -113,13 +134,21 @@ backend_test!(
                 }
                 other => panic!("import: {}: {other:?}", case.what),
             }
-            let found = app
-                .graphql(
-                    "query($s: String!) { program(slug: $s) { id } }",
-                    json!({ "s": format!("rules-{i}") }),
+            let count = app.data("{ programs { totalCount } }", json!({})).await;
+            let editors_only = app
+                .data_as(
+                    &token,
+                    "{ editorialRecords(recordType: PROGRAM, limit: 100) { id } }",
+                    json!({}),
                 )
                 .await;
-            assert_eq!(found["errors"][0]["extensions"]["code"], "NOT_FOUND");
+            assert_eq!(count["programs"]["totalCount"], 0, "import: {}", case.what);
+            assert_eq!(
+                editors_only["editorialRecords"].as_array().unwrap().len(),
+                1,
+                "import stored something: {}",
+                case.what
+            );
 
             // The editors: the same record refused at the same field.
             let (query, input) = if let Some(fee) = &case.fee {
@@ -139,12 +168,17 @@ backend_test!(
                 )
             } else {
                 let mut input = graphql_input(&case.program);
-                input["slug"] = json!(format!("rules-editor-{i}"));
-                input["country"] = json!("NZ");
-                input["category"] = json!("TALENT");
-                input["legalStatus"] = json!("IN_FORCE");
-                if input.get("name").is_none() {
-                    input["name"] = json!("Rules test");
+                let defaults = [
+                    ("slug", json!(format!("rules-editor-{i}"))),
+                    ("country", json!("NZ")),
+                    ("category", json!("TALENT")),
+                    ("legalStatus", json!("IN_FORCE")),
+                    ("name", json!("Rules test")),
+                ];
+                for (field, value) in defaults {
+                    if input.get(field).is_none() {
+                        input[field] = value;
+                    }
                 }
                 (
                     "mutation($i: ProgramInput!) { createProgram(input: $i) { id } }",

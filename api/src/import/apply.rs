@@ -9,7 +9,7 @@ use super::document::{
 use super::{ImportError, ImportReport};
 use crate::editorial::revisions::{self, Revision};
 use crate::kb::values::{
-    PartialDate, is_country_code, is_currency_code, is_slug, normalize_url, parse_money_e4,
+    CountryCode, CurrencyCode, LanguageTag, PartialDate, Slug, WebUrl, parse_money_e4,
 };
 use crate::kb::{RecordKind, rules};
 use chrono::{DateTime, Utc};
@@ -132,6 +132,11 @@ fn edit<A: ActiveModelTrait, M: IntoActiveModel<A>>(existing: Option<M>) -> (A, 
     }
 }
 
+/// A URL in its canonical form (`kb::values::WebUrl`).
+fn web_url(text: &str) -> Result<String, String> {
+    WebUrl::parse(text).map(String::from)
+}
+
 /// Validation failure at `record`/`field`.
 fn invalid(record: &str, field: &str, message: impl Into<String>) -> ImportError {
     ImportError::Invalid {
@@ -233,7 +238,7 @@ async fn apply(ctx: &mut Ctx, doc: &Document) -> Result<(), ImportError> {
         let url = p
             .url
             .as_deref()
-            .map(normalize_url)
+            .map(web_url)
             .transpose()
             .map_err(|e| invalid(&record, "url", e))?;
         let existing = person::Entity::find()
@@ -318,7 +323,7 @@ fn non_empty(record: &str, field: &str, value: &str) -> Result<(), ImportError> 
 
 /// The key a source is referred to by: its normalised URL, or its title when it has none.
 fn source_key(reference: &str) -> String {
-    normalize_url(reference).unwrap_or_else(|_| reference.trim().to_owned())
+    web_url(reference).unwrap_or_else(|_| reference.trim().to_owned())
 }
 
 async fn upsert_source(ctx: &mut Ctx, record: &str, s: &SourceDoc) -> Result<(), ImportError> {
@@ -326,15 +331,22 @@ async fn upsert_source(ctx: &mut Ctx, record: &str, s: &SourceDoc) -> Result<(),
     let url = s
         .url
         .as_deref()
-        .map(normalize_url)
+        .map(web_url)
         .transpose()
         .map_err(|e| invalid(record, "url", e))?;
     let archived = s
         .archived_url
         .as_deref()
-        .map(normalize_url)
+        .map(web_url)
         .transpose()
         .map_err(|e| invalid(record, "archived_url", e))?;
+    let language = s
+        .language
+        .as_deref()
+        .map(LanguageTag::parse)
+        .transpose()
+        .map_err(|e| invalid(record, "language", e))?
+        .map(String::from);
     let published = date_of(record, "published_on", s.published_on.as_deref())?;
     let accessed = day_of(record, "accessed_on", s.accessed_on.as_deref())?;
     let existing = match &url {
@@ -357,7 +369,7 @@ async fn upsert_source(ctx: &mut Ctx, record: &str, s: &SourceDoc) -> Result<(),
     am.title.set_if_not_equals(s.title.clone());
     am.publisher.set_if_not_equals(s.publisher.clone());
     am.kind.set_if_not_equals(s.kind);
-    am.language.set_if_not_equals(s.language.clone());
+    am.language.set_if_not_equals(language);
     am.published_on.set_if_not_equals(published.map(|d| d.date));
     am.published_precision
         .set_if_not_equals(published.map(|d| d.precision));
@@ -441,25 +453,13 @@ fn duration(
 }
 
 async fn upsert_program(ctx: &mut Ctx, record: &str, p: &ProgramDoc) -> Result<(), ImportError> {
-    if !is_slug(&p.slug) {
-        return Err(invalid(
-            record,
-            "slug",
-            "must be lowercase letters, digits and single hyphens (at most 120)",
-        ));
-    }
+    Slug::parse(&p.slug).map_err(|e| invalid(record, "slug", e))?;
     non_empty(record, "name", &p.name)?;
-    if !is_country_code(&p.country) {
-        return Err(invalid(
-            record,
-            "country",
-            format!("`{}` is not an ISO 3166-1 alpha-2 code", p.country),
-        ));
-    }
+    let country = CountryCode::parse(&p.country).map_err(|e| invalid(record, "country", e))?;
     let official_url = p
         .official_url
         .as_deref()
-        .map(normalize_url)
+        .map(web_url)
         .transpose()
         .map_err(|e| invalid(record, "official_url", e))?;
     let announced = date_of(record, "announced_on", p.announced_on.as_deref())?;
@@ -488,7 +488,7 @@ async fn upsert_program(ctx: &mut Ctx, record: &str, p: &ProgramDoc) -> Result<(
     am.slug.set_if_not_equals(p.slug.clone());
     am.name.set_if_not_equals(p.name.clone());
     am.local_name.set_if_not_equals(p.local_name.clone());
-    am.country.set_if_not_equals(p.country.clone());
+    am.country.set_if_not_equals(country.into());
     am.category.set_if_not_equals(p.category);
     am.legal_status.set_if_not_equals(p.legal_status);
     am.summary.set_if_not_equals(p.summary.clone());
@@ -609,7 +609,14 @@ async fn upsert_requirement(
         &format!("{field}.min_income"),
         r.min_income.as_ref(),
     )?;
-    if min_income.is_some() && !r.income_currency.as_deref().is_some_and(is_currency_code) {
+    let income_currency = r
+        .income_currency
+        .as_deref()
+        .map(CurrencyCode::parse)
+        .transpose()
+        .map_err(|e| invalid(record, &format!("{field}.income_currency"), e))?
+        .map(String::from);
+    if min_income.is_some() && income_currency.is_none() {
         return Err(invalid(
             record,
             &format!("{field}.income_currency"),
@@ -642,8 +649,7 @@ async fn upsert_requirement(
     am.min_degree.set_if_not_equals(r.min_degree);
     am.fields_of_study.set_if_not_equals(fields_of_study);
     am.min_income_e4.set_if_not_equals(min_income);
-    am.income_currency
-        .set_if_not_equals(r.income_currency.clone());
+    am.income_currency.set_if_not_equals(income_currency);
     am.income_period.set_if_not_equals(r.income_period);
     am.position.set_if_not_equals(position);
     am.confidence.set_if_not_equals(r.confidence);
@@ -672,16 +678,14 @@ async fn upsert_fee(
 ) -> Result<(), ImportError> {
     non_empty(record, &format!("{field}.label"), &f.label)?;
     let amount = money_of(record, &format!("{field}.amount"), f.amount.as_ref())?;
-    if let Some(c) = &f.currency
-        && !is_currency_code(c)
-    {
-        return Err(invalid(
-            record,
-            &format!("{field}.currency"),
-            format!("`{c}` is not an ISO 4217 code"),
-        ));
-    }
-    if amount.is_some() && f.currency.is_none() {
+    let currency = f
+        .currency
+        .as_deref()
+        .map(CurrencyCode::parse)
+        .transpose()
+        .map_err(|e| invalid(record, &format!("{field}.currency"), e))?
+        .map(String::from);
+    if amount.is_some() && currency.is_none() {
         return Err(invalid(
             record,
             &format!("{field}.currency"),
@@ -720,7 +724,7 @@ async fn upsert_fee(
     am.label.set_if_not_equals(f.label.clone());
     am.amount_e4.set_if_not_equals(amount);
     am.amount_text.set_if_not_equals(f.amount_text.clone());
-    am.currency.set_if_not_equals(f.currency.clone());
+    am.currency.set_if_not_equals(currency);
     am.payer.set_if_not_equals(f.payer.clone());
     am.applies_when.set_if_not_equals(f.applies_when.clone());
     am.effective_from.set_if_not_equals(from);

@@ -175,6 +175,136 @@ pub fn is_slug(slug: &str) -> bool {
         && !slug.contains("--")
 }
 
+/// Declares a text value whose only constructor parses: once built, it is valid.
+macro_rules! text_value {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    };
+}
+
+text_value!(
+    /// A record's stable, URL-safe identifier: lowercase ASCII words joined by single hyphens,
+    /// at most 120 characters.
+    Slug
+);
+text_value!(
+    /// An assigned ISO 3166-1 alpha-2 code (or `XK`), upper case.
+    CountryCode
+);
+text_value!(
+    /// An ISO 4217 currency code, upper case.
+    CurrencyCode
+);
+text_value!(
+    /// A BCP 47-shaped language tag: a 2–3 letter language, then alphanumeric subtags.
+    LanguageTag
+);
+text_value!(
+    /// An http(s) URL in its canonical form (see [`normalize_url`]).
+    WebUrl
+);
+
+impl Slug {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if is_slug(text) {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err("a slug is lowercase letters, digits and single hyphens (at most 120), e.g. `cn-k-visa`".to_owned())
+        }
+    }
+}
+
+impl CountryCode {
+    /// Any case is read; the code is stored upper case.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let code = text.trim().to_uppercase();
+        if is_country_code(&code) {
+            Ok(Self(code))
+        } else {
+            Err(format!(
+                "`{}` is not an ISO 3166-1 alpha-2 code, e.g. `CN`",
+                text.trim()
+            ))
+        }
+    }
+}
+
+impl CurrencyCode {
+    /// Any case is read; the code is stored upper case.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let code = text.trim().to_uppercase();
+        if is_currency_code(&code) {
+            Ok(Self(code))
+        } else {
+            Err(format!(
+                "`{}` is not an ISO 4217 currency code, e.g. `USD`",
+                text.trim()
+            ))
+        }
+    }
+}
+
+impl LanguageTag {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let tag = text.trim();
+        let mut parts = tag.split('-');
+        let language = parts.next().is_some_and(|p| {
+            (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
+        });
+        let subtags = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        if language && subtags {
+            Ok(Self(tag.to_owned()))
+        } else {
+            Err("a language tag such as `en` or `zh-CN`".to_owned())
+        }
+    }
+}
+
+impl WebUrl {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        normalize_url(text).map(Self)
+    }
+}
+
+/// An exact, non-negative amount, stored in 1/10,000 of the currency unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money(i64);
+
+impl Money {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        parse_money_e4(text).map(Self)
+    }
+
+    pub fn from_decimal(amount: Decimal) -> Result<Self, String> {
+        money_to_e4(amount).map(Self)
+    }
+
+    /// The stored form: 1/10,000 units.
+    pub fn e4(self) -> i64 {
+        self.0
+    }
+
+    pub fn amount(self) -> Decimal {
+        e4_to_money(self.0)
+    }
+}
+
 /// Rejects a malformed slug (argument `field`) before it reaches the database.
 pub fn check_slug(field: &str, slug: &str) -> Result<(), crate::kb::error::ApiError> {
     if is_slug(slug) {
@@ -190,6 +320,53 @@ pub fn check_slug(field: &str, slug: &str) -> Result<(), crate::kb::error::ApiEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_parse_or_refuse() {
+        assert_eq!(
+            Slug::parse(" cn-k-visa ").map(String::from),
+            Ok("cn-k-visa".to_owned())
+        );
+        for bad in [
+            "",
+            "CN-K",
+            "-k",
+            "k-",
+            "k--visa",
+            "k_visa",
+            &"a".repeat(121),
+        ] {
+            assert!(Slug::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            CountryCode::parse("cn").map(String::from),
+            Ok("CN".to_owned())
+        );
+        assert!(CountryCode::parse("XX").is_err());
+        assert!(CountryCode::parse("CHN").is_err());
+        assert_eq!(
+            CurrencyCode::parse(" usd").map(String::from),
+            Ok("USD".to_owned())
+        );
+        assert!(CurrencyCode::parse("XXX").is_err());
+        assert!(LanguageTag::parse("zh-CN").is_ok());
+        assert!(LanguageTag::parse("en").is_ok());
+        for bad in ["e", "english!", "zh-", "zh-toolongsubtag"] {
+            assert!(LanguageTag::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            WebUrl::parse("HTTPS://Example.org/a?utm_source=x#top").map(String::from),
+            Ok("https://example.org/a".to_owned())
+        );
+        assert!(WebUrl::parse("ftp://example.org").is_err());
+        assert_eq!(Money::parse("100000").map(Money::e4), Ok(1_000_000_000));
+        assert_eq!(
+            Money::parse("1035.50").map(|m| m.amount().to_string()),
+            Ok("1035.5".to_owned())
+        );
+        assert!(Money::parse("-1").is_err());
+        assert!(Money::parse("1.00001").is_err());
+    }
 
     #[test]
     fn urls_are_normalised() {

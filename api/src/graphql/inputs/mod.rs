@@ -23,7 +23,7 @@ pub use source::SourceInput;
 
 use super::ids::{self, RecordKind};
 use crate::kb::error::{ApiError, ApiResult};
-use crate::kb::values::{PartialDate, normalize_url};
+use crate::kb::values::{PartialDate, WebUrl};
 use crate::store::rows;
 use async_graphql::{ID, MaybeUndefined};
 use sea_orm::{DatabaseTransaction, DbErr};
@@ -157,7 +157,9 @@ impl Changes {
         input: &MaybeUndefined<String>,
         required: bool,
     ) -> ApiResult<()> {
-        self.field(field, column, input, required, |v| normalize_url(&v))
+        self.field(field, column, input, required, |v| {
+            WebUrl::parse(&v).map(String::from)
+        })
     }
 
     /// A date that may be partial (`2025`, `2025-09`, `2025-09-21`) into its date and
@@ -264,10 +266,5 @@ pub fn amount_e4(amount: super::scalars::ExactDecimal) -> Result<i64, String> {
 
 /// An ISO 4217 code, upper-cased.
 pub fn currency(code: String) -> Result<String, String> {
-    let code = code.trim().to_uppercase();
-    if crate::kb::values::is_currency_code(&code) {
-        Ok(code)
-    } else {
-        Err("an ISO 4217 currency code, e.g. `USD`".to_owned())
-    }
+    crate::kb::values::CurrencyCode::parse(&code).map(String::from)
 }

@@ -6,7 +6,7 @@ use crate::graphql::enums::{
 };
 use crate::kb::RecordKind;
 use crate::kb::error::ApiResult;
-use crate::kb::values::{is_country_code, is_slug};
+use crate::kb::values::{CountryCode, Slug};
 use async_graphql::{InputObject, MaybeUndefined};
 use entity::enums as db;
 use sea_orm::DatabaseTransaction;
@@ -98,25 +98,12 @@ impl ContentInput for ProgramInput {
     ) -> ApiResult<Map<String, Value>> {
         let mut c = Changes::new(creating);
         c.field("slug", "slug", &self.slug, true, |s| {
-            let s = s.trim().to_owned();
-            if is_slug(&s) {
-                Ok(s)
-            } else {
-                Err(
-                    "a slug is lowercase letters, digits and single hyphens, e.g. `cn-k-visa`"
-                        .to_owned(),
-                )
-            }
+            Slug::parse(&s).map(String::from)
         })?;
         c.text("name", "name", &self.name, 300, true)?;
         c.text("localName", "local_name", &self.local_name, 300, false)?;
         c.field("country", "country", &self.country, true, |s| {
-            let s = s.trim().to_uppercase();
-            if is_country_code(&s) {
-                Ok(s)
-            } else {
-                Err("an ISO 3166-1 alpha-2 code, e.g. `CN`".to_owned())
-            }
+            CountryCode::parse(&s).map(String::from)
         })?;
         c.plain::<_, db::Category>("category", "category", &self.category, true)?;
         c.plain::<_, db::LegalStatus>("legalStatus", "legal_status", &self.legal_status, true)?;

@@ -40,20 +40,9 @@ pub struct SourceInput {
     pub note: MaybeUndefined<String>,
 }
 
-/// A BCP 47-shaped tag: a 2–3 letter language, then optional alphanumeric subtags.
+/// A BCP 47-shaped tag (`kb::values::LanguageTag`).
 fn language(tag: String) -> Result<String, String> {
-    let tag = tag.trim().to_owned();
-    let mut parts = tag.split('-');
-    let lang_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    let rest_ok =
-        parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
-    if lang_ok && rest_ok {
-        Ok(tag)
-    } else {
-        Err("a language tag such as `en` or `zh-CN`".to_owned())
-    }
+    crate::kb::values::LanguageTag::parse(&tag).map(String::from)
 }
 
 impl ContentInput for SourceInput {
