@@ -77,7 +77,7 @@ fn changed_columns<A: ActiveModelTrait>(am: &A) -> Vec<String> {
 
 async fn import_revision<M: serde::Serialize>(
     ctx: &Ctx,
-    record: &str,
+    (record, nested): (&str, &str),
     table: &str,
     saved: &M,
     changed: &[String],
@@ -106,7 +106,12 @@ async fn import_revision<M: serde::Serialize>(
     };
     // The editors' write rules, on the row as stored: a record an editor could not save is
     // refused here too (and the whole import with it).
-    rules::check(kind, snapshot).map_err(|v| invalid(record, v.column, v.message))?;
+    check_planned(
+        record,
+        nested,
+        kind,
+        serde_json::Value::Object(snapshot.clone()),
+    )?;
     revisions::append(
         &ctx.txn,
         None,
@@ -130,6 +135,28 @@ fn edit<A: ActiveModelTrait, M: IntoActiveModel<A>>(existing: Option<M>) -> (A, 
         Some(model) => (model.into_active_model(), true),
         None => (<A as ActiveModelTrait>::default(), false),
     }
+}
+
+/// The write rules (`kb::rules`) on the values a record is about to get, before the write: the
+/// database's own constraints would otherwise refuse some of them first, as a database error
+/// instead of the record and field at fault. (They run again on the row as written.)
+fn check_planned(
+    record: &str,
+    nested: &str,
+    kind: RecordKind,
+    planned: serde_json::Value,
+) -> Result<(), ImportError> {
+    let Some(planned) = planned.as_object() else {
+        return Ok(());
+    };
+    rules::check(kind, planned).map_err(|v| {
+        let field = if nested.is_empty() {
+            v.column.to_owned()
+        } else {
+            format!("{nested}.{}", v.column)
+        };
+        invalid(record, &field, v.message)
+    })
 }
 
 /// A URL in its canonical form (`kb::values::WebUrl`).
@@ -250,7 +277,7 @@ async fn apply(ctx: &mut Ctx, doc: &Document) -> Result<(), ImportError> {
         am.affiliation.set_if_not_equals(p.affiliation.clone());
         am.role.set_if_not_equals(p.role.clone());
         am.url.set_if_not_equals(url);
-        let saved = save!(ctx, &record, am, existed);
+        let saved = save!(ctx, (record.as_str(), ""), am, existed);
         ctx.people.insert(p.name.clone(), saved.id);
     }
     for (i, p) in doc.programs.iter().enumerate() {
@@ -380,7 +407,7 @@ async fn upsert_source(ctx: &mut Ctx, record: &str, s: &SourceDoc) -> Result<(),
     am.licence.set_if_not_equals(s.licence.clone());
     am.attribution.set_if_not_equals(s.attribution.clone());
     am.note.set_if_not_equals(s.note.clone());
-    let saved = save!(ctx, record, am, existed);
+    let saved = save!(ctx, (record, ""), am, existed);
     ctx.report.sources += 1;
     ctx.sources
         .insert(url.unwrap_or_else(|| s.title.trim().to_owned()), saved.id);
@@ -465,18 +492,17 @@ async fn upsert_program(ctx: &mut Ctx, record: &str, p: &ProgramDoc) -> Result<(
     let announced = date_of(record, "announced_on", p.announced_on.as_deref())?;
     let in_force = date_of(record, "in_force_on", p.in_force_on.as_deref())?;
     let ends = date_of(record, "ends_on", p.ends_on.as_deref())?;
-    // The write rules before the write as well as after it: PostgreSQL itself would refuse an
-    // over-long name, as a database error instead of the record and field at fault.
-    let planned = serde_json::json!({
-        "name": p.name, "local_name": p.local_name,
-        "announced_on": announced.map(|d| d.date.to_string()),
-        "in_force_on": in_force.map(|d| d.date.to_string()),
-        "ends_on": ends.map(|d| d.date.to_string()),
-    });
-    if let Some(planned) = planned.as_object() {
-        rules::check(RecordKind::Program, planned)
-            .map_err(|v| invalid(record, v.column, v.message))?;
-    }
+    check_planned(
+        record,
+        "",
+        RecordKind::Program,
+        serde_json::json!({
+            "name": p.name, "local_name": p.local_name,
+            "announced_on": announced.map(|d| d.date.to_string()),
+            "in_force_on": in_force.map(|d| d.date.to_string()),
+            "ends_on": ends.map(|d| d.date.to_string()),
+        }),
+    )?;
     let (validity_value, validity_unit) = duration(record, "validity", p.validity.as_ref())?;
     let (max_stay_value, max_stay_unit) = duration(record, "max_stay", p.max_stay.as_ref())?;
 
@@ -516,7 +542,7 @@ async fn upsert_program(ctx: &mut Ctx, record: &str, p: &ProgramDoc) -> Result<(
     am.work_authorization
         .set_if_not_equals(p.work_authorization);
     am.pr_path.set_if_not_equals(p.pr_path);
-    let saved = save!(ctx, record, am, existed);
+    let saved = save!(ctx, (record, ""), am, existed);
     ctx.report.programs += 1;
     ctx.programs.insert(p.slug.clone(), saved.id);
     let program_id = saved.id;
@@ -595,15 +621,6 @@ async fn upsert_requirement(
     position: usize,
     r: &RequirementDoc,
 ) -> Result<(), ImportError> {
-    if let (Some(min), Some(max)) = (r.min_age, r.max_age)
-        && min > max
-    {
-        return Err(invalid(
-            record,
-            &format!("{field}.max_age"),
-            "must not be below min_age",
-        ));
-    }
     let min_income = money_of(
         record,
         &format!("{field}.min_income"),
@@ -616,13 +633,15 @@ async fn upsert_requirement(
         .transpose()
         .map_err(|e| invalid(record, &format!("{field}.income_currency"), e))?
         .map(String::from);
-    if min_income.is_some() && income_currency.is_none() {
-        return Err(invalid(
-            record,
-            &format!("{field}.income_currency"),
-            "an income needs an ISO 4217 currency",
-        ));
-    }
+    check_planned(
+        record,
+        field,
+        RecordKind::Requirement,
+        serde_json::json!({
+            "min_age": r.min_age, "max_age": r.max_age,
+            "min_income_e4": min_income, "income_currency": income_currency,
+        }),
+    )?;
     let fields_of_study = (!r.fields_of_study.is_empty()).then(|| {
         let tokens: Vec<String> = r
             .fields_of_study
@@ -654,7 +673,7 @@ async fn upsert_requirement(
     am.position.set_if_not_equals(position);
     am.confidence.set_if_not_equals(r.confidence);
     am.note.set_if_not_equals(r.note.clone());
-    let saved = save!(ctx, record, am, existed);
+    let saved = save!(ctx, (record, field), am, existed);
     for cite in &r.citations {
         upsert_citation(
             ctx,
@@ -685,13 +704,6 @@ async fn upsert_fee(
         .transpose()
         .map_err(|e| invalid(record, &format!("{field}.currency"), e))?
         .map(String::from);
-    if amount.is_some() && currency.is_none() {
-        return Err(invalid(
-            record,
-            &format!("{field}.currency"),
-            "an amount needs a currency",
-        ));
-    }
     let from = day_of(
         record,
         &format!("{field}.effective_from"),
@@ -702,15 +714,16 @@ async fn upsert_fee(
         &format!("{field}.effective_until"),
         f.effective_until.as_deref(),
     )?;
-    if let (Some(a), Some(b)) = (from, until)
-        && b < a
-    {
-        return Err(invalid(
-            record,
-            &format!("{field}.effective_until"),
-            "must not be before effective_from",
-        ));
-    }
+    check_planned(
+        record,
+        field,
+        RecordKind::Fee,
+        serde_json::json!({
+            "amount_e4": amount, "currency": currency,
+            "effective_from": from.map(|d| d.to_string()),
+            "effective_until": until.map(|d| d.to_string()),
+        }),
+    )?;
     let mut find = fee::Entity::find()
         .filter(fee::Column::ProgramId.eq(program_id))
         .filter(fee::Column::Label.eq(&f.label));
@@ -731,7 +744,7 @@ async fn upsert_fee(
     am.effective_until.set_if_not_equals(until);
     am.confidence.set_if_not_equals(f.confidence);
     am.note.set_if_not_equals(f.note.clone());
-    let saved = save!(ctx, record, am, existed);
+    let saved = save!(ctx, (record, field), am, existed);
     if !existed && let Some(from) = from {
         close_previous_fees(ctx, &saved, from).await?;
     }
@@ -769,7 +782,7 @@ async fn close_previous_fees(
     for old in open {
         let mut am = old.into_active_model();
         am.effective_until = Set(Some(day_before));
-        save!(ctx, "the earlier fee it replaces", am, true);
+        save!(ctx, ("the earlier fee it replaces", ""), am, true);
     }
     Ok(())
 }
@@ -793,7 +806,7 @@ async fn upsert_event(ctx: &mut Ctx, record: &str, e: &EventDoc) -> Result<(), I
     am.kind.set_if_not_equals(e.kind);
     am.title.set_if_not_equals(e.title.clone());
     am.description.set_if_not_equals(e.description.clone());
-    let saved = save!(ctx, record, am, existed);
+    let saved = save!(ctx, (record, ""), am, existed);
     ctx.report.events += 1;
     for cite in &e.citations {
         upsert_citation(
@@ -855,7 +868,7 @@ async fn upsert_commentary(
     am.said_precision
         .set_if_not_equals(said.map(|d| d.precision));
     am.source_id.set_if_not_equals(source_id);
-    let saved = save!(ctx, record, am, existed);
+    let saved = save!(ctx, (record, ""), am, existed);
     ctx.report.commentaries += 1;
     for slug in &c.programs {
         let program_id = program_id(ctx, record, "programs", slug).await?;
@@ -933,7 +946,7 @@ async fn upsert_citation(
     am.field.set_if_not_equals(fact_field.map(str::to_owned));
     am.excerpt.set_if_not_equals(cite.excerpt.clone());
     am.confidence.set_if_not_equals(cite.confidence);
-    save!(ctx, record, am, existed);
+    save!(ctx, (record, ""), am, existed);
     ctx.report.citations += 1;
     Ok(())
 }
