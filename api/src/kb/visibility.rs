@@ -14,23 +14,55 @@ use super::kind::{RecordKind, with_entity};
 use entity::enums::EditorialState;
 use entity::{citation, commentary, fee, person, policy_event, program, requirement, source};
 use sea_orm::QueryFilter;
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::{DynIden, Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait};
 
 fn published<C: ColumnTrait>(state: C) -> Condition {
     Condition::all().add(state.eq(EditorialState::Published))
 }
 
+/// The id column of a kind's table.
+fn id_column(kind: RecordKind) -> (DynIden, DynIden) {
+    match kind {
+        RecordKind::Program => program::Column::Id.as_column_ref(),
+        RecordKind::Requirement => requirement::Column::Id.as_column_ref(),
+        RecordKind::Fee => fee::Column::Id.as_column_ref(),
+        RecordKind::Source => source::Column::Id.as_column_ref(),
+        RecordKind::Citation => citation::Column::Id.as_column_ref(),
+        RecordKind::Person => person::Column::Id.as_column_ref(),
+        RecordKind::Commentary => commentary::Column::Id.as_column_ref(),
+        RecordKind::PolicyEvent => policy_event::Column::Id.as_column_ref(),
+    }
+}
+
+/// `reference` names a visible record of `kind`: a correlated `EXISTS` on the parent's primary
+/// key. (An `IN (SELECT ...)` would read every visible parent, e.g. all 6,000 sources, on each
+/// statement where the planner cannot turn it into a join.)
+fn names_visible(kind: RecordKind, reference: (DynIden, DynIden)) -> SimpleExpr {
+    let (table, id) = id_column(kind);
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(table.clone())
+            .and_where(Expr::col((table, id)).equals(reference))
+            .cond_where(condition(kind))
+            .to_owned(),
+    )
+}
+
 /// Published, and `program_id` names a visible program.
 fn of_visible_program<C: ColumnTrait>(state: C, program_id: C) -> Condition {
-    published(state).add(program_id.in_subquery(ids(RecordKind::Program)))
+    published(state).add(names_visible(
+        RecordKind::Program,
+        program_id.as_column_ref(),
+    ))
 }
 
 /// `column` is empty or names a visible record of `kind`.
 fn optional_parent<C: ColumnTrait>(column: C, kind: RecordKind) -> Condition {
     Condition::any()
         .add(column.is_null())
-        .add(column.in_subquery(ids(kind)))
+        .add(names_visible(kind, column.as_column_ref()))
 }
 
 /// The records a citation can support.
@@ -97,8 +129,14 @@ impl CitationTarget {
 /// knows which kind of record it cites uses this; [`condition`] is the union over all targets.
 pub fn citations_of(target: CitationTarget) -> Condition {
     published(citation::Column::State)
-        .add(citation::Column::SourceId.in_subquery(ids(RecordKind::Source)))
-        .add(target.column().in_subquery(ids(target.kind())))
+        .add(names_visible(
+            RecordKind::Source,
+            citation::Column::SourceId.as_column_ref(),
+        ))
+        .add(names_visible(
+            target.kind(),
+            target.column().as_column_ref(),
+        ))
 }
 
 /// The rule for `kind`, as a condition on its own table.
@@ -160,7 +198,7 @@ pub fn records<C: ColumnTrait>(type_col: C, id_col: C) -> Condition {
             any.add(
                 Condition::all()
                     .add(type_col.eq(kind.stored_name()))
-                    .add(id_col.in_subquery(ids(kind))),
+                    .add(names_visible(kind, id_col.as_column_ref())),
             )
         })
 }
