@@ -6,7 +6,7 @@
 
 use crate::kb::RecordKind;
 use crate::kb::error::ApiError;
-use crate::kb::visibility::{self, CitationTarget};
+use crate::kb::visibility;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::runtime::{TokioSpawner, TokioTimer};
 use entity::{
@@ -67,7 +67,8 @@ fn group<K: Hash + Eq, R>(rows: Vec<R>, key: impl Fn(&R) -> K) -> HashMap<K, Vec
 }
 
 /// Visible rows of `kind` (entity `E`) whose `fk` is one of `ids`, in `order` (unknown values
-/// last, on both backends: SQLite would put NULLs first, PostgreSQL last).
+/// last, on both backends: SQLite would put NULLs first, PostgreSQL last). The keys are visible
+/// parents: every GraphQL object is built from a visible row.
 async fn visible_children<E: EntityTrait>(
     db: &DatabaseConnection,
     kind: RecordKind,
@@ -77,7 +78,7 @@ async fn visible_children<E: EntityTrait>(
 ) -> Result<Vec<E::Model>, Arc<ApiError>> {
     let mut select = E::find()
         .filter(fk.is_in(ids))
-        .filter(visibility::condition(kind));
+        .filter(visibility::under_visible_parent(kind));
     for col in order {
         select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
     }
@@ -202,21 +203,11 @@ impl Loader<CitationsOf> for DbLoader {
             };
             by_kind[slot].1.push(id);
         }
-        let targets = [
-            CitationTarget::Program,
-            CitationTarget::Requirement,
-            CitationTarget::Fee,
-            CitationTarget::Commentary,
-            CitationTarget::PolicyEvent,
-        ];
         let mut out: HashMap<CitationsOf, Vec<citation::Model>> = HashMap::new();
-        for ((col, ids), target) in by_kind.into_iter().zip(targets) {
-            if ids.is_empty() {
-                continue;
-            }
+        for (col, ids) in by_kind.into_iter().filter(|(_, ids)| !ids.is_empty()) {
             let rows = citation::Entity::find()
                 .filter(col.is_in(ids))
-                .filter(visibility::citations_of(target))
+                .filter(visibility::under_visible_parent(RecordKind::Citation))
                 .order_by_asc(C::Id)
                 .all(&self.db)
                 .await

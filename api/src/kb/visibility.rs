@@ -139,6 +139,27 @@ pub fn citations_of(target: CitationTarget) -> Condition {
         ))
 }
 
+/// The rule for rows of `kind` reached from a parent the caller has already found visible
+/// (the nested loaders: a program's requirements, a fee's citations): the same rule without
+/// the clause on that parent, which would only look it up again for every row.
+pub fn under_visible_parent(kind: RecordKind) -> Condition {
+    match kind {
+        // Their only parent is the program the caller holds.
+        RecordKind::Requirement => published(requirement::Column::State),
+        RecordKind::Fee => published(fee::Column::State),
+        RecordKind::PolicyEvent => published(policy_event::Column::State),
+        // Reached from the supported record; the source still decides.
+        RecordKind::Citation => published(citation::Column::State).add(names_visible(
+            RecordKind::Source,
+            citation::Column::SourceId.as_column_ref(),
+        )),
+        // Reached from a program it is about (not a parent), or hangs from nothing.
+        RecordKind::Commentary | RecordKind::Program | RecordKind::Source | RecordKind::Person => {
+            condition(kind)
+        }
+    }
+}
+
 /// The rule for `kind`, as a condition on its own table.
 pub fn condition(kind: RecordKind) -> Condition {
     match kind {
