@@ -187,6 +187,18 @@ impl TestApp {
         response.json().await.expect("a JSON response")
     }
 
+    /// GETs `path` and returns its body as text (feeds, CSV, HTML).
+    pub async fn get_text(&self, path: &str) -> String {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("send the GET request")
+            .text()
+            .await
+            .expect("a text response")
+    }
+
     /// Runs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let body = self.graphql(query, variables).await;

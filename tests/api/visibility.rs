@@ -516,15 +516,7 @@ async fn check_journalists(app: &common::TestApp, world: &World) {
     }
     assert_eq!(changed, world.all_visible(), "changes");
 
-    let feed = app
-        .client
-        .get(format!("{}/feed.atom", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let feed = app.get_text("/feed.atom").await;
     assert_no_unpublished_text("the feed", &feed);
     let feed = atom_syndication::Feed::read_from(feed.as_bytes()).unwrap();
     assert!(!feed.entries().is_empty());
@@ -605,15 +597,7 @@ async fn check_programs_views(app: &common::TestApp, world: &World) {
         .collect();
     assert_eq!(slugs, visible_slugs, "JSON export");
     assert!(urls_in(&json_export.to_string()).is_subset(&visible_urls));
-    let csv_text = app
-        .client
-        .get(format!("{}/export/programs.csv", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv_text = app.get_text("/export/programs.csv").await;
     assert_no_unpublished_text("the CSV export", &csv_text);
     let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
     let slug_col = reader
