@@ -1,20 +1,18 @@
 //! Batched loads for nested lists: one statement per kind of child for a whole page of parents,
 //! however many parents the page has. Created per request, so nothing is cached across requests.
 //!
-//! Every loader returns visible rows only (`kb::visibility`): a draft never leaks through a
-//! nested field.
+//! The reads themselves are `kb::read` (the REST routes use the same ones): this module only
+//! batches keys and files the rows under them. Every loader returns visible rows only.
 
-use crate::kb::RecordKind;
 use crate::kb::error::ApiError;
-use crate::kb::visibility;
+use crate::kb::read;
+use crate::kb::visibility::CitationTarget;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::runtime::{TokioSpawner, TokioTimer};
 use entity::{
-    citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
-    requirement, source,
+    citation, commentary, fee, person, policy_event, program, program_fact, requirement, source,
 };
-use sea_orm::sea_query::NullOrdering;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -46,43 +44,35 @@ type LoadResult<K, V> = Result<HashMap<K, V>, Arc<ApiError>>;
 /// A list of rows shared by reference: the request cache hands it out again without copying.
 pub type List<M> = Arc<Vec<Arc<M>>>;
 
-/// Turns grouped rows into shared lists.
-fn share<K: Hash + Eq, R>(map: HashMap<K, Vec<R>>) -> HashMap<K, List<R>> {
+/// Files `(key, row)` pairs under their keys, keeping their order, as shared lists.
+fn file<K: Hash + Eq, R>(pairs: impl IntoIterator<Item = (K, R)>) -> HashMap<K, List<R>> {
+    let mut map: HashMap<K, Vec<Arc<R>>> = HashMap::new();
+    for (key, row) in pairs {
+        map.entry(key).or_default().push(Arc::new(row));
+    }
     map.into_iter()
-        .map(|(k, rows)| (k, Arc::new(rows.into_iter().map(Arc::new).collect())))
+        .map(|(k, rows)| (k, Arc::new(rows)))
         .collect()
 }
 
-fn internal(err: sea_orm::DbErr) -> Arc<ApiError> {
-    Arc::new(ApiError::from(err))
+/// Files `rows` under the key each gives, keeping their order, as shared lists.
+fn group<K: Hash + Eq, R>(rows: Vec<R>, key: impl Fn(&R) -> K) -> HashMap<K, List<R>> {
+    file(rows.into_iter().map(|r| (key(&r), r)))
 }
 
-/// Groups `rows` by `key`, keeping their order.
-fn group<K: Hash + Eq, R>(rows: Vec<R>, key: impl Fn(&R) -> K) -> HashMap<K, Vec<R>> {
-    let mut map: HashMap<K, Vec<R>> = HashMap::new();
-    for row in rows {
-        map.entry(key(&row)).or_default().push(row);
-    }
-    map
+/// Rows found by their own id, keyed by it.
+fn by_id<K: Hash + Eq, R>(
+    rows: Vec<R>,
+    id: impl Fn(&R) -> i32,
+    key: impl Fn(i32) -> K,
+) -> HashMap<K, Arc<R>> {
+    rows.into_iter()
+        .map(|r| (key(id(&r)), Arc::new(r)))
+        .collect()
 }
 
-/// Visible rows of `kind` (entity `E`) whose `fk` is one of `ids`, in `order` (unknown values
-/// last, on both backends: SQLite would put NULLs first, PostgreSQL last). The keys are visible
-/// parents: every GraphQL object is built from a visible row.
-async fn visible_children<E: EntityTrait>(
-    db: &DatabaseConnection,
-    kind: RecordKind,
-    fk: E::Column,
-    ids: impl IntoIterator<Item = i32>,
-    order: &[E::Column],
-) -> Result<Vec<E::Model>, Arc<ApiError>> {
-    let mut select = E::find()
-        .filter(fk.is_in(ids))
-        .filter(visibility::under_visible_parent(kind));
-    for col in order {
-        select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
-    }
-    select.all(db).await.map_err(internal)
+fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i32) -> Vec<i32> {
+    keys.iter().map(|k| id(*k)).collect()
 }
 
 /// Requirements of a program, by position.
@@ -94,16 +84,8 @@ impl Loader<RequirementsOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[RequirementsOf]) -> LoadResult<RequirementsOf, Self::Value> {
-        use requirement::Column as C;
-        let rows = visible_children::<requirement::Entity>(
-            &self.db,
-            RecordKind::Requirement,
-            C::ProgramId,
-            keys.iter().map(|k| k.0),
-            &[C::Position, C::Id],
-        )
-        .await?;
-        Ok(share(group(rows, |r| RequirementsOf(r.program_id))))
+        let rows = read::requirements(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(group(rows, |r| RequirementsOf(r.program_id)))
     }
 }
 
@@ -116,16 +98,8 @@ impl Loader<FeesOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[FeesOf]) -> LoadResult<FeesOf, Self::Value> {
-        use fee::Column as C;
-        let rows = visible_children::<fee::Entity>(
-            &self.db,
-            RecordKind::Fee,
-            C::ProgramId,
-            keys.iter().map(|k| k.0),
-            &[C::EffectiveFrom, C::Id],
-        )
-        .await?;
-        Ok(share(group(rows, |r| FeesOf(r.program_id))))
+        let rows = read::fees(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(group(rows, |r| FeesOf(r.program_id)))
     }
 }
 
@@ -138,20 +112,12 @@ impl Loader<EventsOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[EventsOf]) -> LoadResult<EventsOf, Self::Value> {
-        use policy_event::Column as C;
-        let rows = visible_children::<policy_event::Entity>(
-            &self.db,
-            RecordKind::PolicyEvent,
-            C::ProgramId,
-            keys.iter().map(|k| k.0),
-            &[C::OccurredOn, C::Id],
-        )
-        .await?;
-        Ok(share(group(rows, |r| EventsOf(r.program_id))))
+        let rows = read::events(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(group(rows, |r| EventsOf(r.program_id)))
     }
 }
 
-/// How each field of a program is known. (Facts follow their program's visibility.)
+/// How each field of a program is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FactsOf(pub i32);
 
@@ -160,13 +126,8 @@ impl Loader<FactsOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[FactsOf]) -> LoadResult<FactsOf, Self::Value> {
-        let rows = program_fact::Entity::find()
-            .filter(program_fact::Column::ProgramId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(program_fact::Column::Id)
-            .all(&self.db)
-            .await
-            .map_err(internal)?;
-        Ok(share(group(rows, |r| FactsOf(r.program_id))))
+        let rows = read::facts(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(group(rows, |r| FactsOf(r.program_id)))
     }
 }
 
@@ -180,57 +141,49 @@ pub enum CitationsOf {
     PolicyEvent(i32),
 }
 
+impl CitationsOf {
+    fn split(self) -> (CitationTarget, i32) {
+        match self {
+            Self::Program(id) => (CitationTarget::Program, id),
+            Self::Requirement(id) => (CitationTarget::Requirement, id),
+            Self::Fee(id) => (CitationTarget::Fee, id),
+            Self::Commentary(id) => (CitationTarget::Commentary, id),
+            Self::PolicyEvent(id) => (CitationTarget::PolicyEvent, id),
+        }
+    }
+
+    fn join(target: CitationTarget, id: i32) -> Self {
+        match target {
+            CitationTarget::Program => Self::Program(id),
+            CitationTarget::Requirement => Self::Requirement(id),
+            CitationTarget::Fee => Self::Fee(id),
+            CitationTarget::Commentary => Self::Commentary(id),
+            CitationTarget::PolicyEvent => Self::PolicyEvent(id),
+        }
+    }
+}
+
 impl Loader<CitationsOf> for DbLoader {
     type Value = List<citation::Model>;
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[CitationsOf]) -> LoadResult<CitationsOf, Self::Value> {
-        use citation::Column as C;
-        let mut by_kind: [(C, Vec<i32>); 5] = [
-            (C::ProgramId, Vec::new()),
-            (C::RequirementId, Vec::new()),
-            (C::FeeId, Vec::new()),
-            (C::CommentaryId, Vec::new()),
-            (C::PolicyEventId, Vec::new()),
-        ];
-        for key in keys {
-            let (slot, id) = match *key {
-                CitationsOf::Program(id) => (0, id),
-                CitationsOf::Requirement(id) => (1, id),
-                CitationsOf::Fee(id) => (2, id),
-                CitationsOf::Commentary(id) => (3, id),
-                CitationsOf::PolicyEvent(id) => (4, id),
-            };
-            by_kind[slot].1.push(id);
-        }
-        let mut out: HashMap<CitationsOf, Vec<citation::Model>> = HashMap::new();
-        for (col, ids) in by_kind.into_iter().filter(|(_, ids)| !ids.is_empty()) {
-            let rows = citation::Entity::find()
-                .filter(col.is_in(ids))
-                .filter(visibility::under_visible_parent(RecordKind::Citation))
-                .order_by_asc(C::Id)
-                .all(&self.db)
-                .await
-                .map_err(internal)?;
-            for row in rows {
-                let key = match (
-                    row.program_id,
-                    row.requirement_id,
-                    row.fee_id,
-                    row.commentary_id,
-                    row.policy_event_id,
-                ) {
-                    (Some(id), ..) => CitationsOf::Program(id),
-                    (_, Some(id), ..) => CitationsOf::Requirement(id),
-                    (_, _, Some(id), ..) => CitationsOf::Fee(id),
-                    (_, _, _, Some(id), _) => CitationsOf::Commentary(id),
-                    (_, _, _, _, Some(id)) => CitationsOf::PolicyEvent(id),
-                    _ => continue,
-                };
-                out.entry(key).or_default().push(row);
+        let mut rows = Vec::new();
+        for target in CitationTarget::ALL {
+            let wanted: Vec<i32> = keys
+                .iter()
+                .map(|k| k.split())
+                .filter(|(t, _)| *t == target)
+                .map(|(_, id)| id)
+                .collect();
+            if !wanted.is_empty() {
+                rows.extend(read::citations(&self.db, target, wanted).await?);
             }
         }
-        Ok(share(out))
+        // A citation supports exactly one record: the one its target column names.
+        Ok(file(rows.into_iter().filter_map(|c| {
+            CitationTarget::of(&c).map(|(t, id)| (CitationsOf::join(t, id), c))
+        })))
     }
 }
 
@@ -243,19 +196,8 @@ impl Loader<SourceById> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[SourceById]) -> LoadResult<SourceById, Self::Value> {
-        use source::Column as C;
-        let rows = visible_children::<source::Entity>(
-            &self.db,
-            RecordKind::Source,
-            C::Id,
-            keys.iter().map(|k| k.0),
-            &[C::Id],
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (SourceById(r.id), Arc::new(r)))
-            .collect())
+        let rows = read::sources(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(by_id(rows, |r| r.id, SourceById))
     }
 }
 
@@ -268,48 +210,9 @@ impl Loader<PersonById> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[PersonById]) -> LoadResult<PersonById, Self::Value> {
-        use person::Column as C;
-        let rows = visible_children::<person::Entity>(
-            &self.db,
-            RecordKind::Person,
-            C::Id,
-            keys.iter().map(|k| k.0),
-            &[C::Id],
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (PersonById(r.id), Arc::new(r)))
-            .collect())
+        let rows = read::people(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(by_id(rows, |r| r.id, PersonById))
     }
-}
-
-/// Rows of the commentary-program link table whose `side` column is one of `ids`.
-async fn links(
-    db: &DatabaseConnection,
-    side: commentary_program::Column,
-    ids: impl IntoIterator<Item = i32>,
-) -> Result<Vec<commentary_program::Model>, Arc<ApiError>> {
-    commentary_program::Entity::find()
-        .filter(side.is_in(ids))
-        .all(db)
-        .await
-        .map_err(internal)
-}
-
-/// Files each row under every key its links give it (`(row id, key)` pairs), keeping row order.
-fn file_through<K: Hash + Eq + Copy, R: Clone>(
-    rows: Vec<R>,
-    links: &[(i32, K)],
-    id: impl Fn(&R) -> i32,
-) -> HashMap<K, Vec<R>> {
-    let mut out: HashMap<K, Vec<R>> = HashMap::new();
-    for row in rows {
-        for (_, key) in links.iter().filter(|(row_id, _)| *row_id == id(&row)) {
-            out.entry(*key).or_default().push(row.clone());
-        }
-    }
-    out
 }
 
 /// Published commentary about a program, oldest statement first.
@@ -321,30 +224,8 @@ impl Loader<CommentariesOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[CommentariesOf]) -> LoadResult<CommentariesOf, Self::Value> {
-        let links = links(
-            &self.db,
-            commentary_program::Column::ProgramId,
-            keys.iter().map(|k| k.0),
-        )
-        .await?;
-        if links.is_empty() {
-            return Ok(HashMap::new());
-        }
-        use commentary::Column as C;
-        let ids = links.iter().map(|l| l.commentary_id);
-        let rows = visible_children::<commentary::Entity>(
-            &self.db,
-            RecordKind::Commentary,
-            C::Id,
-            ids,
-            &[C::SaidOn, C::Id],
-        )
-        .await?;
-        let keyed: Vec<(i32, CommentariesOf)> = links
-            .iter()
-            .map(|l| (l.commentary_id, CommentariesOf(l.program_id)))
-            .collect();
-        Ok(share(file_through(rows, &keyed, |r| r.id)))
+        let pairs = read::commentaries_about(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(file(pairs.into_iter().map(|(k, r)| (CommentariesOf(k), r))))
     }
 }
 
@@ -357,30 +238,8 @@ impl Loader<ProgramsOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[ProgramsOf]) -> LoadResult<ProgramsOf, Self::Value> {
-        let links = links(
-            &self.db,
-            commentary_program::Column::CommentaryId,
-            keys.iter().map(|k| k.0),
-        )
-        .await?;
-        if links.is_empty() {
-            return Ok(HashMap::new());
-        }
-        use program::Column as C;
-        let ids = links.iter().map(|l| l.program_id);
-        let rows = visible_children::<program::Entity>(
-            &self.db,
-            RecordKind::Program,
-            C::Id,
-            ids,
-            &[C::Name, C::Id],
-        )
-        .await?;
-        let keyed: Vec<(i32, ProgramsOf)> = links
-            .iter()
-            .map(|l| (l.program_id, ProgramsOf(l.commentary_id)))
-            .collect();
-        Ok(share(file_through(rows, &keyed, |r| r.id)))
+        let pairs = read::programs_discussed(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(file(pairs.into_iter().map(|(k, r)| (ProgramsOf(k), r))))
     }
 }
 
@@ -393,18 +252,7 @@ impl Loader<ProgramById> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[ProgramById]) -> LoadResult<ProgramById, Self::Value> {
-        use program::Column as C;
-        let rows = visible_children::<program::Entity>(
-            &self.db,
-            RecordKind::Program,
-            C::Id,
-            keys.iter().map(|k| k.0),
-            &[C::Id],
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (ProgramById(r.id), Arc::new(r)))
-            .collect())
+        let rows = read::programs(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(by_id(rows, |r| r.id, ProgramById))
     }
 }

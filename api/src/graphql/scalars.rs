@@ -39,12 +39,7 @@ impl PartialDate {
         date: Option<NaiveDate>,
         precision: Option<entity::enums::DatePrecision>,
     ) -> Option<Self> {
-        date.map(|d| {
-            Self(StoredPartialDate::from_parts(
-                d,
-                precision.unwrap_or(entity::enums::DatePrecision::Day),
-            ))
-        })
+        StoredPartialDate::stored(date, precision).map(Self)
     }
 }
 

@@ -12,6 +12,27 @@ pub fn is_current(fee: &fee::Model, day: NaiveDate) -> bool {
         && fee.effective_until.is_none_or(|until| until >= day)
 }
 
+/// Which of a program's fees (its whole history, `fees`) a reader sees. Today (`as_of` None):
+/// all of them, or with `current` those in effect today. Seen as of a day: the fees that had
+/// taken effect by then (an unknown start does not exclude a fee), or with `current` those in
+/// effect on that day.
+pub fn on_day<'a, F: std::borrow::Borrow<fee::Model> + 'a>(
+    fees: impl IntoIterator<Item = &'a F>,
+    today: NaiveDate,
+    as_of: Option<NaiveDate>,
+    current: bool,
+) -> impl Iterator<Item = &'a F> {
+    let day = as_of.unwrap_or(today);
+    fees.into_iter().filter(move |f| {
+        let f = f.borrow();
+        if current {
+            is_current(f, day)
+        } else {
+            as_of.is_none() || f.effective_from.is_none_or(|from| from <= day)
+        }
+    })
+}
+
 /// A fee's amount as the knowledge base holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Amount<'a> {
@@ -95,6 +116,33 @@ mod tests {
             "a term that ran out is not current"
         );
         assert!(is_current(&fee(None, None), on("1990-01-01")));
+    }
+
+    #[test]
+    fn a_day_shows_the_fees_in_effect_or_taken_effect_by_then() {
+        let history = vec![
+            fee(Some("2024-01-01"), Some("2025-09-20")),
+            fee(Some("2025-09-21"), None),
+            fee(None, None),
+        ];
+        let shown = |as_of: Option<&str>, current: bool| -> Vec<Option<NaiveDate>> {
+            on_day(&history, on("2026-12-04"), as_of.map(on), current)
+                .map(|f| f.effective_from)
+                .collect()
+        };
+        let from = |d: &str| Some(on(d));
+        assert_eq!(shown(None, false).len(), 3, "today: the whole history");
+        assert_eq!(shown(None, true), vec![from("2025-09-21"), None]);
+        assert_eq!(
+            shown(Some("2025-09-20"), false),
+            vec![from("2024-01-01"), None],
+            "a fee not yet in effect is not shown as of an earlier day"
+        );
+        assert_eq!(
+            shown(Some("2025-09-20"), true),
+            vec![from("2024-01-01"), None]
+        );
+        assert_eq!(shown(Some("2023-01-01"), true), vec![None]);
     }
 
     #[test]

@@ -1,32 +1,251 @@
-//! Read models shared by the surfaces that are not GraphQL (exports, permalinks, the feed and
-//! the pages): what readers may see of a program's fees and of the sources behind a record.
+//! Read models: what readers may see under a published program (its requirements, fees, events,
+//! facts, commentary) and the citations and sources behind any record. GraphQL's batched
+//! loaders and the REST routes (exports, permalinks, and the pages to come) read through these
+//! same functions, so a nested GraphQL list and a permalink cannot disagree on order or on
+//! visibility.
+//!
+//! Every function takes the ids of parents the caller has already found visible (a page of
+//! [`super::lists`], a record that passed [`visibility::is_visible`]) and applies the rest of
+//! the rule with [`visibility::under_visible_parent`]: the parent's clause is not looked up
+//! again for each row.
 
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult};
 use super::fees::is_current;
 use super::kind::RecordKind;
 use super::visibility::{self, CitationTarget};
 use chrono::NaiveDate;
-use entity::{citation, fee, source};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{
+    citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
+    requirement, source,
+};
+use sea_orm::sea_query::NullOrdering;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder};
 use std::collections::{BTreeSet, HashMap};
 
-/// Visible citations of the `target` records `ids`, each with its (visible) source, in
+/// Visible rows of `kind` (entity `E`) whose `fk` is one of `ids`, in `order` (unknown values
+/// last on both backends: SQLite would put NULLs first, PostgreSQL last).
+async fn children<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+    fk: E::Column,
+    ids: impl IntoIterator<Item = i32>,
+    order: &[E::Column],
+) -> ApiResult<Vec<E::Model>> {
+    let mut select = E::find()
+        .filter(fk.is_in(ids))
+        .filter(visibility::under_visible_parent(kind));
+    for col in order {
+        select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
+    }
+    Ok(select.all(db).await?)
+}
+
+/// Requirements of the visible programs `program_ids`, by position.
+pub async fn requirements(
+    db: &impl ConnectionTrait,
+    program_ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<requirement::Model>> {
+    use requirement::Column as C;
+    children::<requirement::Entity>(
+        db,
+        RecordKind::Requirement,
+        C::ProgramId,
+        program_ids,
+        &[C::Position, C::Id],
+    )
+    .await
+}
+
+/// Fees of the visible programs `program_ids`, oldest first: the whole history (see
+/// [`super::fees::on_day`] for the ones that apply on a day).
+pub async fn fees(
+    db: &impl ConnectionTrait,
+    program_ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<fee::Model>> {
+    use fee::Column as C;
+    children::<fee::Entity>(
+        db,
+        RecordKind::Fee,
+        C::ProgramId,
+        program_ids,
+        &[C::EffectiveFrom, C::Id],
+    )
+    .await
+}
+
+/// Fees of the visible programs `program_ids` in effect on `day`, oldest first.
+pub async fn current_fees(
+    db: &impl ConnectionTrait,
+    program_ids: impl IntoIterator<Item = i32>,
+    day: NaiveDate,
+) -> ApiResult<Vec<fee::Model>> {
+    let mut rows = fees(db, program_ids).await?;
+    rows.retain(|f| is_current(f, day));
+    Ok(rows)
+}
+
+/// Policy events of the visible programs `program_ids`, oldest first.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    program_ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<policy_event::Model>> {
+    use policy_event::Column as C;
+    children::<policy_event::Entity>(
+        db,
+        RecordKind::PolicyEvent,
+        C::ProgramId,
+        program_ids,
+        &[C::OccurredOn, C::Id],
+    )
+    .await
+}
+
+/// How each field of the visible programs `program_ids` is known. (Facts are part of their
+/// program: they have no editorial state of their own.)
+pub async fn facts(
+    db: &impl ConnectionTrait,
+    program_ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<program_fact::Model>> {
+    Ok(program_fact::Entity::find()
+        .filter(program_fact::Column::ProgramId.is_in(program_ids))
+        .order_by_asc(program_fact::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Visible citations of the visible `target` records `ids`, in citation order.
+pub async fn citations(
+    db: &impl ConnectionTrait,
+    target: CitationTarget,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<citation::Model>> {
+    Ok(citation::Entity::find()
+        .filter(target.column().is_in(ids))
+        .filter(visibility::under_visible_parent(RecordKind::Citation))
+        .order_by_asc(citation::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Visible records of `kind` (entity `E`) by id.
+async fn by_id<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+    id: E::Column,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<E::Model>> {
+    children::<E>(db, kind, id, ids, &[id]).await
+}
+
+/// The visible sources among `ids`.
+pub async fn sources(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<source::Model>> {
+    by_id::<source::Entity>(db, RecordKind::Source, source::Column::Id, ids).await
+}
+
+/// The visible people among `ids`.
+pub async fn people(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<person::Model>> {
+    by_id::<person::Entity>(db, RecordKind::Person, person::Column::Id, ids).await
+}
+
+/// The visible programs among `ids`.
+pub async fn programs(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<program::Model>> {
+    by_id::<program::Entity>(db, RecordKind::Program, program::Column::Id, ids).await
+}
+
+/// Rows of the commentary-program link table whose `side` column is one of `ids`.
+async fn links(
+    db: &impl ConnectionTrait,
+    side: commentary_program::Column,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<commentary_program::Model>> {
+    Ok(commentary_program::Entity::find()
+        .filter(side.is_in(ids))
+        .all(db)
+        .await?)
+}
+
+/// Pairs each row with every key its links give it (`(row id, key)`), keeping row order.
+fn through<R: Clone>(rows: Vec<R>, links: &[(i32, i32)], id: impl Fn(&R) -> i32) -> Vec<(i32, R)> {
+    let mut out = Vec::new();
+    for row in rows {
+        for (_, key) in links.iter().filter(|(row_id, _)| *row_id == id(&row)) {
+            out.push((*key, row.clone()));
+        }
+    }
+    out
+}
+
+/// Visible commentary about the visible programs `program_ids`, oldest statement first, each
+/// with the program it is about. (A commentary is about programs; it does not hang from them.)
+pub async fn commentaries_about(
+    db: &impl ConnectionTrait,
+    program_ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<(i32, commentary::Model)>> {
+    let links = links(db, commentary_program::Column::ProgramId, program_ids).await?;
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    use commentary::Column as C;
+    let rows = children::<commentary::Entity>(
+        db,
+        RecordKind::Commentary,
+        C::Id,
+        links.iter().map(|l| l.commentary_id),
+        &[C::SaidOn, C::Id],
+    )
+    .await?;
+    let keyed: Vec<(i32, i32)> = links
+        .iter()
+        .map(|l| (l.commentary_id, l.program_id))
+        .collect();
+    Ok(through(rows, &keyed, |r| r.id))
+}
+
+/// Visible programs the visible commentaries `commentary_ids` are about, by name, each with
+/// its commentary.
+pub async fn programs_discussed(
+    db: &impl ConnectionTrait,
+    commentary_ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<(i32, program::Model)>> {
+    let links = links(db, commentary_program::Column::CommentaryId, commentary_ids).await?;
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    use program::Column as C;
+    let rows = children::<program::Entity>(
+        db,
+        RecordKind::Program,
+        C::Id,
+        links.iter().map(|l| l.program_id),
+        &[C::Name, C::Id],
+    )
+    .await?;
+    let keyed: Vec<(i32, i32)> = links
+        .iter()
+        .map(|l| (l.program_id, l.commentary_id))
+        .collect();
+    Ok(through(rows, &keyed, |r| r.id))
+}
+
+/// Visible citations of the visible `target` records `ids`, each with its (visible) source, in
 /// citation order.
 pub async fn cited_sources(
     db: &impl ConnectionTrait,
     target: CitationTarget,
-    ids: Vec<i32>,
+    ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<(citation::Model, source::Model)>> {
-    let citations = citation::Entity::find()
-        .filter(target.column().is_in(ids))
-        .filter(visibility::citations_of(target))
-        .order_by_asc(citation::Column::Id)
-        .all(db)
-        .await?;
+    let citations = citations(db, target, ids).await?;
     let source_ids: BTreeSet<i32> = citations.iter().map(|c| c.source_id).collect();
-    let sources: HashMap<i32, source::Model> = source::Entity::find()
-        .filter(source::Column::Id.is_in(source_ids))
-        .all(db)
+    let sources: HashMap<i32, source::Model> = sources(db, source_ids)
         .await?
         .into_iter()
         .map(|s| (s.id, s))
@@ -37,19 +256,11 @@ pub async fn cited_sources(
         .collect())
 }
 
-/// Visible fees of the programs `program_ids` in effect on `day`, by id.
-pub async fn current_fees(
-    db: &impl ConnectionTrait,
-    program_ids: Vec<i32>,
-    day: NaiveDate,
-) -> ApiResult<Vec<fee::Model>> {
-    Ok(fee::Entity::find()
-        .filter(fee::Column::ProgramId.is_in(program_ids))
-        .filter(visibility::condition(RecordKind::Fee))
-        .order_by_asc(fee::Column::Id)
-        .all(db)
+/// The visible program `id` (for a record already found visible, e.g. a fee's program).
+pub async fn program(db: &impl ConnectionTrait, id: i32) -> ApiResult<program::Model> {
+    programs(db, [id])
         .await?
         .into_iter()
-        .filter(|f| is_current(f, day))
-        .collect())
+        .next()
+        .ok_or_else(|| ApiError::not_found("no published program here"))
 }

@@ -99,6 +99,11 @@ impl PartialDate {
     pub fn from_parts(date: NaiveDate, precision: DatePrecision) -> Self {
         Self { date, precision }
     }
+
+    /// A stored date and its precision column; a date stored without precision is a full date.
+    pub fn stored(date: Option<NaiveDate>, precision: Option<DatePrecision>) -> Option<Self> {
+        date.map(|date| Self::from_parts(date, precision.unwrap_or(DatePrecision::Day)))
+    }
 }
 
 /// Money is stored as an integer count of 1/10_000 of the currency unit.

@@ -6,6 +6,7 @@
 use crate::kb::error::ApiError;
 use crate::kb::fees::Amount;
 use crate::kb::programs::{Order, ProgramQuery};
+use crate::kb::values::PartialDate;
 use crate::kb::visibility::CitationTarget;
 use crate::kb::{lists, read};
 use actix_web::{HttpResponse, http::header, web};
@@ -109,8 +110,7 @@ async fn rows(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<Expor
     let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();
     let fees = read::current_fees(db, ids.clone(), today).await?;
     let program_cites = read::cited_sources(db, CitationTarget::Program, ids).await?;
-    let fee_cites =
-        read::cited_sources(db, CitationTarget::Fee, fees.iter().map(|f| f.id).collect()).await?;
+    let fee_cites = read::cited_sources(db, CitationTarget::Fee, fees.iter().map(|f| f.id)).await?;
     let fee_program: HashMap<i32, i32> = fees.iter().map(|f| (f.id, f.program_id)).collect();
 
     let mut out = Vec::with_capacity(programs.len());
@@ -153,11 +153,8 @@ async fn rows(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<Expor
             })
             .collect();
         out.push(ExportRow {
-            in_force_on: crate::graphql::scalars::PartialDate::from_parts(
-                p.in_force_on,
-                p.in_force_precision,
-            )
-            .map(|d| d.0.to_text()),
+            in_force_on: PartialDate::stored(p.in_force_on, p.in_force_precision)
+                .map(PartialDate::to_text),
             max_stay: p.max_stay_unit.map(|u| match p.max_stay_value {
                 Some(v) => format!("{v} {}", u.as_str()),
                 None => u.as_str(),

@@ -13,7 +13,7 @@ use crate::store::rows;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use entity::program;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 use serde_json::{Map, Value, json};
 
 /// The answer for anything readers may not see (or that does not exist).
@@ -45,7 +45,7 @@ async fn citations(
     target: CitationTarget,
     id: i32,
 ) -> Result<Vec<Value>, ApiError> {
-    let rows = read::cited_sources(db, target, vec![id]).await?;
+    let rows = read::cited_sources(db, target, [id]).await?;
     Ok(rows
         .into_iter()
         .map(|(c, s)| {
@@ -71,7 +71,7 @@ async fn program_ld(
 ) -> Result<Value, ApiError> {
     let link = base.program(&p.slug);
     let today = chrono::Utc::now().date_naive();
-    let fees = read::current_fees(db, vec![p.id], today).await?;
+    let fees = read::current_fees(db, [p.id], today).await?;
     let offers: Vec<Value> = fees
         .iter()
         .map(|f| {
@@ -123,10 +123,13 @@ async fn record_ld(
     let link = base.record(encode(kind, id).as_str());
     let version = row.get("version").and_then(Value::as_i64).unwrap_or(0);
     let program_link = match row.get("program_id").and_then(Value::as_i64) {
-        Some(pid) => program::Entity::find_by_id(i32::try_from(pid).unwrap_or(0))
-            .one(db)
-            .await?
-            .map(|p| base.program(&p.slug)),
+        Some(pid) => Some(
+            base.program(
+                &read::program(db, i32::try_from(pid).unwrap_or(0))
+                    .await?
+                    .slug,
+            ),
+        ),
         None => None,
     };
     let (ld_type, name, column): (&str, String, Option<CitationTarget>) = match kind {
@@ -286,10 +289,7 @@ pub async fn record(
             return Err(not_found());
         }
         if kind == RecordKind::Program {
-            let p = program::Entity::find_by_id(row)
-                .one(db.get_ref())
-                .await?
-                .ok_or(not_found())?;
+            let p = read::program(db.get_ref(), row).await?;
             return Ok(Err(base.program(&p.slug)));
         }
         record_ld(&db, &base, kind, row).await.map(Ok)

@@ -18,7 +18,7 @@ use super::policy_event::PolicyEvent;
 use super::requirement::Requirement;
 use super::scalars::{Duration, ExactDecimal, PartialDate};
 use crate::kb::error::ApiResult;
-use crate::kb::fees::is_current;
+use crate::kb::fees;
 use crate::kb::status::{Status, status_on};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -53,11 +53,6 @@ impl Program {
             row: self.row,
             as_of: day,
         }
-    }
-
-    /// The day the program is seen on: `asOf`, or today.
-    fn day(&self) -> NaiveDate {
-        self.as_of.unwrap_or_else(|| Utc::now().date_naive())
     }
 }
 
@@ -239,23 +234,16 @@ impl Program {
         ctx: &Context<'_>,
         #[graphql(default = false)] current: bool,
     ) -> ApiResult<Vec<Fee>> {
-        let day = self.day();
         let rows = loaders(ctx)?
             .load_one(FeesOf(self.row.id))
             .await?
             .unwrap_or_default();
-        Ok(rows
-            .iter()
-            .filter(|f| {
-                if current {
-                    is_current(f, day)
-                } else {
-                    self.as_of.is_none() || f.effective_from.is_none_or(|from| from <= day)
-                }
-            })
-            .cloned()
-            .map(Fee)
-            .collect())
+        Ok(
+            fees::on_day(rows.iter(), Utc::now().date_naive(), self.as_of, current)
+                .cloned()
+                .map(Fee)
+                .collect(),
+        )
     }
 
     /// The day this program is seen on: the `asOf` asked for, or null for today.
