@@ -201,3 +201,48 @@ backend_test!(
         }
     }
 );
+
+backend_test!(
+    a_commentary_said_by_nobody_is_refused_by_both_at_the_same_field,
+    empty,
+    |app| async move {
+        let db = app.db.connect().await;
+        let token = app.editor().await;
+        // A blank group is no group: neither path may store a statement nobody made.
+        for group in [json!(null), json!("   ")] {
+            let doc = json!({ "format": "visa-kb/v1", "commentaries": [
+                { "group": group, "kind": "quote", "body": "Nobody said this.", "stance": "neutral" }
+            ]})
+            .to_string();
+            match api::import::import_json(&db, &doc, None).await {
+                Err(api::import::ImportError::Invalid { field, .. }) => {
+                    assert_eq!(field, "person", "import, group {group}")
+                }
+                other => panic!("import, group {group}: {other:?}"),
+            }
+            let body = app
+                .graphql_as(
+                    &token,
+                    "mutation($i: CommentaryInput!) { createCommentary(input: $i) { id } }",
+                    json!({ "i": { "groupName": group, "kind": "QUOTE",
+                                   "body": "Nobody said this.", "stance": "NEUTRAL" } }),
+                )
+                .await;
+            let error = &body["errors"][0]["extensions"];
+            assert_eq!(error["code"], "BAD_USER_INPUT", "editor: {body}");
+            assert_eq!(error["field"], "personId", "editor: {body}");
+        }
+        let count = app
+            .data_as(
+                &token,
+                "{ editorialRecords(recordType: COMMENTARY) { id } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            count["editorialRecords"],
+            json!([]),
+            "nothing stored: {count}"
+        );
+    }
+);

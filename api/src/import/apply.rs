@@ -150,13 +150,26 @@ fn check_planned(
         return Ok(());
     };
     rules::check(kind, planned).map_err(|v| {
+        let column = import_field(v.column);
         let field = if nested.is_empty() {
-            v.column.to_owned()
+            column.to_owned()
         } else {
-            format!("{nested}.{}", v.column)
+            format!("{nested}.{column}")
         };
         invalid(record, &field, v.message)
     })
+}
+
+/// The import format's name of a column a write rule names: the format names references by
+/// what they point at (`person`, `source`), and a commentary's group `group`.
+fn import_field(column: &str) -> &str {
+    match column {
+        "person_id" => "person",
+        "source_id" => "source",
+        "program_id" => "program",
+        "group_name" => "group",
+        other => other,
+    }
 }
 
 /// A URL in its canonical form (`kb::values::WebUrl`).
@@ -840,13 +853,13 @@ async fn upsert_commentary(
         }),
         None => None,
     };
-    if person_id.is_none() && c.group.as_deref().is_none_or(|g| g.trim().is_empty()) {
-        return Err(invalid(
-            record,
-            "person",
-            "commentary needs a person or a group",
-        ));
-    }
+    // The write rules first: who said it decides which existing row this is.
+    check_planned(
+        record,
+        "",
+        RecordKind::Commentary,
+        serde_json::json!({ "person_id": person_id, "group_name": c.group }),
+    )?;
     let said = date_of(record, "said_on", c.said_on.as_deref())?;
     let source_id = match &c.source {
         Some(s) => Some(source_id(ctx, record, "source", s).await?),

@@ -131,7 +131,8 @@ pub fn check(kind: RecordKind, record: &Map<String, Value>) -> Result<(), Violat
             Ok(())
         }
         RecordKind::Commentary => {
-            if has(record, "person_id") || has(record, "group_name") {
+            let group = record.get("group_name").and_then(Value::as_str);
+            if has(record, "person_id") || group.is_some_and(|g| !g.trim().is_empty()) {
                 Ok(())
             } else {
                 Err(violation(
@@ -225,6 +226,11 @@ mod tests {
         assert_eq!(
             column(RecordKind::Commentary, json!({"group_name": "Insiders"})),
             None
+        );
+        assert_eq!(
+            column(RecordKind::Commentary, json!({"group_name": "  "})),
+            Some("person_id"),
+            "a blank group is no group"
         );
     }
 
