@@ -40,6 +40,11 @@ pub struct Settings {
     /// `VISA_KB_PUBLIC_URL`: the base URL readers reach the API at (for permalinks, citations
     /// and the feed); default: the scheme and host of each request.
     pub public_url: Option<String>,
+    /// `VISA_KB_TRUSTED_PROXIES`: addresses or CIDR ranges (comma-separated) of the reverse
+    /// proxies in front of the server. Only a request from one of them may say, in `Forwarded`
+    /// or `X-Forwarded-Host`/`-Proto`, under which host and scheme readers reached the API;
+    /// anyone else's headers are ignored, so a stranger cannot put their host into permalinks.
+    pub trusted_proxies: String,
     /// `VISA_KB_JWT_SECRET`: the HS256 key of editor tokens, at least 32 bytes. Without it the
     /// server makes a random key at start: tokens then die with the process and are not
     /// accepted by other replicas.
@@ -102,6 +107,7 @@ impl Settings {
             .and_then(|b| b.set_default("db_max_connections", 10))
             .and_then(|b| b.set_default("seed", true))
             .and_then(|b| b.set_default("cors_origins", "*"))
+            .and_then(|b| b.set_default("trusted_proxies", ""))
             .and_then(|b| b.set_default("loader_delay_us", DEFAULT_LOADER_DELAY_US))
             .and_then(|b| b.set_default("jwt_ttl_secs", 3600))
             .and_then(|b| b.set_default("response_cache_mb", DEFAULT_RESPONSE_CACHE_MB))
@@ -143,10 +149,29 @@ impl Settings {
             loader_delay_us: 0,
             response_cache_mb: DEFAULT_RESPONSE_CACHE_MB,
             public_url: None,
+            trusted_proxies: String::new(),
             jwt_secret: None,
             jwt_ttl_secs: 3600,
             limits: Limits::default(),
         }
+    }
+
+    /// `VISA_KB_TRUSTED_PROXIES` as networks (a bare address is a network of one).
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| {
+                item.parse::<ipnet::IpNet>()
+                    .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        ConfigError(format!(
+                            "VISA_KB_TRUSTED_PROXIES: `{item}` is not an IP address or CIDR range"
+                        ))
+                    })
+            })
+            .collect()
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -185,6 +210,7 @@ impl Settings {
                 "VISA_KB_PUBLIC_URL must start with http:// or https://".to_owned(),
             ));
         }
+        self.trusted_proxy_nets()?;
         if self.jwt_ttl_secs == 0 || self.jwt_ttl_secs > 7 * 24 * 3600 {
             return Err(ConfigError(
                 "VISA_KB_JWT_TTL_SECS must be between 1 and 604800 (a week)".to_owned(),

@@ -132,11 +132,28 @@ fn serve(
 ) -> std::io::Result<Server> {
     let workers = settings.workers;
     let body_limit = settings.limits.max_body_bytes;
+    let trusted_proxies = settings
+        .trusted_proxy_nets()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+    let base = match &settings.public_url {
+        Some(url) => crate::permalink::PublicBase::configured(url),
+        None => {
+            let base = crate::permalink::PublicBase::listening(listener.local_addr()?);
+            tracing::warn!(
+                base = %base.0,
+                "VISA_KB_PUBLIC_URL is not set: permalinks and citations use the listening \
+                 address (or what a trusted proxy forwards); set it in production"
+            );
+            base
+        }
+    };
     // One key for the process: every worker must accept the tokens any worker issued.
     let config = web::Data::new(routes::state::RequestConfig {
         delay: std::time::Duration::from_micros(settings.loader_delay_us),
         keys: Arc::new(TokenKeys::from_settings(&settings)),
-        public_url: settings.public_url.clone(),
+        base_configured: settings.public_url.is_some(),
+        base,
+        trusted_proxies,
         cache: routes::cache::ResponseCache::new(settings.response_cache_mb),
     });
     let server = HttpServer::new(move || {

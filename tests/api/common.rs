@@ -136,9 +136,27 @@ impl TestApp {
         Self::start(backend, true).await
     }
 
+    /// Starts a seeded server whose trusted reverse proxy is 127.0.0.1 (the tests themselves).
+    pub async fn seeded_behind_proxy(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, true, |s| {
+            s.trusted_proxies = "127.0.0.1".to_owned()
+        })
+        .await
+    }
+
     async fn start(backend: Backend, seed: bool) -> Option<Self> {
+        Self::start_with(backend, seed, |_| {}).await
+    }
+
+    /// Starts a server with the test settings changed by `tweak`.
+    pub async fn start_with(
+        backend: Backend,
+        seed: bool,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Option<Self> {
         let db = TestDb::create(backend).await?;
-        let settings = test_settings(&db.url, seed);
+        let mut settings = test_settings(&db.url, seed);
+        tweak(&mut settings);
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         let statement_log = Arc::new(std::sync::Mutex::new(Vec::new()));

@@ -13,6 +13,7 @@ mod batching;
 mod editing;
 mod errors;
 mod export;
+mod hardening;
 mod import;
 mod journalists;
 mod programs;

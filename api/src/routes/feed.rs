@@ -51,7 +51,7 @@ pub async fn atom(
             return super::error::response(bad, "feed");
         }
     };
-    let base = super::state::public_base(&req, config.public_url.as_deref());
+    let base = super::state::public_base(&req, &config);
     match build(&db, since, &base).await {
         Ok(feed) => HttpResponse::Ok()
             .content_type("application/atom+xml; charset=utf-8")

@@ -8,6 +8,7 @@ use crate::auth::viewer::{AuthFailure, authenticate};
 use crate::auth::{RequestMeta, TokenKeys, Viewer};
 use crate::graphql::AppSchema;
 use crate::graphql::loaders::loaders;
+use crate::permalink::PublicBase;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
@@ -83,12 +84,13 @@ fn unauthorized(why: &str) -> HttpResponse {
     response
 }
 
-/// Executes requests with this worker's pool, each with its own fresh loaders.
 /// A public question that may be answered from the cache: no token, one operation, no
-/// mutation (`login` must never be cached), keyed by its exact text.
+/// mutation (`login` must never be cached), keyed by everything its answer depends on: its
+/// exact text and the base URL of the permalinks in it.
 fn cache_key(
     req: &HttpRequest,
     config: &RequestConfig,
+    base: &PublicBase,
     request: &web::Bytes,
 ) -> Option<web::Bytes> {
     let public = !req.headers().contains_key(header::AUTHORIZATION);
@@ -96,7 +98,13 @@ fn cache_key(
         .windows(b"mutation".len())
         .any(|w| w.eq_ignore_ascii_case(b"mutation"));
     let batch = request.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-    (config.cache.enabled() && public && !may_mutate && !batch).then(|| request.clone())
+    (config.cache.enabled() && public && !may_mutate && !batch).then(|| {
+        let mut key = Vec::with_capacity(base.0.len() + 1 + request.len());
+        key.extend_from_slice(base.0.as_bytes());
+        key.push(b'\n');
+        key.extend_from_slice(request);
+        web::Bytes::from(key)
+    })
 }
 
 /// The cached answer to a public request at the current content version, or that version.
@@ -126,6 +134,7 @@ async fn run(
     req: &HttpRequest,
     request_id: RequestId,
     batch: BatchRequest,
+    base: PublicBase,
     cache: Option<(web::Bytes, i64)>,
 ) -> HttpResponse {
     let (viewer, meta) = match identify(req, &shared.db, &shared.config.keys, request_id).await {
@@ -135,7 +144,6 @@ async fn run(
     let db: &DatabaseConnection = &shared.db;
     let delay = shared.config.delay;
     let keys: Arc<TokenKeys> = shared.config.keys.clone();
-    let base = super::state::public_base(req, shared.config.public_url.as_deref());
     let with_data = |request: async_graphql::Request| {
         request
             .data(loaders(db.clone(), delay))
@@ -184,8 +192,9 @@ pub async fn post(
     body: web::Bytes,
 ) -> HttpResponse {
     let shared = Shared { schema, db, config };
+    let base = super::state::public_base(&req, &shared.config);
     let mut cache = None;
-    if let Some(key) = cache_key(&req, &shared.config, &body) {
+    if let Some(key) = cache_key(&req, &shared.config, &base, &body) {
         match cached(&shared, &key, request_id).await {
             Ok(hit) => return hit,
             Err(version) => cache = version.map(|v| (key, v)),
@@ -200,7 +209,7 @@ pub async fn post(
     {
         return bad_request(format!("a batch holds 1 to {MAX_BATCH} operations"));
     }
-    run(&shared, &req, request_id, batch, cache).await
+    run(&shared, &req, request_id, batch, base, cache).await
 }
 
 /// The GraphiQL page.
@@ -240,9 +249,10 @@ pub async fn get(
         ),
         Ok(request) => {
             let shared = Shared { schema, db, config };
+            let base = super::state::public_base(&req, &shared.config);
             let key = web::Bytes::copy_from_slice(req.query_string().as_bytes());
             let mut cache = None;
-            if let Some(key) = cache_key(&req, &shared.config, &key) {
+            if let Some(key) = cache_key(&req, &shared.config, &base, &key) {
                 match cached(&shared, &key, request_id).await {
                     Ok(hit) => return hit,
                     Err(version) => cache = version.map(|v| (key, v)),
@@ -253,6 +263,7 @@ pub async fn get(
                 &req,
                 request_id,
                 BatchRequest::Single(request),
+                base,
                 cache,
             )
             .await

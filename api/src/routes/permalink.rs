@@ -262,7 +262,7 @@ pub async fn program(
     config: web::Data<super::state::RequestConfig>,
     slug: web::Path<String>,
 ) -> HttpResponse {
-    let base = super::state::public_base(&req, config.public_url.as_deref());
+    let base = super::state::public_base(&req, &config);
     let result = async {
         let p = crate::kb::lists::programs()
             .filter(program::Column::Slug.eq(slug.as_str()))
@@ -282,7 +282,7 @@ pub async fn record(
     config: web::Data<super::state::RequestConfig>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let base = super::state::public_base(&req, config.public_url.as_deref());
+    let base = super::state::public_base(&req, &config);
     let result = async {
         let (kind, row) = global_id::decode(&id).ok_or(not_found())?;
         if !visibility::is_visible(db.get_ref(), kind, row).await? {

@@ -1,6 +1,11 @@
-//! What every route shares for a request: the configuration the server started with.
+//! What every route shares for a request: the configuration the server started with, and the
+//! public base URL of permalinks (which headers may decide it).
 
 use crate::auth::TokenKeys;
+use crate::permalink::PublicBase;
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use ipnet::IpNet;
 use std::sync::Arc;
 
 /// Per-process settings every request uses.
@@ -9,17 +14,59 @@ pub struct RequestConfig {
     pub delay: std::time::Duration,
     /// The editor token keys.
     pub keys: Arc<TokenKeys>,
-    /// `VISA_KB_PUBLIC_URL`.
-    pub public_url: Option<String>,
+    /// `VISA_KB_PUBLIC_URL`, else the address the server listens on.
+    pub base: PublicBase,
+    /// Whether `base` was configured (then no header is read at all).
+    pub base_configured: bool,
+    /// `VISA_KB_TRUSTED_PROXIES`: peers whose forwarding headers are believed.
+    pub trusted_proxies: Vec<IpNet>,
     /// Public responses by request (`VISA_KB_RESPONSE_CACHE_MB`).
     pub cache: super::cache::ResponseCache,
 }
 
-/// The base URL for permalinks: `VISA_KB_PUBLIC_URL`, else how this request reached us.
-pub fn public_base(
-    req: &actix_web::HttpRequest,
-    configured: Option<&str>,
-) -> crate::permalink::PublicBase {
-    let info = req.connection_info();
-    crate::permalink::PublicBase::new(configured, info.scheme(), info.host())
+/// The base URL for permalinks and citations: `VISA_KB_PUBLIC_URL`; else, for a request that
+/// came through a trusted proxy, the scheme and host it forwarded (when well formed); else the
+/// listening address. A client's own `Host`, `Forwarded` or `X-Forwarded-*` never decide it:
+/// the URLs end up in cached answers that other readers get.
+pub fn public_base(req: &HttpRequest, config: &RequestConfig) -> PublicBase {
+    if config.base_configured {
+        return config.base.clone();
+    }
+    let trusted = req.peer_addr().is_some_and(|peer| {
+        config
+            .trusted_proxies
+            .iter()
+            .any(|net| net.contains(&peer.ip()))
+    });
+    if !trusted {
+        return config.base.clone();
+    }
+    forwarded(req).unwrap_or_else(|| config.base.clone())
+}
+
+/// What a proxy says readers used: `Forwarded` (RFC 7239, its first element), else
+/// `X-Forwarded-Proto`/`-Host`; the host defaults to the `Host` the proxy sent, the scheme to
+/// http. None when the result is not a well-formed web base.
+fn forwarded(req: &HttpRequest) -> Option<PublicBase> {
+    let headers = req.headers();
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let first = |v: &str| v.split(',').next().unwrap_or_default().trim().to_owned();
+    let mut scheme = get("x-forwarded-proto").map(first);
+    let mut host = get("x-forwarded-host").map(first);
+    if let Some(value) = headers.get(header::FORWARDED).and_then(|v| v.to_str().ok()) {
+        let element = value.split(',').next().unwrap_or_default();
+        for pair in element.split(';') {
+            let Some((key, v)) = pair.split_once('=') else {
+                continue;
+            };
+            let v = v.trim().trim_matches('"').to_owned();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "proto" => scheme = Some(v),
+                "host" => host = Some(v),
+                _ => {}
+            }
+        }
+    }
+    let host = host.or_else(|| get("host").map(str::to_owned))?;
+    PublicBase::forwarded(scheme.as_deref().unwrap_or("http"), &host)
 }
