@@ -8,6 +8,7 @@ mod m20261129_000001_core;
 mod m20261129_000002_editorial;
 mod m20261129_000003_search;
 mod m20261129_000004_program_order;
+mod m20261204_000005_parent_state;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_editorial::Migration),
             Box::new(m20261129_000003_search::Migration),
             Box::new(m20261129_000004_program_order::Migration),
+            Box::new(m20261204_000005_parent_state::Migration),
         ]
     }
 }

@@ -14,8 +14,11 @@ use super::kind::{RecordKind, with_entity};
 use entity::enums::EditorialState;
 use entity::{citation, commentary, fee, person, policy_event, program, requirement, source};
 use sea_orm::QueryFilter;
-use sea_orm::sea_query::{DynIden, Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait};
+use sea_orm::sea_query::{Alias, DynIden, Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, Iterable,
+    PaginatorTrait,
+};
 
 fn published<C: ColumnTrait>(state: C) -> Condition {
     Condition::all().add(state.eq(EditorialState::Published))
@@ -58,11 +61,29 @@ fn of_visible_program<C: ColumnTrait>(state: C, program_id: C) -> Condition {
     ))
 }
 
-/// `column` is empty or names a visible record of `kind`.
+/// `column` is empty or names a visible record of `kind` (a person or a source, which hang from
+/// nothing), written as "names no hidden record": `column` is a foreign key, so a value always
+/// names a row. The planner makes `column IS NULL OR EXISTS (...)` a hashed subplan that reads
+/// every visible parent (all 6,000 sources of the benchmark) on each statement; `NOT EXISTS`
+/// with the hidden states spelled out is an anti-join probing the parent's state index
+/// (migration 5): 100 commentary rows, 1.9 ms -> 0.25 ms.
 fn optional_parent<C: ColumnTrait>(column: C, kind: RecordKind) -> Condition {
-    Condition::any()
-        .add(column.is_null())
-        .add(names_visible(kind, column.as_column_ref()))
+    let (table, id) = id_column(kind);
+    let hidden: Vec<String> = EditorialState::iter()
+        .filter(|s| *s != EditorialState::Published)
+        .map(|s| s.to_value())
+        .collect();
+    Condition::all().add(
+        Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(table.clone())
+                .and_where(Expr::col((table.clone(), id)).equals(column.as_column_ref()))
+                .and_where(Expr::col((table, Alias::new("state"))).is_in(hidden))
+                .to_owned(),
+        )
+        .not(),
+    )
 }
 
 /// The records a citation can support.
