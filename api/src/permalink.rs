@@ -72,6 +72,14 @@ pub fn cite_as(title: &str, revision: i32, permalink: &str) -> String {
     )
 }
 
+/// Text made safe inside HTML (elements and attribute values).
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::PublicBase;
@@ -110,12 +118,4 @@ mod tests {
         assert_eq!(at("0.0.0.0:8080"), "http://localhost:8080");
         assert_eq!(at("[::1]:80"), "http://[::1]:80");
     }
-}
-
-/// Text made safe inside HTML (elements and attribute values).
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

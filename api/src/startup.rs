@@ -164,6 +164,15 @@ fn serve(
             // Large lists compress well; clients that send Accept-Encoding get gzip.
             .wrap(middleware::Compress::default())
             .wrap(TracingLogger::default())
+            // Every answer: no content sniffing, no referrer to other sites.
+            .wrap(
+                middleware::DefaultHeaders::new()
+                    .add((http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((
+                        http::header::REFERRER_POLICY,
+                        "strict-origin-when-cross-origin",
+                    )),
+            )
             .app_data(schema.clone())
             .app_data(config.clone())
             .app_data(web::PayloadConfig::new(body_limit))

@@ -98,6 +98,30 @@ backend_test!(
         )
         .unwrap();
         refused(app, &format!("Bearer {hs512}")).await;
+        // Not valid yet, or valid for longer than this server issues tokens for (TTL 1 h).
+        let mut early = claims(&sub, 3600, "visa-kb-api", 1);
+        early["nbf"] = json!(chrono::Utc::now().timestamp() + 600);
+        assert!(
+            refused(app, &format!("Bearer {}", sign(&early, TEST_JWT_SECRET)))
+                .await
+                .contains("not valid yet")
+        );
+        let forever = sign(
+            &claims(&sub, 365 * 24 * 3600, "visa-kb-api", 1),
+            TEST_JWT_SECRET,
+        );
+        assert!(
+            refused(app, &format!("Bearer {forever}"))
+                .await
+                .contains("longer")
+        );
+        let mut future = claims(&sub, 3600, "visa-kb-api", 1);
+        future["iat"] = json!(chrono::Utc::now().timestamp() + 3000);
+        assert!(
+            refused(app, &format!("Bearer {}", sign(&future, TEST_JWT_SECRET)))
+                .await
+                .contains("future")
+        );
         // A well-signed token of an older token version (before a password change): revoked.
         let old = sign(&claims(&sub, 3600, "visa-kb-api", 0), TEST_JWT_SECRET);
         assert!(

@@ -110,3 +110,348 @@ backend_test!(
         }
     }
 );
+
+/// Creates and publishes a record with `mutation` (returning `{ id version }`); its global ID.
+async fn publish_new(app: &common::TestApp, token: &str, mutation: &str, input: Value) -> String {
+    let created = app.data_as(token, mutation, json!({ "i": input })).await;
+    let record = created
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    let id = record["id"].as_str().unwrap().to_owned();
+    app.data_as(
+        token,
+        "mutation($id: ID!, $v: Int!) { publish(id: $id, expectedVersion: $v) { version } }",
+        json!({ "id": id, "v": record["version"] }),
+    )
+    .await;
+    id
+}
+
+backend_test!(
+    exported_names_cannot_run_as_spreadsheet_formulas,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let names = ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(A1)"];
+        for (i, name) in names.iter().enumerate() {
+            publish_new(
+                app,
+                &token,
+                "mutation($i: ProgramInput!) { createProgram(input: $i) { id version } }",
+                json!({ "slug": format!("formula-{i}"), "name": name, "country": "NZ",
+                        "category": "TALENT", "legalStatus": "IN_FORCE" }),
+            )
+            .await;
+        }
+        let csv = app.get_text("/export/programs.csv").await;
+        let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+        let cells: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+        for name in names {
+            assert!(cells.contains(&format!("'{name}")), "{name} in {cells:?}");
+        }
+        // The JSON export is data, not a spreadsheet: names stay as they are.
+        let json = app.get_json("/export/programs.json").await;
+        let exported: Vec<&str> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        for name in names {
+            assert!(exported.contains(&name), "{name} in {exported:?}");
+        }
+    }
+);
+
+backend_test!(
+    pages_keep_hostile_text_inert_and_send_security_headers,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let name = "<!--<script>alert(1)</script>";
+        let id = publish_new(
+            app,
+            &token,
+            "mutation($i: PersonInput!) { createPerson(input: $i) { id version } }",
+            json!({ "name": name }),
+        )
+        .await;
+        for (path, accept) in [
+            (format!("/records/{id}"), "text/html"),
+            ("/".to_owned(), "text/html"),
+        ] {
+            let response = app
+                .client
+                .get(format!("{}{path}", app.base))
+                .header("accept", accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let headers = response.headers().clone();
+            let policy = headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert!(policy.starts_with("default-src 'none'"), "{path}: {policy}");
+            assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+            assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+            assert!(headers.contains_key("referrer-policy"), "{path}");
+            let body = response.text().await.unwrap();
+            if path.starts_with("/records/") {
+                // The JSON-LD block ends where it should: the page body is still there.
+                let script = body
+                    .split("<script type=\"application/ld+json\">")
+                    .nth(1)
+                    .unwrap();
+                let json = script.split("</script>").next().unwrap();
+                assert!(!json.contains('<'), "{json}");
+                let ld: Value = serde_json::from_str(json).unwrap();
+                assert_eq!(ld["name"], name);
+                assert!(body.contains("<h1>&lt;!--&lt;script&gt;"), "{body}");
+            }
+        }
+    }
+);
+
+backend_test!(
+    graphql_posts_must_be_json_so_other_sites_cannot_send_them_simply,
+    empty,
+    |app| async move {
+        let body = json!({ "query": "{ __typename }" }).to_string();
+        for content_type in [
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            Some("multipart/form-data; boundary=x"),
+            None,
+        ] {
+            let mut request = app
+                .client
+                .post(format!("{}/graphql", app.base))
+                .body(body.clone());
+            if let Some(content_type) = content_type {
+                request = request.header("content-type", content_type);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 415, "{content_type:?}");
+            let answer: Value = response.json().await.unwrap();
+            assert_eq!(
+                answer["errors"][0]["extensions"]["code"],
+                "UNSUPPORTED_MEDIA_TYPE"
+            );
+        }
+        let ok = app
+            .client
+            .post(format!("{}/graphql", app.base))
+            .header("content-type", "application/json; charset=utf-8")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+    }
+);
+
+backend_test!(
+    nul_bytes_are_bad_input_naming_the_field_on_both_backends,
+    seeded,
+    |app| async move {
+        let token = app.editor().await;
+        let cases: [(&str, Value, &str); 7] = [
+            (
+                r#"{ programs(filter: {text: "visa\u0000"}) { totalCount } }"#,
+                json!({}),
+                "filter.text",
+            ),
+            (
+                "query($t: String) { programs(filter: {text: $t}) { totalCount } }",
+                json!({ "t": "visa\u{0}" }),
+                "$t",
+            ),
+            (
+                r#"{ people(filter: {text: "a\u0000"}) { totalCount } }"#,
+                json!({}),
+                "filter.text",
+            ),
+            (
+                r#"{ sources(filter: {text: "a\u0000"}) { totalCount } }"#,
+                json!({}),
+                "filter.text",
+            ),
+            (
+                r#"{ eligiblePrograms(profile: {fieldOfStudy: "eng\u0000"}) { result } }"#,
+                json!({}),
+                "profile.fieldOfStudy",
+            ),
+            (
+                r#"{ search(query: "visa\u0000") { totalCount } }"#,
+                json!({}),
+                "query",
+            ),
+            (
+                "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
+                json!({ "i": { "name": "A\u{0}B" } }),
+                "$i.name",
+            ),
+        ];
+        for (query, variables, field) in cases {
+            let body = app.graphql_as(&token, query, variables).await;
+            let error = &body["errors"][0];
+            assert_eq!(
+                error["extensions"]["code"], "BAD_USER_INPUT",
+                "{query}: {body}"
+            );
+            assert_eq!(error["extensions"]["field"], field, "{query}: {body}");
+            assert!(body["data"].is_null(), "nothing ran: {body}");
+        }
+        for (path, field) in [
+            ("/export/programs.csv?text=visa%00", "text"),
+            ("/export/programs.json?country=C%00N", "country"),
+            ("/programs/cn-k-visa%00", "slug"),
+            ("/records/abc%00", "id"),
+        ] {
+            let response = app
+                .client
+                .get(format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 400, "{path}");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["field"], field, "{path}: {body}");
+        }
+    }
+);
+
+const LOGIN: &str =
+    "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
+
+/// Signs in from `client` (an `X-Forwarded-For` address, believed from the trusted proxy);
+/// the HTTP status and body.
+async fn login_from(
+    client: &reqwest::Client,
+    base: &str,
+    from: &str,
+    email: &str,
+    password: &str,
+) -> (u16, Option<String>, Value) {
+    let response = client
+        .post(format!("{base}/graphql"))
+        .header("x-forwarded-for", from)
+        .json(&json!({ "query": LOGIN, "variables": { "e": email, "p": password } }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, retry, response.json().await.unwrap())
+}
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+backend_test!(
+    one_sign_in_per_request_and_no_race_past_the_limit,
+    seeded_behind_proxy,
+    |app| async move {
+        let email = "target@example.org";
+        app.create_user(email, entity::enums::Role::Editor).await;
+        // A batch carrying a login, or aliased logins, is refused before any runs.
+        let guess = json!({ "query": LOGIN, "variables": { "e": email, "p": "guess" } });
+        let right =
+            json!({ "query": LOGIN, "variables": { "e": email, "p": common::TEST_PASSWORD } });
+        let aliased = format!(
+            r#"mutation {{ a: login(email: "{email}", password: "guess") {{ token }}
+                          b: login(email: "{email}", password: "{}") {{ token }} }}"#,
+            common::TEST_PASSWORD
+        );
+        for body in [
+            json!([guess.clone(), right.clone()]),
+            json!([{ "query": "{ __typename }" }, right.clone()]),
+            json!({ "query": aliased }),
+        ] {
+            let response = app
+                .client
+                .post(format!("{}/graphql", app.base))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 400, "{body}");
+            let answer: Value = response.json().await.unwrap();
+            assert_eq!(code(&answer), "LOGIN_MUST_BE_ALONE", "{answer}");
+        }
+
+        // 50 concurrent guesses for one account from one address: 5 are checked, the rest
+        // refused with 429 and Retry-After, and the right password among them gets no token.
+        let mut guesses = tokio::task::JoinSet::new();
+        for i in 0..50 {
+            let client = app.client.clone();
+            let base = app.base.clone();
+            let password = if i == 49 {
+                common::TEST_PASSWORD.to_owned()
+            } else {
+                format!("guess{i}")
+            };
+            guesses.spawn(async move {
+                login_from(&client, &base, "10.0.0.1", "target@example.org", &password).await
+            });
+        }
+        let (mut checked, mut refused) = (0, 0);
+        while let Some(result) = guesses.join_next().await {
+            let (status, retry, body) = result.unwrap();
+            match code(&body) {
+                "UNAUTHENTICATED" => checked += 1,
+                "TOO_MANY_REQUESTS" => {
+                    refused += 1;
+                    assert_eq!(status, 429, "{body}");
+                    assert!(retry.unwrap().parse::<u64>().unwrap() > 0);
+                }
+                // The right password may be among the first five: then it signs in.
+                "" => {
+                    assert!(body["data"]["login"]["token"].is_string(), "{body}");
+                    checked += 1;
+                }
+                other => panic!("unexpected {other}: {body}"),
+            }
+        }
+        assert!(
+            checked <= 5,
+            "{checked} passwords checked against a limit of 5"
+        );
+        assert_eq!(checked + refused, 50);
+
+        // The locked pair is that address's: the editor still signs in from their own.
+        let (status, _, body) = login_from(
+            &app.client,
+            &app.base,
+            "10.0.0.1",
+            email,
+            common::TEST_PASSWORD,
+        )
+        .await;
+        if checked == 5 && body["data"]["login"].is_null() {
+            assert_eq!((status, code(&body)), (429, "TOO_MANY_REQUESTS"), "{body}");
+        }
+        let (status, _, body) = login_from(
+            &app.client,
+            &app.base,
+            "10.0.0.2",
+            email,
+            common::TEST_PASSWORD,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["data"]["login"]["token"].is_string(), "{body}");
+    }
+);

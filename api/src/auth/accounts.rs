@@ -17,8 +17,13 @@ use secrecy::SecretString;
 
 /// Failed logins are counted over this window.
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-/// Failed logins for one email within the window before further tries are refused.
-pub const MAX_FAILURES_PER_EMAIL: u64 = 5;
+/// Failed logins for one email from one address within the window before that address's
+/// further tries for it are refused (OWASP: lock the pair, not the account, so that a stranger
+/// cannot lock an editor out with five wrong passwords).
+pub const MAX_FAILURES_PER_EMAIL_AND_IP: u64 = 5;
+/// Failed logins for one email from all addresses within the window: the looser ceiling
+/// against guessing spread over many addresses.
+pub const MAX_FAILURES_PER_EMAIL: u64 = 50;
 /// Failed logins from one address within the window (many emails: credential stuffing).
 pub const MAX_FAILURES_PER_IP: u64 = 50;
 
@@ -261,7 +266,24 @@ pub async fn login(
     // A malformed email is a failed login like any other: no hint either way.
     let email = email.trim().to_lowercase();
     let email: String = email.chars().take(254).collect();
-    throttle(db, &email, actor.meta.ip.as_deref()).await?;
+    let ip = actor.meta.ip.clone();
+    // The attempt is counted before the password is checked: concurrent guesses each see the
+    // ones that came before them, so no number of parallel requests gets past the limit.
+    let attempt = login_attempt::ActiveModel {
+        email: Set(email.clone()),
+        ip: Set(ip.clone()),
+        attempted_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    if let Err(refused) = throttle(db, &email, ip.as_deref()).await {
+        // Refused unchecked: not a guess, so it does not count against anyone.
+        login_attempt::Entity::delete_by_id(attempt.id)
+            .exec(db)
+            .await?;
+        return Err(refused);
+    }
 
     let account = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -271,14 +293,7 @@ pub async fn login(
         password::verify(password, account.as_ref().map(|u| u.password_hash.clone())).await?;
     let account = account.filter(|u| matches && u.active);
     let Some(account) = account else {
-        login_attempt::ActiveModel {
-            email: Set(email.clone()),
-            ip: Set(actor.meta.ip.clone()),
-            attempted_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        // The attempt stays counted as a failure.
         audit::record(
             db,
             actor,
@@ -293,11 +308,15 @@ pub async fn login(
     };
 
     let txn = crate::db::begin_write(db).await?;
-    // A successful login clears the account's failures; the address's count stays.
-    login_attempt::Entity::delete_many()
-        .filter(login_attempt::Column::Email.eq(email.as_str()))
-        .exec(&txn)
-        .await?;
+    // A successful login clears this address's failures for the account (and this attempt);
+    // failures from other addresses stay counted.
+    let mut mine = login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::Email.eq(email.as_str()));
+    mine = match &ip {
+        Some(ip) => mine.filter(login_attempt::Column::Ip.eq(ip.as_str())),
+        None => mine.filter(login_attempt::Column::Ip.is_null()),
+    };
+    mine.exec(&txn).await?;
     user::Entity::update_many()
         .col_expr(user::Column::LastLoginAt, Expr::value(Utc::now()))
         .filter(user::Column::Id.eq(account.id))
@@ -317,42 +336,45 @@ pub async fn login(
     })
 }
 
+/// Whether the attempts counted so far (this one included) allow checking a password: at most
+/// 5 for this email from this address, 50 for this email from anywhere, 50 from this address.
 async fn throttle(db: &DatabaseConnection, email: &str, ip: Option<&str>) -> ApiResult<()> {
     let now = Utc::now();
     let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    // Old failures no longer count; dropping them keeps the table small.
+    // Old attempts no longer count; dropping them keeps the table small.
     login_attempt::Entity::delete_many()
         .filter(login_attempt::Column::AttemptedAt.lt(since))
         .exec(db)
         .await?;
     let recent =
         || login_attempt::Entity::find().filter(login_attempt::Column::AttemptedAt.gte(since));
-    let mut over = recent()
-        .filter(login_attempt::Column::Email.eq(email))
-        .count(db)
-        .await?
-        >= MAX_FAILURES_PER_EMAIL;
-    if let Some(ip) = ip {
-        over |= recent()
-            .filter(login_attempt::Column::Ip.eq(ip))
-            .count(db)
-            .await?
-            >= MAX_FAILURES_PER_IP;
+    let same_ip = |select: sea_orm::Select<login_attempt::Entity>| match ip {
+        Some(ip) => select.filter(login_attempt::Column::Ip.eq(ip)),
+        None => select.filter(login_attempt::Column::Ip.is_null()),
+    };
+    let pair = same_ip(recent().filter(login_attempt::Column::Email.eq(email)));
+    let account = recent().filter(login_attempt::Column::Email.eq(email));
+    let address = same_ip(recent());
+    for (scope, limit) in [
+        (pair, MAX_FAILURES_PER_EMAIL_AND_IP),
+        (account, MAX_FAILURES_PER_EMAIL),
+        (address, MAX_FAILURES_PER_IP),
+    ] {
+        // `>`: the count includes this attempt.
+        if scope.clone().count(db).await? > limit {
+            // Retry when the oldest counted attempt of that scope leaves the window.
+            let oldest = scope
+                .order_by_asc(login_attempt::Column::AttemptedAt)
+                .one(db)
+                .await?
+                .map_or(now, |a| a.attempted_at);
+            let retry = (oldest + Duration::minutes(THROTTLE_WINDOW_MINUTES) - now)
+                .num_seconds()
+                .max(1);
+            return Err(ApiError::TooManyRequests {
+                retry_after_secs: retry,
+            });
+        }
     }
-    if !over {
-        return Ok(());
-    }
-    // Retry when the oldest counted failure leaves the window.
-    let oldest = recent()
-        .filter(login_attempt::Column::Email.eq(email))
-        .order_by_asc(login_attempt::Column::AttemptedAt)
-        .one(db)
-        .await?
-        .map_or(now, |a| a.attempted_at);
-    let retry = (oldest + Duration::minutes(THROTTLE_WINDOW_MINUTES) - now)
-        .num_seconds()
-        .max(1);
-    Err(ApiError::TooManyRequests {
-        retry_after_secs: retry,
-    })
+    Ok(())
 }

@@ -15,6 +15,9 @@ pub const ISSUER: &str = "visa-kb";
 /// `aud` of every token: this API.
 pub const AUDIENCE: &str = "visa-kb-api";
 
+/// How far replicas' clocks may disagree, in seconds.
+const LEEWAY_SECS: u64 = 30;
+
 /// What a token says.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
@@ -23,6 +26,9 @@ pub struct Claims {
     /// The role when the token was issued (informational: the stored role is what counts).
     pub role: String,
     pub iat: i64,
+    /// Not valid before (checked when present; every token visa-kb issues has it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     pub exp: i64,
     pub iss: String,
     pub aud: String,
@@ -57,8 +63,9 @@ impl TokenKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
         // Replicas' clocks may differ by a little, never by minutes.
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS;
         Self {
             encoding: EncodingKey::from_secret(&secret),
             decoding: DecodingKey::from_secret(&secret),
@@ -75,6 +82,7 @@ impl TokenKeys {
             sub: user.id.to_string(),
             role: user.role.as_str(),
             iat: now.timestamp(),
+            nbf: Some(now.timestamp()),
             exp: expires.timestamp(),
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
@@ -88,7 +96,7 @@ impl TokenKeys {
     /// The claims of a well-signed, current token for this API; the error says why not.
     pub fn verify(&self, token: &str) -> Result<Claims, &'static str> {
         use jsonwebtoken::errors::ErrorKind;
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => "the token has expired; sign in again",
@@ -97,7 +105,18 @@ impl TokenKeys {
                 ErrorKind::InvalidIssuer => "the token was not issued by visa-kb",
                 ErrorKind::InvalidAlgorithm => "the token is not signed with HS256",
                 ErrorKind::MissingRequiredClaim(_) => "the token lacks a required claim",
+                ErrorKind::ImmatureSignature => "the token is not valid yet",
                 _ => "the token is malformed",
-            })
+            })?;
+        // A well-signed token still may not outlive the configured lifetime, nor claim to be
+        // issued in the future (a key that leaked must not mint tokens for a year).
+        let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(30);
+        if claims.exp - claims.iat > self.ttl.num_seconds() + leeway {
+            return Err("the token lives longer than this server allows");
+        }
+        if claims.iat > Utc::now().timestamp() + leeway {
+            return Err("the token was issued in the future");
+        }
+        Ok(claims)
     }
 }

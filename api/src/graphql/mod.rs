@@ -5,6 +5,7 @@ mod citation;
 mod commentary;
 mod compare;
 mod context;
+mod document;
 mod editorial;
 mod eligibility;
 pub(crate) mod enums;
@@ -31,6 +32,7 @@ mod user;
 use crate::config::Limits;
 use async_graphql::{EmptySubscription, Schema};
 
+pub use document::login_count;
 pub use mutation::Mutation;
 /// For the export endpoints, which filter programs as `programs(filter:)` does.
 pub use query::Query;
@@ -45,6 +47,7 @@ pub fn schema(limits: Limits) -> AppSchema {
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_aliases(limits.max_aliases)
+        .extension(document::StorableText)
         .data(limits)
         .finish()
 }

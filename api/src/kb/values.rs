@@ -322,9 +322,30 @@ pub fn check_slug(field: &str, slug: &str) -> Result<(), crate::kb::error::ApiEr
     }
 }
 
+/// Rejects text (argument or parameter `field`) that a database cannot hold: PostgreSQL's text
+/// types refuse NUL (U+0000), where SQLite would store it, so both refuse it here, before any
+/// query, as the caller's mistake.
+pub fn check_storable(field: &str, text: &str) -> Result<(), crate::kb::error::ApiError> {
+    if text.contains('\0') {
+        Err(crate::kb::error::ApiError::bad_input(
+            field,
+            "text must not contain NUL characters (U+0000)",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_is_not_storable_text() {
+        assert!(check_storable("text", "visa").is_ok());
+        assert!(check_storable("text", "K字签证").is_ok());
+        assert!(check_storable("text", "visa\0").is_err());
+    }
 
     #[test]
     fn values_parse_or_refuse() {

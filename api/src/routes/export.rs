@@ -6,7 +6,7 @@
 use crate::kb::error::ApiError;
 use crate::kb::fees::Amount;
 use crate::kb::programs::{Order, ProgramQuery};
-use crate::kb::values::PartialDate;
+use crate::kb::values::{PartialDate, check_storable};
 use crate::kb::visibility::CitationTarget;
 use crate::kb::{lists, read};
 use actix_web::{HttpResponse, http::header, web};
@@ -68,6 +68,9 @@ fn filter_from(params: &HashMap<String, String>) -> Result<ProgramQuery, ApiErro
                     .collect()
             })
             .transpose()
+    }
+    for (key, value) in params {
+        check_storable(key, value)?;
     }
     if let Some(unknown) = params.keys().find(|k| {
         ![
@@ -216,6 +219,17 @@ pub async fn csv(
     }
 }
 
+/// A cell a spreadsheet will not run as a formula (OWASP, CSV injection): text that begins with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, which spreadsheets show
+/// as text and do not evaluate. Every other cell is unchanged.
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
     let mut buf = "\u{feff}".as_bytes().to_vec();
     {
@@ -268,9 +282,32 @@ fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
                     .map(|k| r.sources.get(*k).map(|u| u.join(" | ")).unwrap_or_default()),
             );
             record.push(r.attribution.join(" | "));
-            w.write_record(&record)?;
+            let cells: Vec<_> = record.iter().map(|cell| neutralised(cell)).collect();
+            w.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
         }
         w.flush()?;
     }
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralised;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_others_kept() {
+        for cell in [
+            "=HYPERLINK(\"http://x\")",
+            "+cmd|' /C calc'!A0",
+            "-1+1",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(neutralised(cell), format!("'{cell}"), "{cell}");
+        }
+        for cell in ["K visa", "", "USD 100000", "a=b", "https://x.example/?a=-1"] {
+            assert_eq!(neutralised(cell), cell);
+        }
+    }
 }

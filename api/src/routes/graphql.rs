@@ -8,6 +8,7 @@ use crate::auth::viewer::{AuthFailure, authenticate};
 use crate::auth::{RequestMeta, TokenKeys, Viewer};
 use crate::graphql::AppSchema;
 use crate::graphql::loaders::loaders;
+use crate::graphql::login_count;
 use crate::permalink::PublicBase;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -45,9 +46,10 @@ pub struct Shared {
 async fn identify(
     req: &HttpRequest,
     db: &DatabaseConnection,
-    keys: &TokenKeys,
+    config: &RequestConfig,
     request_id: RequestId,
 ) -> Result<(Viewer, RequestMeta), HttpResponse> {
+    let keys: &TokenKeys = &config.keys;
     let header = match req.headers().get(header::AUTHORIZATION) {
         None => None,
         Some(value) => Some(
@@ -70,7 +72,7 @@ async fn identify(
     };
     let meta = RequestMeta {
         request_id: Some(request_id.to_string()),
-        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        ip: super::state::client_ip(req, config),
     };
     Ok((viewer, meta))
 }
@@ -137,7 +139,7 @@ async fn run(
     base: PublicBase,
     cache: Option<(web::Bytes, i64)>,
 ) -> HttpResponse {
-    let (viewer, meta) = match identify(req, &shared.db, &shared.config.keys, request_id).await {
+    let (viewer, meta) = match identify(req, &shared.db, &shared.config, request_id).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -176,7 +178,15 @@ async fn run(
     {
         shared.config.cache.put(&key, version, &body);
     }
-    HttpResponse::Ok()
+    let mut answer = match retry_after(&response) {
+        Some(seconds) => {
+            let mut answer = HttpResponse::TooManyRequests();
+            answer.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            answer
+        }
+        None => HttpResponse::Ok(),
+    };
+    answer
         .content_type("application/json")
         .insert_header(("x-request-id", request_id.to_string()))
         .body(body)
@@ -191,6 +201,15 @@ pub async fn post(
     request_id: RequestId,
     body: web::Bytes,
 ) -> HttpResponse {
+    if !is_json(&req) {
+        // Not a CORS "simple" request either: a web page elsewhere cannot make its visitors'
+        // browsers send one without a preflight the CORS policy answers.
+        return http_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send GraphQL requests as `Content-Type: application/json`",
+        );
+    }
     let shared = Shared { schema, db, config };
     let base = super::state::public_base(&req, &shared.config);
     let mut cache = None;
@@ -209,19 +228,34 @@ pub async fn post(
     {
         return bad_request(format!("a batch holds 1 to {MAX_BATCH} operations"));
     }
+    // One guess per request: a batch (or aliases) of sign-ins would try passwords faster than
+    // the throttle counts them.
+    let (operations, logins) = match &batch {
+        BatchRequest::Single(r) => (1, login_count(&r.query)),
+        BatchRequest::Batch(rs) => (rs.len(), rs.iter().map(|r| login_count(&r.query)).sum()),
+    };
+    if logins > 1 || (logins == 1 && operations > 1) {
+        return http_error(
+            StatusCode::BAD_REQUEST,
+            "LOGIN_MUST_BE_ALONE",
+            "send `login` alone: one sign-in per request, not batched or aliased",
+        );
+    }
     run(&shared, &req, request_id, batch, base, cache).await
 }
 
-/// The GraphiQL page.
+/// Where the GraphiQL page loads its code from.
+const GRAPHIQL_CDN: &str = "https://esm.sh";
+
+/// The GraphiQL page (its inline code allowed by hash, its libraries from the CDN).
 pub async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("visa-kb GraphQL")
-                .finish(),
-        )
+    super::page::html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("visa-kb GraphQL")
+            .finish(),
+        Some(GRAPHIQL_CDN),
+    )
 }
 
 /// `GET /graphql`: GraphiQL for a browser (it asks for HTML), a query in the URL otherwise.
@@ -270,6 +304,33 @@ pub async fn get(
         }
         Err(e) => bad_request(format!("the query string is not a GraphQL request: {e}")),
     }
+}
+
+/// The wait a throttled sign-in was told (`extensions.retryAfterSeconds`): the answer is then
+/// HTTP 429 with `Retry-After`.
+fn retry_after(response: &BatchResponse) -> Option<i64> {
+    let responses = match response {
+        BatchResponse::Single(r) => std::slice::from_ref(r),
+        BatchResponse::Batch(rs) => rs.as_slice(),
+    };
+    responses
+        .iter()
+        .flat_map(|r| r.errors.iter())
+        .filter_map(|e| e.extensions.as_ref())
+        .filter(|x| x.get("code") == Some(&async_graphql::Value::from("TOO_MANY_REQUESTS")))
+        .find_map(|x| match x.get("retryAfterSeconds") {
+            Some(async_graphql::Value::Number(n)) => n.as_i64(),
+            _ => None,
+        })
+}
+
+/// Whether the body is declared JSON (`application/json`, with any parameters).
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Whether a document holds a mutation (an unparsable one is left to the executor's error).

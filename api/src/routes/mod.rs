@@ -6,5 +6,6 @@ pub mod export;
 pub mod feed;
 pub mod graphql;
 pub mod health;
+pub mod page;
 pub mod permalink;
 pub mod state;

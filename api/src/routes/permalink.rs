@@ -5,7 +5,7 @@
 
 use crate::kb::error::ApiError;
 use crate::kb::global_id::{self, encode};
-use crate::kb::values::e4_to_money;
+use crate::kb::values::{check_storable, e4_to_money, is_slug};
 use crate::kb::visibility::CitationTarget;
 use crate::kb::{RecordKind, read, visibility};
 use crate::permalink::{PublicBase, cite_as, escape_html};
@@ -234,19 +234,19 @@ fn respond(req: &HttpRequest, result: Result<Value, ApiError>) -> HttpResponse {
         Ok(ld) if wants_html(req) => {
             let name = ld["name"].as_str().unwrap_or("visa-kb record");
             let cite = ld["creditText"].as_str().unwrap_or_default();
-            // `</` cannot close the script element early once escaped.
-            let script = ld.to_string().replace("</", "<\\/");
-            HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .body(format!(
+            super::page::html(
+                format!(
                     "<!doctype html><html><head><meta charset=\"utf-8\"><title>{}</title>\
-                 <script type=\"application/ld+json\">{script}</script></head><body>\
-                 <h1>{}</h1><p>Cite as: {}</p><p><a href=\"/\">Explore visa-kb (GraphQL)</a></p>\
-                 </body></html>",
+                     <script type=\"application/ld+json\">{}</script></head><body>\
+                     <h1>{}</h1><p>Cite as: {}</p><p><a href=\"/\">Explore visa-kb (GraphQL)</a></p>\
+                     </body></html>",
                     escape_html(name),
+                    super::page::embedded_json(&ld),
                     escape_html(name),
                     escape_html(cite)
-                ))
+                ),
+                None,
+            )
         }
         Ok(ld) => HttpResponse::Ok()
             .content_type("application/ld+json; charset=utf-8")
@@ -264,6 +264,10 @@ pub async fn program(
 ) -> HttpResponse {
     let base = super::state::public_base(&req, &config);
     let result = async {
+        check_storable("slug", &slug)?;
+        if !is_slug(&slug) {
+            return Err(not_found());
+        }
         let p = crate::kb::lists::programs()
             .filter(program::Column::Slug.eq(slug.as_str()))
             .one(db.get_ref())
@@ -284,6 +288,7 @@ pub async fn record(
 ) -> HttpResponse {
     let base = super::state::public_base(&req, &config);
     let result = async {
+        check_storable("id", &id)?;
         let (kind, row) = global_id::decode(&id).ok_or(not_found())?;
         if !visibility::is_visible(db.get_ref(), kind, row).await? {
             return Err(not_found());

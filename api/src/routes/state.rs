@@ -44,6 +44,48 @@ pub fn public_base(req: &HttpRequest, config: &RequestConfig) -> PublicBase {
     forwarded(req).unwrap_or_else(|| config.base.clone())
 }
 
+/// The client's address: the peer, or for a request through a trusted proxy the first address
+/// it forwards (`Forwarded: for=`, else `X-Forwarded-For`) when that is an IP address. Sign-in
+/// throttling and the audit log count by it.
+pub fn client_ip(req: &HttpRequest, config: &RequestConfig) -> Option<String> {
+    let peer = req.peer_addr()?.ip();
+    if !config.trusted_proxies.iter().any(|net| net.contains(&peer)) {
+        return Some(peer.to_string());
+    }
+    let headers = req.headers();
+    let forwarded_for = headers
+        .get(header::FORWARDED)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',').next()?.split(';').find_map(|pair| {
+                let (key, value) = pair.split_once('=')?;
+                key.trim()
+                    .eq_ignore_ascii_case("for")
+                    .then(|| value.trim().trim_matches('"').to_owned())
+            })
+        })
+        .or_else(|| {
+            headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|v| v.trim().to_owned())
+        });
+    // `[2001:db8::1]:4711` and `192.0.2.1:4711` name the address with a port.
+    let parsed = forwarded_for.and_then(|text| {
+        text.parse::<std::net::IpAddr>()
+            .ok()
+            .or_else(|| text.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+            .or_else(|| {
+                text.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse()
+                    .ok()
+            })
+    });
+    Some(parsed.unwrap_or(peer).to_string())
+}
+
 /// What a proxy says readers used: `Forwarded` (RFC 7239, its first element), else
 /// `X-Forwarded-Proto`/`-Host`; the host defaults to the `Host` the proxy sent, the scheme to
 /// http. None when the result is not a well-formed web base.
