@@ -64,7 +64,8 @@ pub const MIN_JWT_SECRET_BYTES: usize = 32;
 pub struct Limits {
     /// `VISA_KB_MAX_DEPTH`: deepest selection nesting (the introspection query needs 13).
     pub max_depth: usize,
-    /// `VISA_KB_MAX_COMPLEXITY`: fields counted with list sizes multiplied in.
+    /// `VISA_KB_MAX_COMPLEXITY`: the cost budget of one HTTP request (all its operations):
+    /// fields counted once per object, lists by the rows they may return (`graphql::cost`).
     pub max_complexity: usize,
     /// `VISA_KB_MAX_ALIASES`: aliased fields in one document.
     pub max_aliases: usize,
@@ -74,17 +75,25 @@ pub struct Limits {
     pub default_page_size: u64,
     /// `VISA_KB_MAX_BODY_BYTES`: largest request body.
     pub max_body_bytes: usize,
+    /// `VISA_KB_REQUEST_TIMEOUT_MS`: a GraphQL request still running after this is stopped and
+    /// answered TIMEOUT.
+    pub request_timeout_ms: u64,
+    /// `VISA_KB_MAX_RESPONSE_BYTES`: largest GraphQL answer; a larger one is not sent
+    /// (RESPONSE_TOO_LARGE).
+    pub max_response_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             max_depth: 16,
-            max_complexity: 20_000,
+            max_complexity: 200_000,
             max_aliases: 40,
             max_page_size: 100,
             default_page_size: 20,
             max_body_bytes: 256 * 1024,
+            request_timeout_ms: 10_000,
+            max_response_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -117,6 +126,8 @@ impl Settings {
             .and_then(|b| b.set_default("max_page_size", limits.max_page_size))
             .and_then(|b| b.set_default("default_page_size", limits.default_page_size))
             .and_then(|b| b.set_default("max_body_bytes", limits.max_body_bytes as u64))
+            .and_then(|b| b.set_default("request_timeout_ms", limits.request_timeout_ms))
+            .and_then(|b| b.set_default("max_response_bytes", limits.max_response_bytes as u64))
             .map_err(|e| ConfigError(e.to_string()))?;
         if let Ok(path) = std::env::var("VISA_KB_CONFIG") {
             builder = builder.add_source(config::File::with_name(&path).required(true));
@@ -211,6 +222,12 @@ impl Settings {
             ));
         }
         self.trusted_proxy_nets()?;
+        if self.limits.request_timeout_ms == 0 || self.limits.max_response_bytes == 0 {
+            return Err(ConfigError(
+                "VISA_KB_REQUEST_TIMEOUT_MS and VISA_KB_MAX_RESPONSE_BYTES must be at least 1"
+                    .to_owned(),
+            ));
+        }
         if self.jwt_ttl_secs == 0 || self.jwt_ttl_secs > 7 * 24 * 3600 {
             return Err(ConfigError(
                 "VISA_KB_JWT_TTL_SECS must be between 1 and 604800 (a week)".to_owned(),

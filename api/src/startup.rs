@@ -65,6 +65,13 @@ impl Application {
         crate::search::ensure_index(&setup)
             .await
             .map_err(StartupError::Migrate)?;
+        let bounds = match crate::kb::bounds::load(&setup).await {
+            Ok(bounds) => Some(bounds),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the list bounds at start; reading them later");
+                None
+            }
+        };
         setup.close().await.map_err(StartupError::Connect)?;
 
         let listener =
@@ -79,7 +86,7 @@ impl Application {
                 source,
             })?;
         let schema = web::Data::new(graphql::schema(settings.limits));
-        let server = serve(listener, schema, settings.clone(), hook).map_err(|source| {
+        let server = serve(listener, schema, settings.clone(), hook, bounds).map_err(|source| {
             StartupError::Listen {
                 addr: settings.addr.clone(),
                 source,
@@ -129,6 +136,7 @@ fn serve(
     schema: web::Data<AppSchema>,
     settings: Settings,
     hook: Option<StatementHook>,
+    bounds: Option<crate::kb::bounds::Bounds>,
 ) -> std::io::Result<Server> {
     let workers = settings.workers;
     let body_limit = settings.limits.max_body_bytes;
@@ -151,6 +159,8 @@ fn serve(
     let config = web::Data::new(routes::state::RequestConfig {
         delay: std::time::Duration::from_micros(settings.loader_delay_us),
         keys: Arc::new(TokenKeys::from_settings(&settings)),
+        limits: settings.limits,
+        bounds: routes::state::ListBounds::new(bounds),
         base_configured: settings.public_url.is_some(),
         base,
         trusted_proxies,

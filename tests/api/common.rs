@@ -144,6 +144,16 @@ impl TestApp {
         .await
     }
 
+    /// Starts a seeded server that stops any GraphQL request after 1 ms.
+    pub async fn seeded_impatient(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, true, |s| s.limits.request_timeout_ms = 1).await
+    }
+
+    /// Starts a seeded server that sends no GraphQL answer over 2,000 bytes.
+    pub async fn seeded_terse(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, true, |s| s.limits.max_response_bytes = 2000).await
+    }
+
     async fn start(backend: Backend, seed: bool) -> Option<Self> {
         Self::start_with(backend, seed, |_| {}).await
     }

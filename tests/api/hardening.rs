@@ -455,3 +455,101 @@ backend_test!(
         assert!(body["data"]["login"]["token"].is_string(), "{body}");
     }
 );
+
+/// POSTs a raw JSON body to /graphql; the status, body and the time it took.
+async fn post_json(app: &common::TestApp, body: &Value) -> (u16, Value, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap(), started.elapsed())
+}
+
+backend_test!(
+    a_request_is_priced_before_it_runs_with_one_budget_for_a_batch,
+    seeded,
+    |app| async move {
+        // Every answer says what it cost and what it may cost.
+        let (_, ok, _) = post_json(
+            app,
+            &json!({ "query": "{ programs(first: 10) { nodes { name } } }" }),
+        )
+        .await;
+        assert_eq!(ok["extensions"]["cost"]["requested"], 1 + 10 * 2, "{ok}");
+        assert_eq!(ok["extensions"]["cost"]["limit"], 200_000);
+
+        // The attack: a batch of 10 operations, each 40 aliases of eligiblePrograms with
+        // nested lists. Refused before anything runs, in no time.
+        let alias = "programs { name requirements { description citations { source { title } } } fees { label } }";
+        let op: String = (0..40)
+            .map(|i| format!("e{i}: eligiblePrograms(profile: {{age: 30}}) {{ program {{ {alias} }} checks {{ reason }} }}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let batch: Vec<Value> = (0..10)
+            .map(|_| json!({ "query": format!("{{ {op} }}") }))
+            .collect();
+        let (status, body, took) = post_json(app, &json!(batch)).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            body[0]["errors"][0]["extensions"]["code"], "COST_LIMIT_EXCEEDED",
+            "{body}"
+        );
+        assert!(body[0]["data"].is_null());
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+
+        // Operations that each fit share the one budget: together they do not.
+        let heavy = "{ programs(first: 100) { nodes { requirements { citations { source { title } } } facts { citations { source { title } } } } } }";
+        let (_, one, _) = post_json(app, &json!({ "query": heavy })).await;
+        let each = one["extensions"]["cost"]["requested"].as_u64().unwrap();
+        assert!(one["errors"].is_null(), "{one}");
+        let times = 200_000 / each + 1;
+        assert!(times <= 10, "the test needs a heavier query: {each}");
+        let batch: Vec<Value> = (0..times).map(|_| json!({ "query": heavy })).collect();
+        let (_, body, _) = post_json(app, &json!(batch)).await;
+        assert_eq!(
+            body[0]["errors"][0]["extensions"]["code"], "COST_LIMIT_EXCEEDED",
+            "{body}"
+        );
+        assert_eq!(body[0]["extensions"]["cost"]["requested"], each * times);
+    }
+);
+
+backend_test!(
+    a_request_running_too_long_is_stopped_with_a_code,
+    seeded_impatient,
+    |app| async move {
+        let heavy = json!({ "query": "{ eligiblePrograms(profile: {age: 30}) { program { name requirements { description } fees { label } } checks { reason } } }" });
+        let (status, body, took) = post_json(app, &heavy).await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    }
+);
+
+backend_test!(
+    an_answer_over_the_size_cap_is_not_sent,
+    seeded_terse,
+    |app| async move {
+        let (status, body, _) = post_json(
+            app,
+            &json!({ "query": "{ programs(first: 100) { nodes { name summary } } }" }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "RESPONSE_TOO_LARGE"
+        );
+        let (status, small, _) = post_json(
+            app,
+            &json!({ "query": "{ programs(first: 1) { nodes { name } } }" }),
+        )
+        .await;
+        assert_eq!(status, 200, "{small}");
+    }
+);

@@ -5,6 +5,7 @@ mod citation;
 mod commentary;
 mod compare;
 mod context;
+pub mod cost;
 mod document;
 mod editorial;
 mod eligibility;
@@ -40,12 +41,12 @@ pub use query::Query;
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema with its limits. Per-request data (the database pool, the loaders, the
+/// Builds the schema with its limits. (The cost of a request is counted by [`cost`], over all
+/// operations of an HTTP request, before it runs.) Per-request data (the database pool, the loaders, the
 /// viewer and the token keys) is added to each request by the HTTP layer.
 pub fn schema(limits: Limits) -> AppSchema {
     Schema::build(Query, Mutation, EmptySubscription)
         .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
         .limit_aliases(limits.max_aliases)
         .extension(document::StorableText)
         .data(limits)

@@ -32,11 +32,6 @@ use entity::program;
 use sea_orm::QueryOrder;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-/// What one node of a page costs in complexity: the largest page, whatever page size was asked.
-/// (async-graphql 8.0.0-rc.5 fails a request whose complexity expression reads an omitted
-/// variable, so the cost cannot depend on `first`/`last`.)
-const PAGE_COST: usize = 100;
-
 /// `filter.country` → `countries`: the timeline's argument names.
 fn timeline_field(field: &str) -> String {
     match field {
@@ -85,10 +80,7 @@ impl Query {
     }
 
     /// The audit log, newest first (admins).
-    #[graphql(
-        guard = "RequireRole(Role::Admin)",
-        complexity = "PAGE_COST * child_complexity + 1"
-    )]
+    #[graphql(guard = "RequireRole(Role::Admin)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -205,7 +197,6 @@ impl Query {
     /// Programs, filtered and ordered (by name unless `orderBy` says otherwise), a page at a time.
     /// With `asOf`, each program's `fees` and `status` are as they stood on that date (the
     /// filters apply to today's data).
-    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn programs(
         &self,
         ctx: &Context<'_>,
@@ -234,7 +225,6 @@ impl Query {
     }
 
     /// Sources, a page at a time.
-    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -256,7 +246,6 @@ impl Query {
     }
 
     /// Experts and officials, by name, a page at a time.
-    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -278,7 +267,6 @@ impl Query {
     }
 
     /// Commentary, oldest statement first (undated last), a page at a time.
-    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn commentaries(
         &self,
         ctx: &Context<'_>,
@@ -300,7 +288,6 @@ impl Query {
     }
 
     /// Policy events across programs, newest first, a page at a time.
-    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn policy_events(
         &self,
         ctx: &Context<'_>,
@@ -361,7 +348,6 @@ impl Query {
     /// requirements, commentary and sources. Every word must match; case and accents do not
     /// matter; English words match their other forms and longer words they begin (`sponsor`
     /// finds "sponsorship"); Chinese and Japanese match by characters (`签证`, `K字签证`).
-    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -377,7 +363,6 @@ impl Query {
     /// What readers could see change since a moment, newest first: records published for
     /// the first time and updates of published records, each with what changed. Also as an
     /// Atom feed at `/feed.atom`.
-    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn changes(
         &self,
         ctx: &Context<'_>,
@@ -406,7 +391,6 @@ impl Query {
 
     /// Policy events across programs, newest first: the timeline journalists ask for.
     /// The same as `policyEvents(filter:)`, spelled with plural filters.
-    #[graphql(complexity = "PAGE_COST * child_complexity + 1")]
     async fn timeline(
         &self,
         ctx: &Context<'_>,

@@ -2,6 +2,7 @@
 //! (GraphQL, the REST routes, the feed, the pages) shows. No GraphQL and no HTTP here: those
 //! layers are thin views over this one, and nothing here imports them.
 
+pub mod bounds;
 pub mod changes;
 pub mod compare;
 pub mod diff;

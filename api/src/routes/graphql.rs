@@ -7,6 +7,7 @@ use super::state::RequestConfig;
 use crate::auth::viewer::{AuthFailure, authenticate};
 use crate::auth::{RequestMeta, TokenKeys, Viewer};
 use crate::graphql::AppSchema;
+use crate::graphql::cost::CostModel;
 use crate::graphql::loaders::loaders;
 use crate::graphql::login_count;
 use crate::permalink::PublicBase;
@@ -144,6 +145,27 @@ async fn run(
         Err(response) => return response,
     };
     let db: &DatabaseConnection = &shared.db;
+    let limits = shared.config.limits;
+    // One budget for the whole request: a batch's operations share it.
+    let model = CostModel {
+        default_page_size: limits.default_page_size,
+        max_page_size: limits.max_page_size,
+        bounds: shared.config.bounds.get(db).await,
+    };
+    let requested = match &batch {
+        BatchRequest::Single(r) => model.of(&r.query, &r.variables).unwrap_or(0),
+        BatchRequest::Batch(rs) => rs
+            .iter()
+            .map(|r| model.of(&r.query, &r.variables).unwrap_or(0))
+            .fold(0, u64::saturating_add),
+    };
+    let cost = Cost {
+        requested,
+        limit: u64::try_from(limits.max_complexity).unwrap_or(u64::MAX),
+    };
+    if cost.requested > cost.limit {
+        return over_budget(&batch, cost);
+    }
     let delay = shared.config.delay;
     let keys: Arc<TokenKeys> = shared.config.keys.clone();
     let with_data = |request: async_graphql::Request| {
@@ -161,18 +183,42 @@ async fn run(
             BatchRequest::Batch(requests.into_iter().map(with_data).collect())
         }
     };
-    let response: BatchResponse = shared.schema.execute_batch(batch).await;
-    let body = match serde_json::to_vec(&response) {
-        Ok(body) => web::Bytes::from(body),
-        Err(e) => {
-            tracing::error!(error = %e, "cannot serialise a GraphQL response");
+    let timeout = std::time::Duration::from_millis(limits.request_timeout_ms);
+    // Dropping the execution on timeout stops its work at its next await (its statements
+    // included).
+    let Ok(mut response) = tokio::time::timeout(timeout, shared.schema.execute_batch(batch)).await
+    else {
+        tracing::warn!(request_id = %request_id, ?timeout, "GraphQL request timed out");
+        return http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "TIMEOUT",
+            &format!(
+                "the request ran longer than {} ms and was stopped",
+                limits.request_timeout_ms
+            ),
+        );
+    };
+    cost.report(&mut response);
+    let mut body = CappedBody::new(limits.max_response_bytes);
+    if let Err(e) = serde_json::to_writer(&mut body, &response) {
+        if body.exceeded {
             return http_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                "internal error",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "RESPONSE_TOO_LARGE",
+                &format!(
+                    "the answer is larger than {} bytes; ask for fewer rows or fields",
+                    limits.max_response_bytes
+                ),
             );
         }
-    };
+        tracing::error!(error = %e, "cannot serialise a GraphQL response");
+        return http_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "internal error",
+        );
+    }
+    let body = web::Bytes::from(body.bytes);
     if let Some((key, version)) = cache
         && response.is_ok()
     {
@@ -322,6 +368,82 @@ fn retry_after(response: &BatchResponse) -> Option<i64> {
             Some(async_graphql::Value::Number(n)) => n.as_i64(),
             _ => None,
         })
+}
+
+/// What a request costs and may cost (`graphql::cost`), reported in every answer's
+/// `extensions.cost` as GitHub and Shopify do.
+#[derive(Debug, Clone, Copy)]
+struct Cost {
+    requested: u64,
+    limit: u64,
+}
+
+impl Cost {
+    fn value(self) -> async_graphql::Value {
+        async_graphql::value!({ "requested": self.requested, "limit": self.limit })
+    }
+
+    fn report(self, response: &mut BatchResponse) {
+        let responses = match response {
+            BatchResponse::Single(r) => std::slice::from_mut(r),
+            BatchResponse::Batch(rs) => rs.as_mut_slice(),
+        };
+        for r in responses {
+            r.extensions.insert("cost".to_owned(), self.value());
+        }
+    }
+}
+
+/// The answer to a request over its cost budget: nothing ran.
+fn over_budget(batch: &BatchRequest, cost: Cost) -> HttpResponse {
+    let one = json!({
+        "errors": [{
+            "message": format!(
+                "this request may cost {} (each field once per object, lists by the rows they \
+                 may return); the limit is {}: ask for fewer rows, fewer fields or fewer operations",
+                cost.requested, cost.limit
+            ),
+            "extensions": { "code": "COST_LIMIT_EXCEEDED" }
+        }],
+        "extensions": { "cost": { "requested": cost.requested, "limit": cost.limit } }
+    });
+    match batch {
+        BatchRequest::Single(_) => HttpResponse::Ok().json(one),
+        BatchRequest::Batch(rs) => HttpResponse::Ok().json(vec![one; rs.len()]),
+    }
+}
+
+/// A serialisation buffer that refuses to grow past `cap` bytes, so an oversized answer costs
+/// no more memory than the cap.
+struct CappedBody {
+    bytes: Vec<u8>,
+    cap: usize,
+    exceeded: bool,
+}
+
+impl CappedBody {
+    fn new(cap: usize) -> Self {
+        Self {
+            bytes: Vec::new(),
+            cap,
+            exceeded: false,
+        }
+    }
+}
+
+impl std::io::Write for CappedBody {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.cap {
+            self.exceeded = true;
+            return Err(std::io::Error::other("response too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Whether the body is declared JSON (`application/json`, with any parameters).

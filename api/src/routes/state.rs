@@ -2,6 +2,7 @@
 //! public base URL of permalinks (which headers may decide it).
 
 use crate::auth::TokenKeys;
+use crate::kb::bounds::Bounds;
 use crate::permalink::PublicBase;
 use actix_web::HttpRequest;
 use actix_web::http::header;
@@ -22,6 +23,52 @@ pub struct RequestConfig {
     pub trusted_proxies: Vec<IpNet>,
     /// Public responses by request (`VISA_KB_RESPONSE_CACHE_MB`).
     pub cache: super::cache::ResponseCache,
+    /// The GraphQL limits (cost budget, page sizes, timeout, response size).
+    pub limits: crate::config::Limits,
+    /// The data's list bounds a request's cost is counted with.
+    pub bounds: ListBounds,
+}
+
+/// How old the list bounds may be before a request reads them again.
+const BOUNDS_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// `kb::bounds` of the data, read again when older than a minute (one statement of grouped
+/// counts).
+#[derive(Default)]
+pub struct ListBounds {
+    current: std::sync::RwLock<Option<(Bounds, std::time::Instant)>>,
+}
+
+impl ListBounds {
+    /// Starts from bounds read at start-up.
+    pub fn new(initial: Option<Bounds>) -> Self {
+        Self {
+            current: std::sync::RwLock::new(initial.map(|b| (b, std::time::Instant::now()))),
+        }
+    }
+
+    /// The bounds as of at most a minute ago (the last known, or generous defaults, when the
+    /// database cannot say).
+    pub async fn get(&self, db: &sea_orm::DatabaseConnection) -> Bounds {
+        let known = self.current.read().ok().and_then(|c| *c);
+        if let Some((bounds, at)) = known
+            && at.elapsed() < BOUNDS_MAX_AGE
+        {
+            return bounds;
+        }
+        match crate::kb::bounds::load(db).await {
+            Ok(bounds) => {
+                if let Ok(mut current) = self.current.write() {
+                    *current = Some((bounds, std::time::Instant::now()));
+                }
+                bounds
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the list bounds; using the last known");
+                known.map_or_else(Bounds::default, |(bounds, _)| bounds)
+            }
+        }
+    }
 }
 
 /// The base URL for permalinks and citations: `VISA_KB_PUBLIC_URL`; else, for a request that
