@@ -45,6 +45,14 @@ pub struct Settings {
     /// or `X-Forwarded-Host`/`-Proto`, under which host and scheme readers reached the API;
     /// anyone else's headers are ignored, so a stranger cannot put their host into permalinks.
     pub trusted_proxies: String,
+    /// `VISA_KB_RATE_LIMIT_PER_SECOND`: anonymous requests per second per client address
+    /// (0: no limit).
+    pub rate_limit_per_second: u32,
+    /// `VISA_KB_RATE_LIMIT_BURST`: how many anonymous requests a client may send at once.
+    pub rate_limit_burst: u32,
+    /// `VISA_KB_RATE_LIMIT_EXEMPT`: addresses or CIDR ranges never limited (by default this
+    /// machine's own, for health checks, benchmarks and a server-side frontend on the host).
+    pub rate_limit_exempt: String,
     /// `VISA_KB_JWT_SECRET`: the HS256 key of editor tokens, at least 32 bytes. Without it the
     /// server makes a random key at start: tokens then die with the process and are not
     /// accepted by other replicas.
@@ -98,6 +106,23 @@ impl Default for Limits {
     }
 }
 
+/// A comma-separated list of IP addresses or CIDR ranges (`setting` names it in errors).
+fn networks(setting: &str, list: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    ConfigError(format!(
+                        "{setting}: `{item}` is not an IP address or CIDR range"
+                    ))
+                })
+        })
+        .collect()
+}
+
 /// Configuration could not be read; the message names the setting.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {0}")]
@@ -117,6 +142,9 @@ impl Settings {
             .and_then(|b| b.set_default("seed", true))
             .and_then(|b| b.set_default("cors_origins", "*"))
             .and_then(|b| b.set_default("trusted_proxies", ""))
+            .and_then(|b| b.set_default("rate_limit_per_second", 20))
+            .and_then(|b| b.set_default("rate_limit_burst", 40))
+            .and_then(|b| b.set_default("rate_limit_exempt", "127.0.0.1/8,::1/128"))
             .and_then(|b| b.set_default("loader_delay_us", DEFAULT_LOADER_DELAY_US))
             .and_then(|b| b.set_default("jwt_ttl_secs", 3600))
             .and_then(|b| b.set_default("response_cache_mb", DEFAULT_RESPONSE_CACHE_MB))
@@ -161,6 +189,10 @@ impl Settings {
             response_cache_mb: DEFAULT_RESPONSE_CACHE_MB,
             public_url: None,
             trusted_proxies: String::new(),
+            // Every test client is one address; the tests of the limit turn it on.
+            rate_limit_per_second: 0,
+            rate_limit_burst: 40,
+            rate_limit_exempt: String::new(),
             jwt_secret: None,
             jwt_ttl_secs: 3600,
             limits: Limits::default(),
@@ -169,20 +201,12 @@ impl Settings {
 
     /// `VISA_KB_TRUSTED_PROXIES` as networks (a bare address is a network of one).
     pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
-        self.trusted_proxies
-            .split(',')
-            .map(str::trim)
-            .filter(|item| !item.is_empty())
-            .map(|item| {
-                item.parse::<ipnet::IpNet>()
-                    .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| {
-                        ConfigError(format!(
-                            "VISA_KB_TRUSTED_PROXIES: `{item}` is not an IP address or CIDR range"
-                        ))
-                    })
-            })
-            .collect()
+        networks("VISA_KB_TRUSTED_PROXIES", &self.trusted_proxies)
+    }
+
+    /// `VISA_KB_RATE_LIMIT_EXEMPT` as networks.
+    pub fn rate_limit_exempt_nets(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        networks("VISA_KB_RATE_LIMIT_EXEMPT", &self.rate_limit_exempt)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -222,6 +246,7 @@ impl Settings {
             ));
         }
         self.trusted_proxy_nets()?;
+        self.rate_limit_exempt_nets()?;
         if self.limits.request_timeout_ms == 0 || self.limits.max_response_bytes == 0 {
             return Err(ConfigError(
                 "VISA_KB_REQUEST_TIMEOUT_MS and VISA_KB_MAX_RESPONSE_BYTES must be at least 1"

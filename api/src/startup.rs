@@ -119,6 +119,14 @@ fn cors(origins: &str) -> Cors {
             http::header::AUTHORIZATION,
             http::header::ACCEPT,
         ])
+        // Browser apps may read when to retry and how much of their rate is left.
+        .expose_headers([
+            http::header::RETRY_AFTER,
+            http::header::HeaderName::from_static("ratelimit-limit"),
+            http::header::HeaderName::from_static("ratelimit-remaining"),
+            http::header::HeaderName::from_static("ratelimit-reset"),
+            http::header::HeaderName::from_static("x-request-id"),
+        ])
         .max_age(3600);
     if origins.trim() == "*" {
         cors.allow_any_origin()
@@ -140,9 +148,15 @@ fn serve(
 ) -> std::io::Result<Server> {
     let workers = settings.workers;
     let body_limit = settings.limits.max_body_bytes;
-    let trusted_proxies = settings
-        .trusted_proxy_nets()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+    let invalid = |e: crate::config::ConfigError| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+    };
+    let trusted_proxies = settings.trusted_proxy_nets().map_err(invalid)?;
+    let limit = routes::limit::AnonymousLimit::new(
+        settings.rate_limit_per_second,
+        settings.rate_limit_burst,
+        settings.rate_limit_exempt_nets().map_err(invalid)?,
+    );
     let base = match &settings.public_url {
         Some(url) => crate::permalink::PublicBase::configured(url),
         None => {
@@ -161,6 +175,7 @@ fn serve(
         keys: Arc::new(TokenKeys::from_settings(&settings)),
         limits: settings.limits,
         bounds: routes::state::ListBounds::new(bounds),
+        limit,
         base_configured: settings.public_url.is_some(),
         base,
         trusted_proxies,
@@ -170,6 +185,9 @@ fn serve(
         let settings = settings.clone();
         let hook = hook.clone();
         App::new()
+            // Before any work (the cache included) a flood is refused; inside CORS, so that a
+            // browser app can read the 429, and preflights are not counted.
+            .wrap(middleware::from_fn(routes::limit::anonymous))
             .wrap(cors(&settings.cors_origins))
             // Large lists compress well; clients that send Accept-Encoding get gzip.
             .wrap(middleware::Compress::default())

@@ -144,6 +144,17 @@ impl TestApp {
         .await
     }
 
+    /// Starts a seeded server behind a trusted proxy (127.0.0.1) that lets each client address
+    /// send 5 anonymous requests at once, one more a second.
+    pub async fn seeded_rate_limited(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, true, |s| {
+            s.trusted_proxies = "127.0.0.1".to_owned();
+            s.rate_limit_per_second = 1;
+            s.rate_limit_burst = 5;
+        })
+        .await
+    }
+
     /// Starts a seeded server that stops any GraphQL request after 1 ms.
     pub async fn seeded_impatient(backend: Backend) -> Option<Self> {
         Self::start_with(backend, true, |s| s.limits.request_timeout_ms = 1).await

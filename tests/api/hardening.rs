@@ -553,3 +553,59 @@ backend_test!(
         assert_eq!(status, 200, "{small}");
     }
 );
+
+/// GETs `path` as the client `from` (through the trusted proxy) with optional extra headers.
+async fn get_as(
+    app: &common::TestApp,
+    path: &str,
+    from: &str,
+    authorization: Option<&str>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .header("x-forwarded-for", from);
+    if let Some(value) = authorization {
+        request = request.header("authorization", value);
+    }
+    request.send().await.unwrap()
+}
+
+backend_test!(
+    each_anonymous_client_has_its_own_rate_limit,
+    seeded_rate_limited,
+    |app| async move {
+        let token = app.editor().await;
+        let query = "/graphql?query=%7B__typename%7D";
+        for left in (0..5).rev() {
+            let response = get_as(app, query, "10.0.0.9", None).await;
+            assert_eq!(response.status(), 200);
+            assert_eq!(response.headers()["ratelimit-limit"], "5");
+            assert_eq!(
+                response.headers()["ratelimit-remaining"],
+                left.to_string().as_str()
+            );
+        }
+        for path in [query, "/export/programs.csv", "/programs/cn-k-visa"] {
+            let response = get_as(app, path, "10.0.0.9", None).await;
+            assert_eq!(response.status(), 429, "{path}");
+            let retry: u64 = response.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(retry >= 1);
+            assert_eq!(response.headers()["ratelimit-remaining"], "0");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(code(&body), "RATE_LIMITED", "{body}");
+        }
+        // A made-up token does not get around it; a real one is not counted here.
+        let fake = get_as(app, query, "10.0.0.9", Some("Bearer made.up.token")).await;
+        assert_eq!(fake.status(), 429);
+        let editor = get_as(app, query, "10.0.0.9", Some(&format!("Bearer {token}"))).await;
+        assert_eq!(editor.status(), 200);
+        // Another client, and the orchestrator's probes, are not affected.
+        assert_eq!(get_as(app, query, "10.0.0.8", None).await.status(), 200);
+        assert_eq!(get_as(app, "/readyz", "10.0.0.9", None).await.status(), 200);
+    }
+);

@@ -6,6 +6,7 @@ pub mod export;
 pub mod feed;
 pub mod graphql;
 pub mod health;
+pub mod limit;
 pub mod page;
 pub mod permalink;
 pub mod state;

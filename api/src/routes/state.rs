@@ -27,6 +27,8 @@ pub struct RequestConfig {
     pub limits: crate::config::Limits,
     /// The data's list bounds a request's cost is counted with.
     pub bounds: ListBounds,
+    /// The anonymous rate limit (`VISA_KB_RATE_LIMIT_*`).
+    pub limit: super::limit::AnonymousLimit,
 }
 
 /// How old the list bounds may be before a request reads them again.
