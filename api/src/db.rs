@@ -21,7 +21,12 @@ pub fn connect_options(url: &SecretString, max_connections: u32) -> ConnectOptio
         // idle a while (the kind a database restart or a dropped link leaves behind) is
         // still checked.
         .test_before_acquire_if_idle_for(Duration::from_secs(30))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // No JIT: PostgreSQL compiles a statement whose estimated cost is high (the search
+        // statement's visibility clauses over eight kinds), and compiling took 1.8 s of a
+        // statement that runs in 11 ms (benchmark data, search for "bench"). Our statements
+        // are short; JIT only pays off for long analytical scans.
+        .map_sqlx_postgres_opts(|pg| pg.options([("jit", "off")]));
     opts
 }
 
