@@ -9,6 +9,7 @@ report:
 3. 50 concurrent sign-ins for one account from one address: how many passwords were checked.
 """
 
+import base64
 import json
 import os
 import statistics
@@ -92,6 +93,10 @@ def measure(name, body, client):
     )
 
 
+def cursor(n):
+    return base64.urlsafe_b64encode(f"offset:{n}".encode()).decode().rstrip("=")
+
+
 def expensive():
     print("## 1. The most expensive anonymous requests under 256 KB\n")
     print("| request | size | status, code | answer | server CPU s | peak extra RSS | RSS after vs before | wall |")
@@ -109,11 +114,14 @@ def expensive():
     measure("issue's attack: batch 10 x 40 aliases of eligiblePrograms, nested", [{"query": f"{{ {op} }}"}] * 10, "10.0.0.1")
     measure("one eligiblePrograms, nested", {"query": f"{{ {eligibility} }}"}, "10.0.0.2")
     measure("eligiblePrograms, name and checks", {"query": "{ eligiblePrograms(profile: {age: 30}) { program { name } checks { criterion outcome reason } } }"}, "10.0.0.3")
+    detail = open("bench/detail.lua").read().split("program(slug: \\\"bench-01234\\\") {", 1)[1].rsplit("}", 3)[0].replace('\\"', '"')
+    pages = " ".join(f"p{i}: programs(first: 100, after: \"{cursor(i * 100)}\") {{ nodes {{ {detail} }} }}" for i in range(3))
+    measure("3 aliased pages of 100 programs with everything (as (b))", {"query": f"{{ {pages} }}"}, "10.0.0.8")
     page = f"programs(first: 100) {{ nodes {{ {nested} }} }}"
     measure("programs(first: 100), everything nested", {"query": f"{{ {page} }}"}, "10.0.0.4")
-    many = " ".join(f"p{i}: programs(first: 100, after: \"offset:{i * 100}\") {{ nodes {{ name summary requirements {{ description }} }} }}" for i in range(20))
+    many = " ".join(f"p{i}: programs(first: 100, after: \"{cursor(i * 100)}\") {{ nodes {{ name summary requirements {{ description }} }} }}" for i in range(20))
     measure("20 aliased pages of 100 with requirements", {"query": f"{{ {many} }}"}, "10.0.0.5")
-    light = " ".join(f"p{i}: programs(first: 100, after: \"offset:{i * 100}\") {{ nodes {{ name summary }} }}" for i in range(20))
+    light = " ".join(f"p{i}: programs(first: 100, after: \"{cursor(i * 100)}\") {{ nodes {{ name summary }} }}" for i in range(20))
     measure("20 aliased pages of 100, name and summary", {"query": f"{{ {light} }}"}, "10.0.0.6")
     search = " ".join(f"s{i}: search(query: \"bench\", first: 100) {{ nodes {{ snippet score }} }}" for i in range(20))
     measure("20 aliased searches of 100", {"query": f"{{ {search} }}"}, "10.0.0.7")

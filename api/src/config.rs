@@ -95,7 +95,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_depth: 16,
-            max_complexity: 200_000,
+            max_complexity: 50_000,
             max_aliases: 40,
             max_page_size: 100,
             default_page_size: 20,
