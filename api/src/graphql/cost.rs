@@ -52,7 +52,8 @@ impl CostModel {
         Some(self.of_document(&document, variables))
     }
 
-    fn of_document(&self, document: &ExecutableDocument, variables: &Variables) -> u64 {
+    /// The cost of a parsed `document` with `variables`.
+    pub fn of_document(&self, document: &ExecutableDocument, variables: &Variables) -> u64 {
         let walk = Walk {
             model: self,
             fragments: &document.fragments,

@@ -1,61 +1,70 @@
-//! Checks on a whole GraphQL document before anything runs: text the databases cannot hold
-//! (an extension, so every operation of every request passes through it), and how many sign-ins
-//! a request carries (the HTTP layer refuses more than one).
+//! Checks on a whole GraphQL document before anything runs, from one parse: its cost, text the
+//! databases cannot hold, and how many sign-ins it carries (the HTTP layer refuses more than
+//! one per request).
 
+use super::cost::CostModel;
 use crate::kb::error::ApiError;
 use crate::kb::values::check_storable;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, ServerError, ServerResult, Value, Variables};
+use async_graphql::{Name, Positioned, Value, Variables};
 use std::collections::HashMap;
-use std::sync::Arc;
 
-/// Refuses any argument, variable or default value whose text a database cannot hold (NUL) as
-/// BAD_USER_INPUT naming it, the same on SQLite and PostgreSQL, before any resolver runs.
-pub struct StorableText;
+/// What the HTTP layer learns of one operation's document before running it, from one parse.
+pub struct Inspection {
+    /// Its cost (`cost`), 0 when it does not parse (the executor then says why).
+    pub cost: u64,
+    /// How many `login` fields its mutations select at their root.
+    pub logins: usize,
+    /// The first argument, variable or default value holding text a database cannot hold
+    /// (NUL): BAD_USER_INPUT naming it, the same on SQLite and PostgreSQL.
+    pub bad_text: Option<ApiError>,
+}
 
-impl ExtensionFactory for StorableText {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(StorableTextCheck)
+/// Inspects `query` with `variables`. (Done here, not in an async-graphql extension: any
+/// extension sends every field of every answer through its slower, boxed path.)
+pub fn inspect(query: &str, variables: &Variables, model: &CostModel) -> Inspection {
+    let mut bad_text = variables
+        .iter()
+        .find_map(|(name, value)| check_const(&format!("${name}"), value).err());
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return Inspection {
+            cost: 0,
+            logins: 0,
+            bad_text,
+        };
+    };
+    if bad_text.is_none() {
+        bad_text = literal_text(&document).err();
+    }
+    Inspection {
+        cost: model.of_document(&document, variables),
+        logins: document
+            .operations
+            .iter()
+            .filter(|(_, op)| op.node.ty == OperationType::Mutation)
+            .map(|(_, op)| root_logins(&op.node.selection_set, &document.fragments, 0))
+            .sum(),
+        bad_text,
     }
 }
 
-struct StorableTextCheck;
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for StorableTextCheck {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        for (name, value) in variables.iter() {
-            check_const(&format!("${name}"), value).map_err(|e| refusal(e, None))?;
-        }
-        let document = next.run(ctx, query, variables).await?;
-        for (_, operation) in document.operations.iter() {
-            for variable in &operation.node.variable_definitions {
-                if let Some(default) = &variable.node.default_value {
-                    let name = format!("${}", variable.node.name.node);
-                    check_const(&name, &default.node).map_err(|e| refusal(e, Some(default.pos)))?;
-                }
+/// The text written into the document: arguments and variables' default values.
+fn literal_text(document: &ExecutableDocument) -> Result<(), ApiError> {
+    for (_, operation) in document.operations.iter() {
+        for variable in &operation.node.variable_definitions {
+            if let Some(default) = &variable.node.default_value {
+                check_const(&format!("${}", variable.node.name.node), &default.node)?;
             }
-            check_selections(&operation.node.selection_set)?;
         }
-        for fragment in document.fragments.values() {
-            check_selections(&fragment.node.selection_set)?;
-        }
-        Ok(document)
+        check_selections(&operation.node.selection_set)?;
     }
+    for fragment in document.fragments.values() {
+        check_selections(&fragment.node.selection_set)?;
+    }
+    Ok(())
 }
 
-fn refusal(err: ApiError, pos: Option<async_graphql::Pos>) -> ServerError {
-    async_graphql::Error::from(err).into_server_error(pos.unwrap_or_default())
-}
-
-fn check_selections(set: &Positioned<SelectionSet>) -> ServerResult<()> {
+fn check_selections(set: &Positioned<SelectionSet>) -> Result<(), ApiError> {
     for item in &set.node.items {
         match &item.node {
             Selection::Field(field) => {
@@ -66,8 +75,7 @@ fn check_selections(set: &Positioned<SelectionSet>) -> ServerResult<()> {
                         .clone()
                         .into_const_with(|_| Ok::<_, ()>(Value::Null))
                         .unwrap_or(Value::Null);
-                    check_const(name.node.as_str(), &literal)
-                        .map_err(|e| refusal(e, Some(value.pos)))?;
+                    check_const(name.node.as_str(), &literal)?;
                 }
                 check_selections(&field.node.selection_set)?;
             }
@@ -88,24 +96,6 @@ fn check_const(field: &str, value: &Value) -> Result<(), ApiError> {
             .try_for_each(|(k, v)| check_const(&format!("{field}.{k}"), v)),
         _ => Ok(()),
     }
-}
-
-/// How many `login` fields the mutations of `query` select at their root (aliases and
-/// fragments included). Zero for a document that does not parse: execution reports that.
-pub fn login_count(query: &str) -> usize {
-    // Most documents never mention it; parsing them again would be wasted work.
-    if !query.contains("login") {
-        return 0;
-    }
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return 0;
-    };
-    document
-        .operations
-        .iter()
-        .filter(|(_, op)| op.node.ty == OperationType::Mutation)
-        .map(|(_, op)| root_logins(&op.node.selection_set, &document.fragments, 0))
-        .sum()
 }
 
 /// Fragments nest at most this deep here (validation refuses cycles later anyway).
@@ -138,7 +128,67 @@ fn root_logins(
 
 #[cfg(test)]
 mod tests {
-    use super::login_count;
+    use super::*;
+    use crate::kb::bounds::Bounds;
+
+    fn login_count(query: &str) -> usize {
+        let model = CostModel {
+            default_page_size: 20,
+            max_page_size: 100,
+            bounds: Bounds::default(),
+        };
+        inspect(query, &Variables::default(), &model).logins
+    }
+
+    #[test]
+    fn nul_is_found_in_arguments_variables_and_defaults() {
+        let model = CostModel {
+            default_page_size: 20,
+            max_page_size: 100,
+            bounds: Bounds::default(),
+        };
+        let field = |query: &str, vars: serde_json::Value| match inspect(
+            query,
+            &Variables::from_json(vars),
+            &model,
+        )
+        .bad_text
+        {
+            Some(ApiError::BadUserInput { field, .. }) => field,
+            _ => None,
+        };
+        assert_eq!(
+            field(
+                r#"{ programs(filter: {text: "a\u0000"}) { totalCount } }"#,
+                serde_json::json!({})
+            )
+            .as_deref(),
+            Some("filter.text")
+        );
+        assert_eq!(
+            field(
+                "query($t: String) { x(t: $t) }",
+                serde_json::json!({"t": "a\u{0}"})
+            )
+            .as_deref(),
+            Some("$t")
+        );
+        assert_eq!(
+            field(
+                "query($t: String = \"a\\u0000\") { x(t: $t) }",
+                serde_json::json!({})
+            )
+            .as_deref(),
+            Some("$t")
+        );
+        assert_eq!(
+            field(
+                "{ programs(filter: {text: \"visa\"}) { totalCount } }",
+                serde_json::json!({})
+            ),
+            None
+        );
+    }
 
     #[test]
     fn sign_ins_are_counted_through_aliases_and_fragments() {

@@ -50,3 +50,10 @@ impl From<ApiError> for async_graphql::Error {
         }
     }
 }
+
+/// A whole GraphQL answer holding only `err` (for requests refused before they run), shaped as
+/// the executor would shape it.
+pub fn body(err: ApiError) -> serde_json::Value {
+    let error = async_graphql::Error::from(err).into_server_error(async_graphql::Pos::default());
+    serde_json::json!({ "errors": [error] })
+}

@@ -10,7 +10,7 @@ mod document;
 mod editorial;
 mod eligibility;
 pub(crate) mod enums;
-mod error;
+pub(crate) mod error;
 mod fact;
 mod fee;
 mod guard;
@@ -33,7 +33,7 @@ mod user;
 use crate::config::Limits;
 use async_graphql::{EmptySubscription, Schema};
 
-pub use document::login_count;
+pub use document::{Inspection, inspect};
 pub use mutation::Mutation;
 /// For the export endpoints, which filter programs as `programs(filter:)` does.
 pub use query::Query;
@@ -48,7 +48,6 @@ pub fn schema(limits: Limits) -> AppSchema {
     Schema::build(Query, Mutation, EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_aliases(limits.max_aliases)
-        .extension(document::StorableText)
         .data(limits)
         .finish()
 }

@@ -9,7 +9,7 @@ use crate::auth::{RequestMeta, TokenKeys, Viewer};
 use crate::graphql::AppSchema;
 use crate::graphql::cost::CostModel;
 use crate::graphql::loaders::loaders;
-use crate::graphql::login_count;
+use crate::graphql::{Inspection, inspect};
 use crate::permalink::PublicBase;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -152,15 +152,31 @@ async fn run(
         max_page_size: limits.max_page_size,
         bounds: shared.config.bounds.get(db).await,
     };
-    let requested = match &batch {
-        BatchRequest::Single(r) => model.of(&r.query, &r.variables).unwrap_or(0),
+    let inspections: Vec<Inspection> = match &batch {
+        BatchRequest::Single(r) => vec![inspect(&r.query, &r.variables, &model)],
         BatchRequest::Batch(rs) => rs
             .iter()
-            .map(|r| model.of(&r.query, &r.variables).unwrap_or(0))
-            .fold(0, u64::saturating_add),
+            .map(|r| inspect(&r.query, &r.variables, &model))
+            .collect(),
     };
+    if let Some(err) = inspections.iter().find_map(|i| i.bad_text.clone()) {
+        return refused_before_running(&batch, crate::graphql::error::body(err));
+    }
+    // One guess per request: a batch (or aliases) of sign-ins would try passwords faster than
+    // the throttle counts them.
+    let logins: usize = inspections.iter().map(|i| i.logins).sum();
+    if logins > 1 || (logins == 1 && inspections.len() > 1) {
+        return http_error(
+            StatusCode::BAD_REQUEST,
+            "LOGIN_MUST_BE_ALONE",
+            "send `login` alone: one sign-in per request, not batched or aliased",
+        );
+    }
     let cost = Cost {
-        requested,
+        requested: inspections
+            .iter()
+            .map(|i| i.cost)
+            .fold(0, u64::saturating_add),
         limit: u64::try_from(limits.max_complexity).unwrap_or(u64::MAX),
     };
     if cost.requested > cost.limit {
@@ -274,19 +290,6 @@ pub async fn post(
     {
         return bad_request(format!("a batch holds 1 to {MAX_BATCH} operations"));
     }
-    // One guess per request: a batch (or aliases) of sign-ins would try passwords faster than
-    // the throttle counts them.
-    let (operations, logins) = match &batch {
-        BatchRequest::Single(r) => (1, login_count(&r.query)),
-        BatchRequest::Batch(rs) => (rs.len(), rs.iter().map(|r| login_count(&r.query)).sum()),
-    };
-    if logins > 1 || (logins == 1 && operations > 1) {
-        return http_error(
-            StatusCode::BAD_REQUEST,
-            "LOGIN_MUST_BE_ALONE",
-            "send `login` alone: one sign-in per request, not batched or aliased",
-        );
-    }
     run(&shared, &req, request_id, batch, base, cache).await
 }
 
@@ -394,6 +397,14 @@ impl Cost {
     }
 }
 
+/// The same answer for each operation of a request refused before anything ran.
+fn refused_before_running(batch: &BatchRequest, one: serde_json::Value) -> HttpResponse {
+    match batch {
+        BatchRequest::Single(_) => HttpResponse::Ok().json(one),
+        BatchRequest::Batch(rs) => HttpResponse::Ok().json(vec![one; rs.len()]),
+    }
+}
+
 /// The answer to a request over its cost budget: nothing ran.
 fn over_budget(batch: &BatchRequest, cost: Cost) -> HttpResponse {
     let one = json!({
@@ -407,10 +418,7 @@ fn over_budget(batch: &BatchRequest, cost: Cost) -> HttpResponse {
         }],
         "extensions": { "cost": { "requested": cost.requested, "limit": cost.limit } }
     });
-    match batch {
-        BatchRequest::Single(_) => HttpResponse::Ok().json(one),
-        BatchRequest::Batch(rs) => HttpResponse::Ok().json(vec![one; rs.len()]),
-    }
+    refused_before_running(batch, one)
 }
 
 /// A serialisation buffer that refuses to grow past `cap` bytes, so an oversized answer costs
