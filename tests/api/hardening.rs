@@ -502,6 +502,23 @@ backend_test!(
         assert!(body[0]["data"].is_null());
         assert!(took < std::time::Duration::from_secs(2), "{took:?}");
 
+        // Fragments that spread the next one ten times, 20 deep: priced out, never expanded.
+        let mut bomb = String::from("{ ...F0 }");
+        for i in 0..20 {
+            let spreads: Vec<String> = (0..10).map(|_| format!("...F{}", i + 1)).collect();
+            bomb.push_str(&format!(
+                " fragment F{i} on Query {{ {} }}",
+                spreads.join(" ")
+            ));
+        }
+        bomb.push_str(" fragment F20 on Query { __typename }");
+        let (_, body, took) = post_json(app, &json!({ "query": bomb })).await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "COST_LIMIT_EXCEEDED",
+            "{body}"
+        );
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+
         // Operations that each fit share the one budget: together they do not.
         let heavy = "{ programs(first: 100) { nodes { requirements { citations { source { title } } } facts { citations { source { title } } } } } }";
         let (_, one, _) = post_json(app, &json!({ "query": heavy })).await;

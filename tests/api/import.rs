@@ -82,6 +82,15 @@ backend_test!(
                 other => panic!("expected an error on {expect}, got {other:?}"),
             }
         }
+        // Text PostgreSQL cannot hold is the file's mistake, named, on both backends.
+        let nul = doc(json!([{"slug": "ok", "name": "K\u{0}visa", "country": "NZ",
+                              "category": "talent", "legal_status": "in_force"}]));
+        match import_json(&db, &nul, None).await {
+            Err(ImportError::Invalid { record, field, .. }) => {
+                assert_eq!((record.as_str(), field.as_str()), ("programs[0]", "name"))
+            }
+            other => panic!("expected a NUL error, got {other:?}"),
+        }
         assert!(matches!(
             import_json(&db, "{not json", None).await,
             Err(ImportError::Format(_))

@@ -42,7 +42,7 @@ const FIELD_CHANGES: u64 = 40;
 const PROFILE_CHECKS: u64 = 8;
 /// Fragments spread into fragments deeper than this are not followed (validation refuses
 /// cycles; depth is limited anyway).
-const MAX_FRAGMENT_DEPTH: usize = 16;
+const MAX_FRAGMENT_DEPTH: usize = 32;
 
 impl CostModel {
     /// The cost of `query` with `variables`; None when it does not parse (the executor says
@@ -58,60 +58,98 @@ impl CostModel {
             model: self,
             fragments: &document.fragments,
             variables,
+            visits: std::cell::Cell::new(0),
         };
         document
             .operations
             .iter()
-            .map(|(_, op)| walk.selections(&op.node.selection_set, 1, "", 0))
+            .map(|(_, op)| walk.selections(&op.node.selection_set, 1, ""))
             .fold(0, u64::saturating_add)
     }
 }
 
 struct Walk<'a> {
     model: &'a CostModel,
-    fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
+    fragments: &'a Fragments,
     variables: &'a Variables,
+    visits: std::cell::Cell<u64>,
+}
+
+/// A document's fragments by name.
+pub(crate) type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
+
+/// Selections one walk of a document may visit, fragments expanded: far more than any real
+/// request (a page of everything is a few hundred), far less than a fragment bomb (fragments
+/// spreading the next one ten times, 20 deep).
+const MAX_VISITS: u64 = 100_000;
+
+/// Calls `f` on each field selected directly in `set`, fragments expanded (the fields of one
+/// level). False when the walk gave up: more than [`MAX_VISITS`] selections visited (counted in
+/// `visits` across calls), or fragments nested deeper than [`MAX_FRAGMENT_DEPTH`] (only a
+/// cycle, which validation refuses, goes that deep).
+pub(crate) fn fields_of(
+    set: &Positioned<SelectionSet>,
+    fragments: &Fragments,
+    visits: &std::cell::Cell<u64>,
+    f: &mut dyn FnMut(&Positioned<Field>),
+) -> bool {
+    fn walk(
+        set: &Positioned<SelectionSet>,
+        fragments: &Fragments,
+        visits: &std::cell::Cell<u64>,
+        depth: usize,
+        f: &mut dyn FnMut(&Positioned<Field>),
+    ) -> bool {
+        use async_graphql::parser::types::Selection;
+        if depth > MAX_FRAGMENT_DEPTH {
+            return false;
+        }
+        for item in &set.node.items {
+            visits.set(visits.get() + 1);
+            if visits.get() > MAX_VISITS {
+                return false;
+            }
+            let complete = match &item.node {
+                Selection::Field(field) => {
+                    f(field);
+                    true
+                }
+                Selection::InlineFragment(fragment) => walk(
+                    &fragment.node.selection_set,
+                    fragments,
+                    visits,
+                    depth + 1,
+                    f,
+                ),
+                Selection::FragmentSpread(spread) => fragments
+                    .get(&spread.node.fragment_name.node)
+                    .is_none_or(|d| walk(&d.node.selection_set, fragments, visits, depth + 1, f)),
+            };
+            if !complete {
+                return false;
+            }
+        }
+        true
+    }
+    walk(set, fragments, visits, 0, f)
 }
 
 impl Walk<'_> {
     /// The cost of `set`, selected on `times` objects returned by the field `parent` (`""` at
     /// the root).
-    fn selections(
-        &self,
-        set: &Positioned<SelectionSet>,
-        times: u64,
-        parent: &str,
-        depth: usize,
-    ) -> u64 {
-        if depth > MAX_FRAGMENT_DEPTH {
-            return 0;
-        }
-        use async_graphql::parser::types::Selection;
-        set.node
-            .items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(field) => {
-                    let rows = self.rows(&field.node, parent);
-                    let children = times.saturating_mul(rows);
-                    times.saturating_add(self.selections(
-                        &field.node.selection_set,
-                        children,
-                        field.node.name.node.as_str(),
-                        depth,
-                    ))
-                }
-                Selection::InlineFragment(fragment) => {
-                    self.selections(&fragment.node.selection_set, times, parent, depth + 1)
-                }
-                Selection::FragmentSpread(spread) => self
-                    .fragments
-                    .get(&spread.node.fragment_name.node)
-                    .map_or(0, |f| {
-                        self.selections(&f.node.selection_set, times, parent, depth + 1)
-                    }),
-            })
-            .fold(0, u64::saturating_add)
+    fn selections(&self, set: &Positioned<SelectionSet>, times: u64, parent: &str) -> u64 {
+        let mut total: u64 = 0;
+        let complete = fields_of(set, self.fragments, &self.visits, &mut |field| {
+            let rows = self.rows(&field.node, parent);
+            let children = times.saturating_mul(rows);
+            total = total.saturating_add(times).saturating_add(self.selections(
+                &field.node.selection_set,
+                children,
+                field.node.name.node.as_str(),
+            ));
+        });
+        // A document whose fragments fan out past any real need is priced out, not walked.
+        if complete { total } else { u64::MAX }
     }
 
     /// An integer argument, literal or from a variable.
@@ -228,6 +266,22 @@ mod tests {
             1 + 100,
             "a page is never counted beyond the largest page"
         );
+    }
+
+    #[test]
+    fn a_fragment_bomb_is_priced_out_without_being_walked() {
+        let mut query = String::from("{ ...F0 }");
+        for i in 0..20 {
+            let spreads = (0..10)
+                .map(|_| format!("...F{}", i + 1))
+                .collect::<Vec<_>>()
+                .join(" ");
+            query.push_str(&format!(" fragment F{i} on Query {{ {spreads} }}"));
+        }
+        query.push_str(" fragment F20 on Query { __typename }");
+        let started = std::time::Instant::now();
+        assert_eq!(cost(&query, serde_json::json!({})), u64::MAX);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

@@ -2,12 +2,11 @@
 //! databases cannot hold, and how many sign-ins it carries (the HTTP layer refuses more than
 //! one per request).
 
-use super::cost::CostModel;
+use super::cost::{CostModel, Fragments, fields_of};
 use crate::kb::error::ApiError;
 use crate::kb::values::check_storable;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, Value, Variables};
-use std::collections::HashMap;
+use async_graphql::{Positioned, Value, Variables};
 
 /// What the HTTP layer learns of one operation's document before running it, from one parse.
 pub struct Inspection {
@@ -42,8 +41,8 @@ pub fn inspect(query: &str, variables: &Variables, model: &CostModel) -> Inspect
             .operations
             .iter()
             .filter(|(_, op)| op.node.ty == OperationType::Mutation)
-            .map(|(_, op)| root_logins(&op.node.selection_set, &document.fragments, 0))
-            .sum(),
+            .map(|(_, op)| root_logins(&op.node.selection_set, &document.fragments))
+            .fold(0, usize::saturating_add),
         bad_text,
     }
 }
@@ -98,32 +97,14 @@ fn check_const(field: &str, value: &Value) -> Result<(), ApiError> {
     }
 }
 
-/// Fragments nest at most this deep here (validation refuses cycles later anyway).
-const MAX_FRAGMENT_DEPTH: usize = 8;
-
-fn root_logins(
-    set: &Positioned<SelectionSet>,
-    fragments: &HashMap<Name, Positioned<async_graphql::parser::types::FragmentDefinition>>,
-    depth: usize,
-) -> usize {
-    if depth > MAX_FRAGMENT_DEPTH {
-        return 0;
-    }
-    set.node
-        .items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(field) => usize::from(field.node.name.node.as_str() == "login"),
-            Selection::InlineFragment(fragment) => {
-                root_logins(&fragment.node.selection_set, fragments, depth + 1)
-            }
-            Selection::FragmentSpread(spread) => fragments
-                .get(&spread.node.fragment_name.node)
-                .map_or(0, |f| {
-                    root_logins(&f.node.selection_set, fragments, depth + 1)
-                }),
-        })
-        .sum()
+/// How many `login` fields `set` selects at its own level, fragments expanded (`usize::MAX`
+/// when the fragments fan out too far to count: refused as more than one).
+fn root_logins(set: &Positioned<SelectionSet>, fragments: &Fragments) -> usize {
+    let mut logins = 0;
+    let complete = fields_of(set, fragments, &std::cell::Cell::new(0), &mut |field| {
+        logins += usize::from(field.node.name.node.as_str() == "login");
+    });
+    if complete { logins } else { usize::MAX }
 }
 
 #[cfg(test)]

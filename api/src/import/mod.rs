@@ -71,10 +71,44 @@ pub async fn import_json(
     import_document(db, parse_json(json, curation)?).await
 }
 
+/// Refuses text a database cannot hold (`kb::values::check_storable`: NUL) anywhere in the
+/// file, naming where, before anything is read into records: PostgreSQL would otherwise refuse
+/// it as a database error, and SQLite would store it.
+fn storable(value: &serde_json::Value, at: &str) -> Result<(), ImportError> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            let (record, field) = at.rsplit_once('.').unwrap_or(("", at));
+            crate::kb::values::check_storable(field, text).map_err(|e| ImportError::Invalid {
+                record: record.to_owned(),
+                field: field.to_owned(),
+                message: match e {
+                    crate::kb::error::ApiError::BadUserInput { message, .. } => message,
+                    other => format!("{other:?}"),
+                },
+            })
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| storable(v, &format!("{at}[{i}]"))),
+        Value::Object(members) => members.iter().try_for_each(|(k, v)| {
+            let path = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            storable(v, &path)
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Reads any supported format into an import document, without touching the database.
 pub fn parse_json(json: &str, curation: Option<&str>) -> Result<document::Document, ImportError> {
     let value: serde_json::Value = serde_json::from_str(json)
         .map_err(|e| ImportError::Format(format!("not valid JSON: {e}")))?;
+    storable(&value, "")?;
     let doc = if value.get("format").is_some() {
         serde_json::from_value(value)
             .map_err(|e| ImportError::Format(format!("not a valid visa-kb/v1 document: {e}")))?
