@@ -11,6 +11,11 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://visa-kb.db?mode=rwc";
 /// statements and ~25% more detail queries per second than no wait, at a lower p99.
 pub const DEFAULT_LOADER_DELAY_US: u64 = 500;
 
+/// Headers common GraphQL clients and tracing send (Apollo, Sentry, W3C trace context): a
+/// preflight that refused them would make those clients fail before their first request.
+pub const DEFAULT_CORS_ALLOW_HEADERS: &str = "apollographql-client-name,apollographql-client-version,\
+x-request-id,x-apollo-operation-name,apollo-require-preflight,sentry-trace,baggage,traceparent,tracestate";
+
 /// Cached public responses take at most this much memory by default.
 pub const DEFAULT_RESPONSE_CACHE_MB: u64 = 8;
 
@@ -40,6 +45,9 @@ pub struct Settings {
     /// `VISA_KB_PUBLIC_URL`: the base URL readers reach the API at (for permalinks, citations
     /// and the feed); default: the scheme and host of each request.
     pub public_url: Option<String>,
+    /// `VISA_KB_CORS_ALLOW_HEADERS`: request headers (comma-separated) browser apps may send,
+    /// besides `Content-Type`, `Authorization` and `Accept`.
+    pub cors_allow_headers: String,
     /// `VISA_KB_TRUSTED_PROXIES`: addresses or CIDR ranges (comma-separated) of the reverse
     /// proxies in front of the server. Only a request from one of them may say, in `Forwarded`
     /// or `X-Forwarded-Host`/`-Proto`, under which host and scheme readers reached the API;
@@ -141,6 +149,7 @@ impl Settings {
             .and_then(|b| b.set_default("db_max_connections", 10))
             .and_then(|b| b.set_default("seed", true))
             .and_then(|b| b.set_default("cors_origins", "*"))
+            .and_then(|b| b.set_default("cors_allow_headers", DEFAULT_CORS_ALLOW_HEADERS))
             .and_then(|b| b.set_default("trusted_proxies", ""))
             .and_then(|b| b.set_default("rate_limit_per_second", 20))
             .and_then(|b| b.set_default("rate_limit_burst", 40))
@@ -188,6 +197,7 @@ impl Settings {
             loader_delay_us: 0,
             response_cache_mb: DEFAULT_RESPONSE_CACHE_MB,
             public_url: None,
+            cors_allow_headers: DEFAULT_CORS_ALLOW_HEADERS.to_owned(),
             trusted_proxies: String::new(),
             // Every test client is one address; the tests of the limit turn it on.
             rate_limit_per_second: 0,

@@ -110,15 +110,24 @@ impl Application {
     }
 }
 
-/// Browser apps on other origins may read the API (GET/POST, JSON bodies, bearer tokens).
-fn cors(origins: &str) -> Cors {
+/// Browser apps on other origins may read the API (GET/POST, JSON bodies, bearer tokens, and
+/// the headers of common clients, `VISA_KB_CORS_ALLOW_HEADERS`).
+fn cors(origins: &str, allow_headers: &str) -> Cors {
+    let extra = allow_headers
+        .split(',')
+        .map(str::trim)
+        .filter_map(|h| http::header::HeaderName::from_bytes(h.as_bytes()).ok());
     let cors = Cors::default()
-        .allowed_methods([http::Method::GET, http::Method::POST])
-        .allowed_headers([
-            http::header::CONTENT_TYPE,
-            http::header::AUTHORIZATION,
-            http::header::ACCEPT,
-        ])
+        .allowed_methods([http::Method::GET, http::Method::HEAD, http::Method::POST])
+        .allowed_headers(
+            [
+                http::header::CONTENT_TYPE,
+                http::header::AUTHORIZATION,
+                http::header::ACCEPT,
+            ]
+            .into_iter()
+            .chain(extra),
+        )
         // Browser apps may read when to retry and how much of their rate is left.
         .expose_headers([
             http::header::RETRY_AFTER,
@@ -188,7 +197,7 @@ fn serve(
             // Before any work (the cache included) a flood is refused; inside CORS, so that a
             // browser app can read the 429, and preflights are not counted.
             .wrap(middleware::from_fn(routes::limit::anonymous))
-            .wrap(cors(&settings.cors_origins))
+            .wrap(cors(&settings.cors_origins, &settings.cors_allow_headers))
             // Large lists compress well; clients that send Accept-Encoding get gzip.
             .wrap(middleware::Compress::default())
             .wrap(TracingLogger::default())
@@ -225,7 +234,23 @@ fn serve(
                     Ok::<_, DbErr>(db)
                 }
             })
+            // HEAD answers as GET does, without the body (actix drops it), on every GET route.
             .route("/graphql", web::post().to(routes::graphql::post))
+            .route("/graphql", web::head().to(routes::graphql::get))
+            .route("/", web::head().to(routes::graphql::graphiql))
+            .route("/export/programs.csv", web::head().to(routes::export::csv))
+            .route(
+                "/export/programs.json",
+                web::head().to(routes::export::json),
+            )
+            .route("/feed.atom", web::head().to(routes::feed::atom))
+            .route(
+                "/programs/{slug}",
+                web::head().to(routes::permalink::program),
+            )
+            .route("/records/{id}", web::head().to(routes::permalink::record))
+            .route("/healthz", web::head().to(routes::health::healthz))
+            .route("/readyz", web::head().to(routes::health::readyz))
             .route("/graphql", web::get().to(routes::graphql::get))
             .route("/", web::get().to(routes::graphql::graphiql))
             .route("/export/programs.csv", web::get().to(routes::export::csv))

@@ -626,3 +626,57 @@ backend_test!(
         assert_eq!(get_as(app, "/readyz", "10.0.0.9", None).await.status(), 200);
     }
 );
+
+backend_test!(
+    clients_headers_head_requests_and_vary,
+    seeded,
+    |app| async move {
+        // Common client headers pass the CORS preflight.
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
+            .header("Origin", "https://frontend.example")
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "content-type,apollographql-client-name,x-request-id,sentry-trace,baggage",
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.status().is_success(), "{}", preflight.status());
+        // HEAD works wherever GET does, without a body.
+        for path in [
+            "/programs/cn-k-visa",
+            "/export/programs.csv",
+            "/export/programs.json",
+            "/feed.atom",
+            "/healthz",
+            "/readyz",
+            "/graphql?query=%7B__typename%7D",
+        ] {
+            let response = app
+                .client
+                .head(format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            assert!(response.bytes().await.unwrap().is_empty(), "{path}");
+        }
+        // Answers chosen by Accept say so.
+        for path in ["/programs/cn-k-visa", "/graphql?query=%7B__typename%7D"] {
+            let response = app
+                .client
+                .get(format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            let vary = response.headers()["vary"].to_str().unwrap().to_owned();
+            assert!(
+                vary.split(',').any(|v| v.trim() == "Accept"),
+                "{path}: {vary}"
+            );
+        }
+    }
+);

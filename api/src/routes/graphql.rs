@@ -315,6 +315,21 @@ pub async fn get(
     config: web::Data<RequestConfig>,
     request_id: RequestId,
 ) -> HttpResponse {
+    let mut response = answer_get(req, schema, db, config, request_id).await;
+    // GraphiQL or JSON depends on `Accept`: caches must keep them apart.
+    response
+        .headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static("Accept"));
+    response
+}
+
+async fn answer_get(
+    req: HttpRequest,
+    schema: web::Data<AppSchema>,
+    db: web::Data<DatabaseConnection>,
+    config: web::Data<RequestConfig>,
+    request_id: RequestId,
+) -> HttpResponse {
     let wants_html = req
         .headers()
         .get(header::ACCEPT)

@@ -230,6 +230,16 @@ fn wants_html(req: &HttpRequest) -> bool {
 }
 
 fn respond(req: &HttpRequest, result: Result<Value, ApiError>) -> HttpResponse {
+    let mut response = respond_to(req, result);
+    // The answer depends on `Accept`: caches must keep the HTML and the JSON-LD apart.
+    response.headers_mut().insert(
+        header::VARY,
+        actix_web::http::header::HeaderValue::from_static("Accept"),
+    );
+    response
+}
+
+fn respond_to(req: &HttpRequest, result: Result<Value, ApiError>) -> HttpResponse {
     match result {
         Ok(ld) if wants_html(req) => {
             let name = ld["name"].as_str().unwrap_or("visa-kb record");
