@@ -162,12 +162,42 @@ async fn migrate(settings: Settings, action: MigrateAction) -> Result<(), String
     let db = db::connect(&settings.database_url, 1)
         .await
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
-    let result = match action {
-        MigrateAction::Up => db::migrate(&db).await,
-        MigrateAction::Down => Migrator::down(&db, Some(1)).await,
-        MigrateAction::Status => Migrator::status(&db).await,
-    };
-    result.map_err(|e| format!("migration failed: {e}"))
+    let failed = |e: sea_orm::DbErr| format!("migration failed: {e}");
+    // What each action did goes to stdout, whatever RUST_LOG says: it is the command's answer.
+    match action {
+        MigrateAction::Up => {
+            let pending = Migrator::get_pending_migrations(&db)
+                .await
+                .map_err(failed)?;
+            db::migrate(&db).await.map_err(failed)?;
+            if pending.is_empty() {
+                println!("up to date: nothing to apply");
+            }
+            for migration in pending {
+                println!("applied {}", migration.name());
+            }
+        }
+        MigrateAction::Down => {
+            let applied = Migrator::get_applied_migrations(&db)
+                .await
+                .map_err(failed)?;
+            Migrator::down(&db, Some(1)).await.map_err(failed)?;
+            match applied.last() {
+                Some(last) => println!("rolled back {}", last.name()),
+                None => println!("nothing to roll back"),
+            }
+        }
+        MigrateAction::Status => {
+            for migration in Migrator::get_migration_with_status(&db)
+                .await
+                .map_err(failed)?
+            {
+                let status = migration.status().to_string().to_lowercase();
+                println!("{status:8} {}", migration.name());
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn import_file(

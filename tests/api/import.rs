@@ -298,3 +298,30 @@ async fn the_cli_imports_a_file_or_explains_why_not() {
     let _ = std::fs::remove_file(good);
     let _ = std::fs::remove_file(bad);
 }
+
+#[test]
+fn migrate_says_what_it_did_whatever_the_log_level() {
+    let path = std::env::temp_dir().join(format!("visa_kb_migrate_{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let run = |action: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_visa-kb"))
+            .args(["migrate", action])
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{action}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run("status").lines().all(|l| l.starts_with("pending ")));
+    let up = run("up");
+    assert!(up.contains("applied m20261129_000001_core"), "{up}");
+    let down = run("down");
+    assert!(down.starts_with("rolled back "), "{down}");
+    let last = down.trim().trim_start_matches("rolled back ");
+    let status = run("status");
+    assert!(status.contains(&format!("pending  {last}")), "{status}");
+    assert_eq!(run("up").trim(), format!("applied {last}"));
+    assert_eq!(run("up").trim(), "up to date: nothing to apply");
+    std::fs::remove_file(&path).ok();
+}
