@@ -72,6 +72,36 @@ pub struct Settings {
     pub limits: Limits,
 }
 
+/// Every setting's key (`VISA_KB_<KEY>` or `key` in the file), and `config` (the file's own
+/// name, `VISA_KB_CONFIG`, which the environment source also reads).
+const KNOWN_KEYS: [&str; 25] = [
+    "config",
+    "database_url",
+    "addr",
+    "workers",
+    "db_max_connections",
+    "seed",
+    "cors_origins",
+    "cors_allow_headers",
+    "loader_delay_us",
+    "response_cache_mb",
+    "public_url",
+    "trusted_proxies",
+    "rate_limit_per_second",
+    "rate_limit_burst",
+    "rate_limit_exempt",
+    "jwt_secret",
+    "jwt_ttl_secs",
+    "max_depth",
+    "max_complexity",
+    "max_aliases",
+    "max_page_size",
+    "default_page_size",
+    "max_body_bytes",
+    "request_timeout_ms",
+    "max_response_bytes",
+];
+
 /// Shortest accepted token key: HS256 is only as strong as its key.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
@@ -177,9 +207,21 @@ impl Settings {
             )
             .set_override_option("database_url", std::env::var("DATABASE_URL").ok())
             .map_err(|e| ConfigError(e.to_string()))?;
-        let settings: Settings = builder
-            .build()
-            .and_then(|c| c.try_deserialize())
+        let config = builder.build().map_err(|e| ConfigError(e.to_string()))?;
+        // A misspelt setting (`max_dept`) would otherwise be ignored in silence.
+        let keys = config
+            .clone()
+            .try_deserialize::<std::collections::HashMap<String, config::Value>>()
+            .map_err(|e| ConfigError(e.to_string()))?;
+        if let Some(unknown) = keys.keys().find(|k| !KNOWN_KEYS.contains(&k.as_str())) {
+            return Err(ConfigError(format!(
+                "unknown setting `{unknown}` (VISA_KB_{} or `{unknown}` in the file); \
+                 the settings are listed in README.md",
+                unknown.to_uppercase()
+            )));
+        }
+        let settings: Settings = config
+            .try_deserialize()
             .map_err(|e| ConfigError(e.to_string()))?;
         settings.validate()?;
         Ok(settings)
