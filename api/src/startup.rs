@@ -148,6 +148,29 @@ fn cors(origins: &str, allow_headers: &str) -> Cors {
     }
 }
 
+/// 405 for a method a route does not answer, saying which it does.
+async fn not_allowed(allow: &'static str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::MethodNotAllowed()
+        .insert_header((http::header::ALLOW, allow))
+        .json(serde_json::json!({ "errors": [{
+            "message": format!("this route answers {allow}"),
+            "extensions": { "code": "METHOD_NOT_ALLOWED" }
+        }]}))
+}
+
+/// A read-only route: GET and HEAD.
+fn readable<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args> + Clone,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .route(web::get().to(handler.clone()))
+        .route(web::head().to(handler))
+        .default_service(web::route().to(|| not_allowed("GET, HEAD")))
+}
+
 fn serve(
     listener: TcpListener,
     schema: web::Data<AppSchema>,
@@ -234,35 +257,23 @@ fn serve(
                     Ok::<_, DbErr>(db)
                 }
             })
-            // HEAD answers as GET does, without the body (actix drops it), on every GET route.
-            .route("/graphql", web::post().to(routes::graphql::post))
-            .route("/graphql", web::head().to(routes::graphql::get))
-            .route("/", web::head().to(routes::graphql::graphiql))
-            .route("/export/programs.csv", web::head().to(routes::export::csv))
-            .route(
-                "/export/programs.json",
-                web::head().to(routes::export::json),
+            // Every GET route answers HEAD too (actix drops the body); any other method is
+            // 405 with `Allow`.
+            .service(
+                web::resource("/graphql")
+                    .route(web::post().to(routes::graphql::post))
+                    .route(web::get().to(routes::graphql::get))
+                    .route(web::head().to(routes::graphql::get))
+                    .default_service(web::route().to(|| not_allowed("GET, HEAD, POST"))),
             )
-            .route("/feed.atom", web::head().to(routes::feed::atom))
-            .route(
-                "/programs/{slug}",
-                web::head().to(routes::permalink::program),
-            )
-            .route("/records/{id}", web::head().to(routes::permalink::record))
-            .route("/healthz", web::head().to(routes::health::healthz))
-            .route("/readyz", web::head().to(routes::health::readyz))
-            .route("/graphql", web::get().to(routes::graphql::get))
-            .route("/", web::get().to(routes::graphql::graphiql))
-            .route("/export/programs.csv", web::get().to(routes::export::csv))
-            .route("/export/programs.json", web::get().to(routes::export::json))
-            .route("/feed.atom", web::get().to(routes::feed::atom))
-            .route(
-                "/programs/{slug}",
-                web::get().to(routes::permalink::program),
-            )
-            .route("/records/{id}", web::get().to(routes::permalink::record))
-            .route("/healthz", web::get().to(routes::health::healthz))
-            .route("/readyz", web::get().to(routes::health::readyz))
+            .service(readable("/", routes::graphql::graphiql))
+            .service(readable("/export/programs.csv", routes::export::csv))
+            .service(readable("/export/programs.json", routes::export::json))
+            .service(readable("/feed.atom", routes::feed::atom))
+            .service(readable("/programs/{slug}", routes::permalink::program))
+            .service(readable("/records/{id}", routes::permalink::record))
+            .service(readable("/healthz", routes::health::healthz))
+            .service(readable("/readyz", routes::health::readyz))
     })
     .workers(workers)
     .listen(listener)?

@@ -664,6 +664,29 @@ backend_test!(
             assert_eq!(response.status(), 200, "{path}");
             assert!(response.bytes().await.unwrap().is_empty(), "{path}");
         }
+        // A method a route does not answer is 405 saying which it does.
+        for (method, path, allow) in [
+            (reqwest::Method::POST, "/programs/cn-k-visa", "GET, HEAD"),
+            (reqwest::Method::DELETE, "/graphql", "GET, HEAD, POST"),
+            (reqwest::Method::PUT, "/export/programs.csv", "GET, HEAD"),
+        ] {
+            let response = app
+                .client
+                .request(method.clone(), format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 405, "{method} {path}");
+            assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+        }
+        let mutation = app
+            .client
+            .get(format!("{}/graphql?query=mutation%7Blogout%7D", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(mutation.status(), 405);
+        assert_eq!(mutation.headers()["allow"], "POST");
         // Answers chosen by Accept say so.
         for path in ["/programs/cn-k-visa", "/graphql?query=%7B__typename%7D"] {
             let response = app

@@ -340,11 +340,17 @@ async fn answer_get(
     }
     match async_graphql::http::parse_query_string(req.query_string()) {
         // A link must not change anything: mutations only over POST.
-        Ok(request) if is_mutation(&request.query) => http_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_REQUEST",
-            "mutations must be sent with POST",
-        ),
+        Ok(request) if is_mutation(&request.query) => {
+            let mut response = http_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "BAD_REQUEST",
+                "mutations must be sent with POST",
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+            response
+        }
         Ok(request) => {
             let shared = Shared { schema, db, config };
             let base = super::state::public_base(&req, &shared.config);
