@@ -113,8 +113,14 @@ pub fn run() -> ExitCode {
         println!("{}", graphql::sdl());
         return ExitCode::SUCCESS;
     }
-    telemetry::init();
-    let settings = match Settings::load() {
+    let settings = Settings::load();
+    let format = settings
+        .as_ref()
+        .ok()
+        .and_then(|s| telemetry::LogFormat::parse(&s.log_format))
+        .unwrap_or(telemetry::LogFormat::Auto);
+    telemetry::init(format);
+    let settings = match settings {
         Ok(s) => s,
         Err(e) => {
             tracing::error!("{e}");

@@ -45,6 +45,8 @@ pub struct Settings {
     /// `VISA_KB_PUBLIC_URL`: the base URL readers reach the API at (for permalinks, citations
     /// and the feed); default: the scheme and host of each request.
     pub public_url: Option<String>,
+    /// `VISA_KB_LOG_FORMAT`: `auto` (JSON unless stderr is a terminal), `json` or `pretty`.
+    pub log_format: String,
     /// `VISA_KB_CORS_ALLOW_HEADERS`: request headers (comma-separated) browser apps may send,
     /// besides `Content-Type`, `Authorization` and `Accept`.
     pub cors_allow_headers: String,
@@ -74,7 +76,7 @@ pub struct Settings {
 
 /// Every setting's key (`VISA_KB_<KEY>` or `key` in the file), and `config` (the file's own
 /// name, `VISA_KB_CONFIG`, which the environment source also reads).
-const KNOWN_KEYS: [&str; 25] = [
+const KNOWN_KEYS: [&str; 26] = [
     "config",
     "database_url",
     "addr",
@@ -100,6 +102,7 @@ const KNOWN_KEYS: [&str; 25] = [
     "max_body_bytes",
     "request_timeout_ms",
     "max_response_bytes",
+    "log_format",
 ];
 
 /// Shortest accepted token key: HS256 is only as strong as its key.
@@ -180,6 +183,7 @@ impl Settings {
             .and_then(|b| b.set_default("seed", true))
             .and_then(|b| b.set_default("cors_origins", "*"))
             .and_then(|b| b.set_default("cors_allow_headers", DEFAULT_CORS_ALLOW_HEADERS))
+            .and_then(|b| b.set_default("log_format", "auto"))
             .and_then(|b| b.set_default("trusted_proxies", ""))
             .and_then(|b| b.set_default("rate_limit_per_second", 20))
             .and_then(|b| b.set_default("rate_limit_burst", 40))
@@ -240,6 +244,7 @@ impl Settings {
             response_cache_mb: DEFAULT_RESPONSE_CACHE_MB,
             public_url: None,
             cors_allow_headers: DEFAULT_CORS_ALLOW_HEADERS.to_owned(),
+            log_format: "auto".to_owned(),
             trusted_proxies: String::new(),
             // Every test client is one address; the tests of the limit turn it on.
             rate_limit_per_second: 0,
@@ -299,6 +304,11 @@ impl Settings {
         }
         self.trusted_proxy_nets()?;
         self.rate_limit_exempt_nets()?;
+        if crate::telemetry::LogFormat::parse(&self.log_format).is_none() {
+            return Err(ConfigError(
+                "VISA_KB_LOG_FORMAT must be auto, json or pretty".to_owned(),
+            ));
+        }
         if self.limits.request_timeout_ms == 0 || self.limits.max_response_bytes == 0 {
             return Err(ConfigError(
                 "VISA_KB_REQUEST_TIMEOUT_MS and VISA_KB_MAX_RESPONSE_BYTES must be at least 1"

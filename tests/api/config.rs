@@ -1,6 +1,10 @@
 //! Configuration: a misspelt setting stops the start with its name instead of being ignored.
 
 fn visa_kb(envs: &[(&str, &str)]) -> std::process::Output {
+    visa_kb_with(&["migrate", "status"], envs)
+}
+
+fn visa_kb_with(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
     let path = std::env::temp_dir().join(format!(
         "visa_kb_config_{}_{}.db",
         std::process::id(),
@@ -8,7 +12,7 @@ fn visa_kb(envs: &[(&str, &str)]) -> std::process::Output {
     ));
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_visa-kb"));
     command
-        .args(["migrate", "status"])
+        .args(args)
         .env(
             "DATABASE_URL",
             format!("sqlite://{}?mode=rwc", path.display()),
@@ -42,4 +46,44 @@ fn an_unknown_setting_stops_the_start_with_its_name() {
     ]);
     assert!(right.status.success(), "{right:?}");
     std::fs::remove_file(&file).ok();
+}
+
+#[test]
+fn logs_are_json_lines_without_colour_codes_unless_asked_otherwise() {
+    // A configuration error is logged; stderr here is a pipe, not a terminal.
+    let auto = visa_kb(&[("VISA_KB_WORKERS", "0")]);
+    let stderr = String::from_utf8_lossy(&auto.stderr).into_owned();
+    assert!(!stderr.contains('\u{1b}'), "no ANSI codes: {stderr}");
+    let line = stderr.lines().next().unwrap_or_default();
+    let event: serde_json::Value = serde_json::from_str(line).expect("a JSON log line");
+    assert_eq!(event["level"], "ERROR", "{event}");
+    assert!(
+        event["fields"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("VISA_KB_WORKERS")
+    );
+
+    // Asked for text: text, still without colour codes in a pipe. (An import logs at info.)
+    let file = std::env::temp_dir().join(format!("visa_kb_log_{}.json", std::process::id()));
+    std::fs::write(&file, r#"{"format": "visa-kb/v1"}"#).unwrap();
+    let pretty = visa_kb_with(
+        &["import", file.to_str().unwrap()],
+        &[("VISA_KB_LOG_FORMAT", "pretty"), ("RUST_LOG", "info")],
+    );
+    std::fs::remove_file(&file).ok();
+    let stderr = String::from_utf8_lossy(&pretty.stderr).into_owned();
+    assert!(
+        stderr.contains("INFO") && !stderr.contains('\u{1b}'),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_err())
+    );
+
+    let bad = visa_kb(&[("VISA_KB_LOG_FORMAT", "xml")]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("VISA_KB_LOG_FORMAT"));
 }
