@@ -223,6 +223,8 @@ fn serve(
             .wrap(cors(&settings.cors_origins, &settings.cors_allow_headers))
             // Large lists compress well; clients that send Accept-Encoding get gzip.
             .wrap(middleware::Compress::default())
+            // Inside the request-id middleware (listed after it), which has set the id by then.
+            .wrap(middleware::from_fn(routes::access::log))
             .wrap(TracingLogger::default())
             // Every answer: no content sniffing, no referrer to other sites.
             .wrap(

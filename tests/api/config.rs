@@ -87,3 +87,62 @@ fn logs_are_json_lines_without_colour_codes_unless_asked_otherwise() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("VISA_KB_LOG_FORMAT"));
 }
+
+#[test]
+fn each_request_gets_one_access_log_line() {
+    use std::io::{BufRead, BufReader};
+    let path = std::env::temp_dir().join(format!("visa_kb_access_{}.db", std::process::id()));
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_visa-kb"))
+        .arg("serve")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", path.display()),
+        )
+        .env("VISA_KB_ADDR", "127.0.0.1:0")
+        .env("VISA_KB_SEED", "false")
+        .env("VISA_KB_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
+    let mut next_event = || -> serde_json::Value {
+        let line = lines.next().unwrap().unwrap();
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"))
+    };
+    let address = loop {
+        let event = next_event();
+        if let Some(address) = event["fields"]["address"].as_str() {
+            break address.to_owned();
+        }
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let status = runtime.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{address}/graphql"))
+            .header("x-request-id", "test-request-1")
+            .json(&serde_json::json!({ "query": "query Totals { programs { totalCount } }" }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+    let access = loop {
+        let event = next_event();
+        if event["target"] == "access" {
+            break event;
+        }
+    };
+    server.kill().ok();
+    server.wait().ok();
+    std::fs::remove_file(&path).ok();
+    let fields = &access["fields"];
+    assert_eq!(fields["method"], "POST", "{access}");
+    assert_eq!(fields["path"], "/graphql");
+    assert_eq!(fields["status"], 200);
+    assert_eq!(fields["operation"], "Totals");
+    assert_eq!(fields["client"], "127.0.0.1");
+    assert!(fields["duration_ms"].as_f64().unwrap() >= 0.0);
+    assert_ne!(fields["request_id"], "-", "{access}");
+}

@@ -17,6 +17,8 @@ pub struct Inspection {
     /// The first argument, variable or default value holding text a database cannot hold
     /// (NUL): BAD_USER_INPUT naming it, the same on SQLite and PostgreSQL.
     pub bad_text: Option<ApiError>,
+    /// The names of its operations (for the access log).
+    pub operations: Vec<String>,
 }
 
 /// Inspects `query` with `variables`. (Done here, not in an async-graphql extension: any
@@ -30,12 +32,18 @@ pub fn inspect(query: &str, variables: &Variables, model: &CostModel) -> Inspect
             cost: 0,
             logins: 0,
             bad_text,
+            operations: Vec::new(),
         };
     };
     if bad_text.is_none() {
         bad_text = literal_text(&document).err();
     }
     Inspection {
+        operations: document
+            .operations
+            .iter()
+            .filter_map(|(name, _)| name.map(|n| n.to_string()))
+            .collect(),
         cost: model.of_document(&document, variables),
         logins: document
             .operations

@@ -12,7 +12,7 @@ use crate::graphql::loaders::loaders;
 use crate::graphql::{Inspection, inspect};
 use crate::permalink::PublicBase;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
@@ -159,6 +159,19 @@ async fn run(
             .map(|r| inspect(&r.query, &r.variables, &model))
             .collect(),
     };
+    // For the access log: the operations asked for (the name sent, else the document's).
+    let names: Vec<String> = match &batch {
+        BatchRequest::Single(r) => vec![r.operation_name.clone()],
+        BatchRequest::Batch(rs) => rs.iter().map(|r| r.operation_name.clone()).collect(),
+    }
+    .into_iter()
+    .zip(&inspections)
+    .filter_map(|(sent, found)| sent.or_else(|| found.operations.first().cloned()))
+    .collect();
+    if !names.is_empty() {
+        req.extensions_mut()
+            .insert(super::access::Operation(names.join(",")));
+    }
     if let Some(err) = inspections.iter().find_map(|i| i.bad_text.clone()) {
         return refused_before_running(&batch, crate::graphql::error::body(err));
     }

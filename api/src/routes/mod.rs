@@ -1,5 +1,6 @@
 //! HTTP endpoints.
 
+pub mod access;
 pub mod cache;
 pub mod error;
 pub mod export;

@@ -1,0 +1,44 @@
+//! The access log: one line per request at `info` (target `access`), with its method, path (no
+//! query string: it may hold a query's variables), status, duration, request id, client
+//! address and, for GraphQL, the operations' names.
+
+use super::state::{RequestConfig, client_ip};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, web};
+use tracing_actix_web::RequestId;
+
+/// The GraphQL operations a request ran, set by the GraphQL endpoint for this log.
+#[derive(Debug, Clone)]
+pub struct Operation(pub String);
+
+/// The middleware: logs each request when its answer is ready.
+pub async fn log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = std::time::Instant::now();
+    let method = req.method().to_string();
+    let path = req.path().to_owned();
+    let client = req
+        .app_data::<web::Data<RequestConfig>>()
+        .and_then(|config| client_ip(req.request(), config));
+    let response = next.call(req).await?;
+    let extensions = response.request().extensions();
+    let request_id = extensions.get::<RequestId>().map(ToString::to_string);
+    let operation = extensions.get::<Operation>().map(|o| o.0.clone());
+    drop(extensions);
+    tracing::info!(
+        target: "access",
+        method,
+        path,
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        request_id = request_id.as_deref().unwrap_or("-"),
+        client = client.as_deref().unwrap_or("-"),
+        operation = operation.as_deref().unwrap_or("-"),
+        "request"
+    );
+    Ok(response)
+}
