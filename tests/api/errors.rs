@@ -219,7 +219,11 @@ backend_test!(
             .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
             .header("Origin", "https://frontend.example")
             .header("Access-Control-Request-Method", "POST")
-            .header("Access-Control-Request-Headers", "content-type")
+            // The headers common clients and tracing add pass too.
+            .header(
+                "Access-Control-Request-Headers",
+                "content-type,apollographql-client-name,x-request-id,sentry-trace,baggage",
+            )
             .send()
             .await
             .unwrap();

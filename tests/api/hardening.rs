@@ -627,79 +627,99 @@ backend_test!(
     }
 );
 
+backend_test!(head_requests_allow_and_vary, seeded, |app| async move {
+    // HEAD works wherever GET does, without a body.
+    for path in [
+        "/programs/cn-k-visa",
+        "/export/programs.csv",
+        "/export/programs.json",
+        "/feed.atom",
+        "/healthz",
+        "/readyz",
+        "/graphql?query=%7B__typename%7D",
+    ] {
+        let response = app
+            .client
+            .head(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(response.bytes().await.unwrap().is_empty(), "{path}");
+    }
+    // A method a route does not answer is 405 saying which it does.
+    for (method, path, allow) in [
+        (reqwest::Method::POST, "/programs/cn-k-visa", "GET, HEAD"),
+        (reqwest::Method::DELETE, "/graphql", "GET, HEAD, POST"),
+        (reqwest::Method::PUT, "/export/programs.csv", "GET, HEAD"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+    }
+    let mutation = app
+        .client
+        .get(format!("{}/graphql?query=mutation%7Blogout%7D", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mutation.status(), 405);
+    assert_eq!(mutation.headers()["allow"], "POST");
+    // Answers chosen by Accept say so.
+    for path in ["/programs/cn-k-visa", "/graphql?query=%7B__typename%7D"] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        let vary = response.headers()["vary"].to_str().unwrap().to_owned();
+        assert!(
+            vary.split(',').any(|v| v.trim() == "Accept"),
+            "{path}: {vary}"
+        );
+    }
+});
+
 backend_test!(
-    clients_headers_head_requests_and_vary,
+    list_bounds_count_published_rows_only,
     seeded,
     |app| async move {
-        // Common client headers pass the CORS preflight.
-        let preflight = app
-            .client
-            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
-            .header("Origin", "https://frontend.example")
-            .header("Access-Control-Request-Method", "POST")
-            .header(
-                "Access-Control-Request-Headers",
-                "content-type,apollographql-client-name,x-request-id,sentry-trace,baggage",
+        // The bounds price every request and each answer reports its cost: drafts must not
+        // show through them.
+        let db = app.db.connect().await;
+        let before = api::kb::bounds::load(&db).await.unwrap();
+        let token = app.editor().await;
+        let draft = app
+            .data_as(
+                &token,
+                "mutation($i: ProgramInput!) { createProgram(input: $i) { id version } }",
+                json!({ "i": { "slug": "bounds-draft", "name": "Draft", "country": "NZ",
+                               "category": "TALENT", "legalStatus": "IN_FORCE" } }),
             )
-            .send()
-            .await
-            .unwrap();
-        assert!(preflight.status().is_success(), "{}", preflight.status());
-        // HEAD works wherever GET does, without a body.
-        for path in [
-            "/programs/cn-k-visa",
-            "/export/programs.csv",
-            "/export/programs.json",
-            "/feed.atom",
-            "/healthz",
-            "/readyz",
-            "/graphql?query=%7B__typename%7D",
-        ] {
-            let response = app
-                .client
-                .head(format!("{}{path}", app.base))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 200, "{path}");
-            assert!(response.bytes().await.unwrap().is_empty(), "{path}");
+            .await;
+        let program = draft["createProgram"]["id"].clone();
+        for i in 0..(before.requirements_per_program + 2) {
+            app.data_as(
+                &token,
+                "mutation($i: RequirementInput!) { createRequirement(input: $i) { id } }",
+                json!({ "i": { "programId": program, "kind": "AGE", "description": format!("r{i}") } }),
+            )
+            .await;
         }
-        // A method a route does not answer is 405 saying which it does.
-        for (method, path, allow) in [
-            (reqwest::Method::POST, "/programs/cn-k-visa", "GET, HEAD"),
-            (reqwest::Method::DELETE, "/graphql", "GET, HEAD, POST"),
-            (reqwest::Method::PUT, "/export/programs.csv", "GET, HEAD"),
-        ] {
-            let response = app
-                .client
-                .request(method.clone(), format!("{}{path}", app.base))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 405, "{method} {path}");
-            assert_eq!(response.headers()["allow"], allow, "{method} {path}");
-        }
-        let mutation = app
-            .client
-            .get(format!("{}/graphql?query=mutation%7Blogout%7D", app.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(mutation.status(), 405);
-        assert_eq!(mutation.headers()["allow"], "POST");
-        // Answers chosen by Accept say so.
-        for path in ["/programs/cn-k-visa", "/graphql?query=%7B__typename%7D"] {
-            let response = app
-                .client
-                .get(format!("{}{path}", app.base))
-                .send()
-                .await
-                .unwrap();
-            let vary = response.headers()["vary"].to_str().unwrap().to_owned();
-            assert!(
-                vary.split(',').any(|v| v.trim() == "Accept"),
-                "{path}: {vary}"
-            );
-        }
+        assert_eq!(api::kb::bounds::load(&db).await.unwrap(), before);
+        app.data_as(
+            &token,
+            "mutation($id: ID!, $v: Int!) { publish(id: $id, expectedVersion: $v) { version } }",
+            json!({ "id": program, "v": draft["createProgram"]["version"] }),
+        )
+        .await;
+        let after = api::kb::bounds::load(&db).await.unwrap();
+        assert_eq!(after.programs, before.programs + 1);
     }
 );

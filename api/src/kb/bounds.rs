@@ -3,9 +3,10 @@
 //! programs. A request's cost is counted with these (a list without paging costs as many rows
 //! as it can return), so they are read from the data, not guessed.
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use entity::enums::EditorialState;
+use sea_orm::{ActiveEnum, ConnectionTrait, DbErr, Statement};
 
-/// Upper bounds of the lists without paging. Rows in every state count: a bound, not a view.
+/// Upper bounds of the lists without paging, over published rows (readers see a subset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bounds {
     pub programs: u64,
@@ -21,6 +22,9 @@ pub struct Bounds {
     pub citations_per_fact: u64,
     /// Citations of one requirement, fee, event or commentary.
     pub citations_per_record: u64,
+    /// Revisions of one record and accounts: editors' lists, bounded by constants, not read
+    /// from the data (the cost of a request, answered to anyone, would tell how many accounts
+    /// there are).
     pub revisions_per_record: u64,
     pub users: u64,
 }
@@ -39,17 +43,27 @@ impl Default for Bounds {
             citations_per_program: 100,
             citations_per_fact: 50,
             citations_per_record: 50,
-            revisions_per_record: 100,
-            users: 100,
+            revisions_per_record: EDITOR_LIST_BOUND,
+            users: EDITOR_LIST_BOUND,
         }
     }
 }
 
-/// `SELECT` of the largest group of `table` by `keys` (0 when empty).
-fn largest_group(table: &str, keys: &str) -> String {
+/// The bound of the editors' lists (revisions of a record, accounts).
+const EDITOR_LIST_BOUND: u64 = 100;
+
+/// `state = 'published'` on `table`: bounds count published rows only, so that they are upper
+/// bounds of what readers see and say nothing about drafts (every answer reports its cost).
+fn published(table: &str) -> String {
+    format!("{table}.state = '{}'", EditorialState::Published.to_value())
+}
+
+/// `SELECT` of the largest group by `keys` of the rows of `from` where `condition` holds
+/// (0 when there are none).
+fn largest_group(from: &str, keys: &str, condition: &str) -> String {
     format!(
-        "(SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM {table} \
-         WHERE {} GROUP BY {keys}) AS groups)",
+        "(SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM {from} \
+         WHERE {condition} AND {} GROUP BY {keys}) AS groups)",
         keys.split(", ")
             .map(|k| format!("{k} IS NOT NULL"))
             .collect::<Vec<_>>()
@@ -57,34 +71,72 @@ fn largest_group(table: &str, keys: &str) -> String {
     )
 }
 
+/// The largest group by `keys` of the published rows of `table`.
+fn largest_published(table: &str, keys: &str) -> String {
+    largest_group(table, keys, &published(table))
+}
+
 /// The bounds of the data as it is now, in one statement.
 pub async fn load(db: &impl ConnectionTrait) -> Result<Bounds, DbErr> {
-    let columns: [(&str, String); 15] = [
-        ("programs", "(SELECT COUNT(*) FROM program)".to_owned()),
-        ("requirements", largest_group("requirement", "program_id")),
-        ("fees", largest_group("fee", "program_id")),
-        ("events", largest_group("policy_event", "program_id")),
-        ("facts", largest_group("program_fact", "program_id")),
+    // Facts and commentary links have no state of their own: they count under a published
+    // program, or a published commentary.
+    let facts = "program_fact JOIN program ON program.id = program_fact.program_id";
+    let about =
+        "commentary_program JOIN commentary ON commentary.id = commentary_program.commentary_id";
+    let discussed = "commentary_program JOIN program ON program.id = commentary_program.program_id";
+    let columns = [
+        (
+            "programs",
+            format!(
+                "(SELECT COUNT(*) FROM program WHERE {})",
+                published("program")
+            ),
+        ),
+        (
+            "requirements",
+            largest_published("requirement", "program_id"),
+        ),
+        ("fees", largest_published("fee", "program_id")),
+        ("events", largest_published("policy_event", "program_id")),
+        (
+            "facts",
+            largest_group(facts, "program_fact.program_id", &published("program")),
+        ),
         (
             "commentaries",
-            largest_group("commentary_program", "program_id"),
+            largest_group(
+                about,
+                "commentary_program.program_id",
+                &published("commentary"),
+            ),
         ),
         (
             "discussed",
-            largest_group("commentary_program", "commentary_id"),
+            largest_group(
+                discussed,
+                "commentary_program.commentary_id",
+                &published("program"),
+            ),
         ),
-        ("of_program", largest_group("citation", "program_id")),
-        ("of_fact", largest_group("citation", "program_id, field")),
+        ("of_program", largest_published("citation", "program_id")),
+        (
+            "of_fact",
+            largest_published("citation", "program_id, field"),
+        ),
         (
             "of_requirement",
-            largest_group("citation", "requirement_id"),
+            largest_published("citation", "requirement_id"),
         ),
-        ("of_fee", largest_group("citation", "fee_id")),
-        ("of_commentary", largest_group("citation", "commentary_id")),
-        ("of_event", largest_group("citation", "policy_event_id")),
+        ("of_fee", largest_published("citation", "fee_id")),
+        (
+            "of_commentary",
+            largest_published("citation", "commentary_id"),
+        ),
+        ("of_event", largest_published("citation", "policy_event_id")),
+        // Editors' lists: they see every record.
         (
             "revisions",
-            largest_group("revision", "record_type, record_id"),
+            largest_group("revision", "record_type, record_id", "1 = 1"),
         ),
         ("users", "(SELECT COUNT(*) FROM \"user\")".to_owned()),
     ];
@@ -119,7 +171,7 @@ pub async fn load(db: &impl ConnectionTrait) -> Result<Bounds, DbErr> {
             .max(get("of_fee")?)
             .max(get("of_commentary")?)
             .max(get("of_event")?),
-        revisions_per_record: get("revisions")?,
-        users: get("users")?,
+        revisions_per_record: EDITOR_LIST_BOUND,
+        users: EDITOR_LIST_BOUND,
     })
 }
