@@ -14,6 +14,9 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use tracing_actix_web::TracingLogger;
 
+/// Room for the texts of automatic persisted queries (a few thousand typical queries).
+const PERSISTED_QUERY_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Start-up failed; the message says which step.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -212,6 +215,7 @@ fn serve(
         base,
         trusted_proxies,
         cache: routes::cache::ResponseCache::new(settings.response_cache_mb),
+        persisted: routes::graphql::PersistedQueries::new(PERSISTED_QUERY_BYTES),
     });
     let server = HttpServer::new(move || {
         let settings = settings.clone();
@@ -263,6 +267,8 @@ fn serve(
             // 405 with `Allow`.
             .service(
                 web::resource("/graphql")
+                    // Every answer's media type (and GET's GraphiQL) depends on `Accept`.
+                    .wrap(middleware::DefaultHeaders::new().add((http::header::VARY, "Accept")))
                     .route(web::post().to(routes::graphql::post))
                     .route(web::get().to(routes::graphql::get))
                     .route(web::head().to(routes::graphql::get))

@@ -18,6 +18,7 @@ mod hardening;
 mod import;
 mod journalists;
 mod programs;
+mod protocol;
 mod replicas;
 mod response_shape;
 mod rules;

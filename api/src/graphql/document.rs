@@ -1,42 +1,68 @@
 //! Checks on a whole GraphQL document before anything runs, from one parse: its cost, text the
-//! databases cannot hold, and how many sign-ins it carries (the HTTP layer refuses more than
-//! one per request).
+//! databases cannot hold, variables that do not fit their declared types, and how many
+//! sign-ins it carries (the HTTP layer refuses more than one per request). The parsed document
+//! is then handed to the executor, which does not parse it again.
 
 use super::cost::{CostModel, Fragments, fields_of};
 use crate::kb::error::ApiError;
 use crate::kb::values::check_storable;
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{Positioned, Value, Variables};
+use async_graphql::parser::types::{
+    BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, OperationType,
+    Selection, SelectionSet, Type,
+};
+use async_graphql::{Positioned, ServerError, Value, Variables};
 
 /// What the HTTP layer learns of one operation's document before running it, from one parse.
 pub struct Inspection {
-    /// Its cost (`cost`), 0 when it does not parse (the executor then says why).
+    /// Its cost (`cost`), 0 when it does not parse.
     pub cost: u64,
     /// How many `login` fields its mutations select at their root.
     pub logins: usize,
-    /// The first argument, variable or default value holding text a database cannot hold
-    /// (NUL): BAD_USER_INPUT naming it, the same on SQLite and PostgreSQL.
-    pub bad_text: Option<ApiError>,
+    /// Input refused before running: text a database cannot hold (NUL) in an argument, a
+    /// variable or a default value, or a variable that does not fit its declared type.
+    /// BAD_USER_INPUT naming it, the same on SQLite and PostgreSQL.
+    pub bad_input: Option<ApiError>,
+    /// Why the document does not parse (GRAPHQL_PARSE_FAILED).
+    pub parse_error: Option<ServerError>,
     /// The names of its operations (for the access log).
     pub operations: Vec<String>,
+    /// The parsed document, for the executor.
+    pub document: Option<ExecutableDocument>,
 }
 
-/// Inspects `query` with `variables`. (Done here, not in an async-graphql extension: any
-/// extension sends every field of every answer through its slower, boxed path.)
-pub fn inspect(query: &str, variables: &Variables, model: &CostModel) -> Inspection {
-    let mut bad_text = variables
+/// Inspects `query` with `variables`, for the operation `operation_name` names (or its only
+/// one). (Done here, not in an async-graphql extension: any extension sends every field of
+/// every answer through its slower, boxed path.)
+pub fn inspect(
+    query: &str,
+    operation_name: Option<&str>,
+    variables: &Variables,
+    model: &CostModel,
+) -> Inspection {
+    let mut bad_input = variables
         .iter()
         .find_map(|(name, value)| check_const(&format!("${name}"), value).err());
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return Inspection {
-            cost: 0,
-            logins: 0,
-            bad_text,
-            operations: Vec::new(),
-        };
+    let document = match async_graphql::parser::parse_query(query) {
+        Ok(document) => document,
+        Err(e) => {
+            return Inspection {
+                cost: 0,
+                logins: 0,
+                bad_input,
+                parse_error: Some(e.into()),
+                operations: Vec::new(),
+                document: None,
+            };
+        }
     };
-    if bad_text.is_none() {
-        bad_text = literal_text(&document).err();
+    if bad_input.is_none() {
+        bad_input = literal_text(&document)
+            .and_then(|()| match selected(&document, operation_name) {
+                Some(operation) => coerce_variables(operation, variables),
+                // An unknown or missing operation name: the executor says which.
+                None => Ok(()),
+            })
+            .err();
     }
     Inspection {
         operations: document
@@ -51,7 +77,89 @@ pub fn inspect(query: &str, variables: &Variables, model: &CostModel) -> Inspect
             .filter(|(_, op)| op.node.ty == OperationType::Mutation)
             .map(|(_, op)| root_logins(&op.node.selection_set, &document.fragments))
             .fold(0, usize::saturating_add),
-        bad_text,
+        bad_input,
+        parse_error: None,
+        document: Some(document),
+    }
+}
+
+/// The operation a request runs: the one it names, else the document's only one.
+fn selected<'d>(
+    document: &'d ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'d OperationDefinition> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(&op.node),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| &op.node),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| &op.node)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+/// The spec's variable coercion for what can be checked without the schema: a required
+/// variable present and not null, and the built-in scalars (`Int` within 32 bits, `Float`,
+/// `String`, `Boolean`, `ID`), through lists. Enums, custom scalars and input objects are
+/// checked by validation, where the variable's value meets its argument.
+fn coerce_variables(
+    operation: &OperationDefinition,
+    variables: &Variables,
+) -> Result<(), ApiError> {
+    for definition in &operation.variable_definitions {
+        let definition = &definition.node;
+        let name = definition.name.node.as_str();
+        let ty = &definition.var_type.node;
+        let field = format!("${name}");
+        match variables.get(&definition.name.node) {
+            None if !ty.nullable && definition.default_value.is_none() => {
+                return Err(ApiError::bad_input(
+                    &field,
+                    format!("variable `${name}` of type `{ty}` is required"),
+                ));
+            }
+            None => {}
+            Some(value) => coerce(ty, value).map_err(|why| {
+                ApiError::bad_input(&field, format!("variable `${name}` of type `{ty}` {why}"))
+            })?,
+        }
+    }
+    Ok(())
+}
+
+fn coerce(ty: &Type, value: &Value) -> Result<(), String> {
+    if matches!(value, Value::Null) {
+        return if ty.nullable {
+            Ok(())
+        } else {
+            Err("must not be null".to_owned())
+        };
+    }
+    match &ty.base {
+        BaseType::List(item) => match value {
+            Value::List(items) => items.iter().try_for_each(|v| coerce(item, v)),
+            // A single value stands for a list of one (input coercion of lists).
+            one => coerce(item, one),
+        },
+        BaseType::Named(name) => {
+            let fits = match name.as_str() {
+                "Int" => matches!(value, Value::Number(n)
+                    if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok())),
+                "Float" => matches!(value, Value::Number(_)),
+                "String" => matches!(value, Value::String(_)),
+                "Boolean" => matches!(value, Value::Boolean(_)),
+                "ID" => {
+                    matches!(value, Value::String(_))
+                        || matches!(value, Value::Number(n) if n.is_i64())
+                }
+                _ => true,
+            };
+            if fits {
+                Ok(())
+            } else {
+                Err(format!("cannot hold {value}"))
+            }
+        }
     }
 }
 
@@ -126,7 +234,7 @@ mod tests {
             max_page_size: 100,
             bounds: Bounds::default(),
         };
-        inspect(query, &Variables::default(), &model).logins
+        inspect(query, None, &Variables::default(), &model).logins
     }
 
     #[test]
@@ -138,10 +246,11 @@ mod tests {
         };
         let field = |query: &str, vars: serde_json::Value| match inspect(
             query,
+            None,
             &Variables::from_json(vars),
             &model,
         )
-        .bad_text
+        .bad_input
         {
             Some(ApiError::BadUserInput { field, .. }) => field,
             _ => None,
@@ -195,5 +304,58 @@ mod tests {
                          fragment L on Mutation { login(email: \"a\", password: \"4\") { token } }";
         assert_eq!(login_count(fragments), 2);
         assert_eq!(login_count("mutation { login("), 0);
+    }
+
+    #[test]
+    fn variables_are_coerced_to_their_declared_types() {
+        let model = CostModel {
+            default_page_size: 20,
+            max_page_size: 100,
+            bounds: Bounds::default(),
+        };
+        let refused = |query: &str, operation: Option<&str>, vars: serde_json::Value| match inspect(
+            query,
+            operation,
+            &Variables::from_json(vars),
+            &model,
+        )
+        .bad_input
+        {
+            Some(ApiError::BadUserInput { field, .. }) => field,
+            _ => None,
+        };
+        let q = "query($id: ID!, $n: Int, $tags: [String!]) { __typename }";
+        assert_eq!(
+            refused(q, None, serde_json::json!({"id": null})).as_deref(),
+            Some("$id")
+        );
+        assert_eq!(
+            refused(q, None, serde_json::json!({})).as_deref(),
+            Some("$id")
+        );
+        assert_eq!(
+            refused(
+                q,
+                None,
+                serde_json::json!({"id": "1", "n": 3_000_000_000_u64})
+            )
+            .as_deref(),
+            Some("$n")
+        );
+        assert_eq!(
+            refused(q, None, serde_json::json!({"id": 1, "tags": ["a", 2]})).as_deref(),
+            Some("$tags")
+        );
+        assert_eq!(
+            refused(q, None, serde_json::json!({"id": 7, "n": 5, "tags": "one"})),
+            None
+        );
+        // Only the operation that runs is checked.
+        let two = "query A($x: Int!) { __typename } query B { __typename }";
+        assert_eq!(refused(two, Some("B"), serde_json::json!({})), None);
+        assert_eq!(
+            refused(two, Some("A"), serde_json::json!({})).as_deref(),
+            Some("$x")
+        );
     }
 }

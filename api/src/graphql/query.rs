@@ -7,6 +7,7 @@ use super::context::{db, limits};
 use super::editorial::{AuditEntry, EditorialRecord, RecordType, Revision, revisions_of};
 use super::eligibility::{Likelihood, ProfileInput, ProgramEligibility, eligible_programs};
 use super::enums::{EditorialState, PolicyEventKind};
+use super::error::or_null;
 use super::guard::{RequireRole, require};
 use super::ids::{RecordKind, decode, decode_named};
 use super::node::{self, Node};
@@ -120,15 +121,15 @@ impl Query {
         .await
     }
 
-    /// Any content record in any state, with its pending draft (editors).
-    #[graphql(guard = "RequireRole(Role::Editor)")]
-    async fn editorial_record(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-    ) -> ApiResult<Option<EditorialRecord>> {
-        let (kind, row) = decode(&id)?;
-        EditorialRecord::load(db(ctx)?, kind, row).await
+    /// Any content record in any state, with its pending draft (editors). Null, with an error,
+    /// when the ID is bad or the viewer may not see it.
+    async fn editorial_record(&self, ctx: &Context<'_>, id: ID) -> Option<EditorialRecord> {
+        let found = async {
+            require(ctx, Role::Editor)?;
+            let (kind, row) = decode(&id)?;
+            EditorialRecord::load(db(ctx)?, kind, row).await
+        };
+        or_null(ctx, found.await)
     }
 
     /// Records of one type in any state (or in `state`), most recently changed first: the
@@ -173,25 +174,31 @@ impl Query {
     }
 
     /// Any record by its global ID; null when it does not exist or is not published.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Node>> {
-        node::load(db(ctx)?, &id).await
+    /// A malformed ID is an error on this field only.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Option<Node> {
+        let found = async { node::load(db(ctx)?, &id).await };
+        or_null(ctx, found.await)
     }
 
-    /// One program by its slug (e.g. `cn-k-visa`). NOT_FOUND when no published program has it.
-    /// With `asOf`, its `fees` and `status` are as they stood on that date.
+    /// One program by its slug (e.g. `cn-k-visa`): null, with a NOT_FOUND error on this field
+    /// only, when no published program has it. With `asOf`, its `fees` and `status` are as they
+    /// stood on that date.
     async fn program(
         &self,
         ctx: &Context<'_>,
         slug: String,
         as_of: Option<Date>,
-    ) -> ApiResult<Program> {
-        check_slug("slug", &slug)?;
-        lists::programs()
-            .filter(program::Column::Slug.eq(slug.as_str()))
-            .one(db(ctx)?)
-            .await?
-            .map(|row| Program::from(row).seen_on(as_of.map(|d| d.0)))
-            .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))
+    ) -> Option<Program> {
+        let found = async {
+            check_slug("slug", &slug)?;
+            lists::programs()
+                .filter(program::Column::Slug.eq(slug.as_str()))
+                .one(db(ctx)?)
+                .await?
+                .map(|row| Some(Program::from(row).seen_on(as_of.map(|d| d.0))))
+                .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))
+        };
+        or_null(ctx, found.await)
     }
 
     /// Programs, filtered and ordered (by name unless `orderBy` says otherwise), a page at a time.

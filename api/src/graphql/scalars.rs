@@ -25,6 +25,11 @@ impl ScalarType for Date {
         }
     }
 
+    // Checked during validation, so that a bad date is a request error naming its argument.
+    fn is_valid(value: &Value) -> bool {
+        Self::parse(value.clone()).is_ok()
+    }
+
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
     }
@@ -99,6 +104,11 @@ impl ScalarType for ExactDecimal {
         parsed
             .map(ExactDecimal)
             .ok_or_else(|| InputValueError::custom(format!("{value} is not a decimal number")))
+    }
+
+    // Checked during validation, so that a bad amount is a request error naming its argument.
+    fn is_valid(value: &Value) -> bool {
+        Self::parse(value.clone()).is_ok()
     }
 
     fn to_value(&self) -> Value {

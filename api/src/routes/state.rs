@@ -29,6 +29,8 @@ pub struct RequestConfig {
     pub bounds: ListBounds,
     /// The anonymous rate limit (`VISA_KB_RATE_LIMIT_*`).
     pub limit: super::limit::AnonymousLimit,
+    /// Query texts of automatic persisted queries, by hash.
+    pub persisted: super::graphql::PersistedQueries,
 }
 
 /// How old the list bounds may be before a request reads them again.

@@ -1,7 +1,15 @@
-//! `/graphql`: queries over POST (JSON, single or batched) and GET, and GraphiQL for browsers.
+//! `/graphql`: queries over POST (JSON, single or batched) and GET, and GraphiQL for browsers,
+//! as the GraphQL over HTTP spec says (`media`: `Accept` chooses between
+//! `application/graphql-response+json` and `application/json`).
 //!
 //! The body is read with actix's size limit (`VISA_KB_MAX_BODY_BYTES`, 413 beyond it) before it
 //! is parsed, so an oversized request costs nothing.
+
+mod media;
+mod persisted;
+
+use media::{Answer, Media};
+pub use persisted::PersistedQueries;
 
 use super::state::RequestConfig;
 use crate::auth::viewer::{AuthFailure, authenticate};
@@ -31,9 +39,18 @@ fn http_error(status: StatusCode, code: &str, message: &str) -> HttpResponse {
     }))
 }
 
-/// A request that is not a GraphQL request at all: 400.
-fn bad_request(message: String) -> HttpResponse {
-    http_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message)
+/// A request that is not a GraphQL request at all: 400, in the media type the client accepts.
+fn bad_request(media: Media, message: String) -> HttpResponse {
+    let mut response = http_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message);
+    set_media(&mut response, media);
+    response
+}
+
+fn set_media(response: &mut HttpResponse, media: Media) {
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(media.content_type()),
+    );
 }
 
 /// Everything a request needs besides its body.
@@ -41,6 +58,8 @@ pub struct Shared {
     pub schema: web::Data<AppSchema>,
     pub db: web::Data<DatabaseConnection>,
     pub config: web::Data<RequestConfig>,
+    /// The media type of the answer.
+    media: Media,
 }
 
 /// Who is asking and from where; a present but bad token is a 401, never public access.
@@ -119,7 +138,7 @@ async fn cached(
     match super::cache::content_version(&shared.db).await {
         Ok(version) => match shared.config.cache.get(key, version) {
             Some(hit) => Ok(HttpResponse::Ok()
-                .content_type("application/json")
+                .content_type(shared.media.content_type())
                 .insert_header(("x-request-id", request_id.to_string()))
                 .body(hit.body.clone())),
             None => Err(Some(version)),
@@ -152,12 +171,13 @@ async fn run(
         max_page_size: limits.max_page_size,
         bounds: shared.config.bounds.get(db).await,
     };
-    let inspections: Vec<Inspection> = match &batch {
-        BatchRequest::Single(r) => vec![inspect(&r.query, &r.variables, &model)],
-        BatchRequest::Batch(rs) => rs
-            .iter()
-            .map(|r| inspect(&r.query, &r.variables, &model))
-            .collect(),
+    let media = shared.media;
+    let one = |r: &async_graphql::Request| {
+        inspect(&r.query, r.operation_name.as_deref(), &r.variables, &model)
+    };
+    let mut inspections: Vec<Inspection> = match &batch {
+        BatchRequest::Single(r) => vec![one(r)],
+        BatchRequest::Batch(rs) => rs.iter().map(one).collect(),
     };
     // For the access log: the operations asked for (the name sent, else the document's).
     let names: Vec<String> = match &batch {
@@ -172,8 +192,15 @@ async fn run(
         req.extensions_mut()
             .insert(super::access::Operation(names.join(",")));
     }
-    if let Some(err) = inspections.iter().find_map(|i| i.bad_text.clone()) {
-        return refused_before_running(&batch, crate::graphql::error::body(err));
+    if let Some(err) = inspections.iter().find_map(|i| i.parse_error.clone()) {
+        let mut err = err;
+        err.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", "GRAPHQL_PARSE_FAILED");
+        return refused_before_running(media, &batch, json!({ "errors": [err] }));
+    }
+    if let Some(err) = inspections.iter().find_map(|i| i.bad_input.clone()) {
+        return refused_before_running(media, &batch, crate::graphql::error::body(err));
     }
     // One guess per request: a batch (or aliases) of sign-ins would try passwords faster than
     // the throttle counts them.
@@ -193,11 +220,18 @@ async fn run(
         limit: u64::try_from(limits.max_complexity).unwrap_or(u64::MAX),
     };
     if cost.requested > cost.limit {
-        return over_budget(&batch, cost);
+        return over_budget(media, &batch, cost);
     }
     let delay = shared.config.delay;
     let keys: Arc<TokenKeys> = shared.config.keys.clone();
-    let with_data = |request: async_graphql::Request| {
+    // Kept to name the argument of an executor's coercion error (`give_codes`).
+    let texts: Vec<String> = batch.iter().map(|r| r.query.clone()).collect();
+    // The executor runs the document parsed above instead of parsing the text again.
+    let mut documents = inspections.iter_mut().map(|i| i.document.take());
+    let mut with_data = |mut request: async_graphql::Request| {
+        if let Some(Some(document)) = documents.next() {
+            request.set_parsed_query(document);
+        }
         request
             .data(loaders(db.clone(), delay))
             .data(db.clone())
@@ -228,8 +262,31 @@ async fn run(
         );
     };
     cost.report(&mut response);
+    let single = matches!(response, BatchResponse::Single(_));
+    let responses = match &mut response {
+        BatchResponse::Single(r) => std::slice::from_mut(r),
+        BatchResponse::Batch(rs) => rs.as_mut_slice(),
+    };
+    let request_errors: Vec<bool> = responses
+        .iter_mut()
+        .zip(&texts)
+        .map(|(r, query)| {
+            let request_error = crate::graphql::error::is_request_error(r);
+            crate::graphql::error::give_codes(r, request_error, query);
+            request_error
+        })
+        .collect();
+    let answers: Vec<Answer> = responses
+        .iter()
+        .zip(&request_errors)
+        .map(|(r, request_error)| Answer::new(r, *request_error))
+        .collect();
     let mut body = CappedBody::new(limits.max_response_bytes);
-    if let Err(e) = serde_json::to_writer(&mut body, &response) {
+    let written = match answers.as_slice() {
+        [one] if single => serde_json::to_writer(&mut body, one),
+        all => serde_json::to_writer(&mut body, all),
+    };
+    if let Err(e) = written {
         if body.exceeded {
             return http_error(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -259,10 +316,13 @@ async fn run(
             answer.insert_header((header::RETRY_AFTER, seconds.to_string()));
             answer
         }
+        None if single && request_errors.first() == Some(&true) => {
+            HttpResponse::build(media.request_error_status())
+        }
         None => HttpResponse::Ok(),
     };
     answer
-        .content_type("application/json")
+        .content_type(media.content_type())
         .insert_header(("x-request-id", request_id.to_string()))
         .body(body)
 }
@@ -285,7 +345,13 @@ pub async fn post(
             "send GraphQL requests as `Content-Type: application/json`",
         );
     }
-    let shared = Shared { schema, db, config };
+    let media = Media::negotiate(&req);
+    let shared = Shared {
+        schema,
+        db,
+        config,
+        media,
+    };
     let base = super::state::public_base(&req, &shared.config);
     let mut cache = None;
     if let Some(key) = cache_key(&req, &shared.config, &base, &body) {
@@ -296,14 +362,47 @@ pub async fn post(
     }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
-        Err(e) => return bad_request(format!("the body is not a GraphQL request in JSON: {e}")),
+        Err(e) => {
+            return bad_request(
+                media,
+                format!("the body is not a GraphQL request in JSON: {e}"),
+            );
+        }
     };
     if let BatchRequest::Batch(requests) = &batch
         && (requests.is_empty() || requests.len() > MAX_BATCH)
     {
-        return bad_request(format!("a batch holds 1 to {MAX_BATCH} operations"));
+        return bad_request(media, format!("a batch holds 1 to {MAX_BATCH} operations"));
+    }
+    let mut batch = batch;
+    if let Some(refused) = complete(&shared, &mut batch) {
+        return refused;
     }
     run(&shared, &req, request_id, batch, base, cache).await
+}
+
+/// Fills in persisted queries' texts; a request still without a query is a 400. Returns the
+/// answer of a refused request.
+fn complete(shared: &Shared, batch: &mut BatchRequest) -> Option<HttpResponse> {
+    let mut refused = None;
+    for request in batch.iter_mut() {
+        if let Err(refusal) = shared.config.persisted.resolve(request) {
+            refused = Some(refusal);
+            break;
+        }
+        if request.query.trim().is_empty() {
+            return Some(bad_request(
+                shared.media,
+                "the request has no `query` (nor a known persisted query)".to_owned(),
+            ));
+        }
+    }
+    refused.map(|refusal| {
+        let one = json!({
+            "errors": [{ "message": refusal.message(), "extensions": { "code": refusal.code() } }]
+        });
+        refused_before_running(shared.media, batch, one)
+    })
 }
 
 /// Where the GraphiQL page loads its code from.
@@ -320,23 +419,9 @@ pub async fn graphiql() -> HttpResponse {
     )
 }
 
-/// `GET /graphql`: GraphiQL for a browser (it asks for HTML), a query in the URL otherwise.
+/// `GET /graphql`: GraphiQL for a browser (it asks for HTML), a query in the URL otherwise
+/// (its text, or a persisted query's hash in `extensions`).
 pub async fn get(
-    req: HttpRequest,
-    schema: web::Data<AppSchema>,
-    db: web::Data<DatabaseConnection>,
-    config: web::Data<RequestConfig>,
-    request_id: RequestId,
-) -> HttpResponse {
-    let mut response = answer_get(req, schema, db, config, request_id).await;
-    // GraphiQL or JSON depends on `Accept`: caches must keep them apart.
-    response
-        .headers_mut()
-        .insert(header::VARY, header::HeaderValue::from_static("Accept"));
-    response
-}
-
-async fn answer_get(
     req: HttpRequest,
     schema: web::Data<AppSchema>,
     db: web::Data<DatabaseConnection>,
@@ -351,42 +436,50 @@ async fn answer_get(
     if wants_html && req.query_string().is_empty() {
         return graphiql().await;
     }
-    match async_graphql::http::parse_query_string(req.query_string()) {
-        // A link must not change anything: mutations only over POST.
-        Ok(request) if is_mutation(&request.query) => {
-            let mut response = http_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "BAD_REQUEST",
-                "mutations must be sent with POST",
+    let media = Media::negotiate(&req);
+    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+        Ok(request) => request,
+        Err(e) => {
+            return bad_request(
+                media,
+                format!("the query string is not a GraphQL request: {e}"),
             );
-            response
-                .headers_mut()
-                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-            response
         }
-        Ok(request) => {
-            let shared = Shared { schema, db, config };
-            let base = super::state::public_base(&req, &shared.config);
-            let key = web::Bytes::copy_from_slice(req.query_string().as_bytes());
-            let mut cache = None;
-            if let Some(key) = cache_key(&req, &shared.config, &base, &key) {
-                match cached(&shared, &key, request_id).await {
-                    Ok(hit) => return hit,
-                    Err(version) => cache = version.map(|v| (key, v)),
-                }
-            }
-            run(
-                &shared,
-                &req,
-                request_id,
-                BatchRequest::Single(request),
-                base,
-                cache,
-            )
-            .await
+    };
+    let shared = Shared {
+        schema,
+        db,
+        config,
+        media,
+    };
+    let base = super::state::public_base(&req, &shared.config);
+    let key = web::Bytes::copy_from_slice(req.query_string().as_bytes());
+    let mut cache = None;
+    // Only answers to queries that ran are cached: a hit is never a mutation.
+    if let Some(key) = cache_key(&req, &shared.config, &base, &key) {
+        match cached(&shared, &key, request_id).await {
+            Ok(hit) => return hit,
+            Err(version) => cache = version.map(|v| (key, v)),
         }
-        Err(e) => bad_request(format!("the query string is not a GraphQL request: {e}")),
     }
+    let mut batch = BatchRequest::Single(request);
+    if let Some(refused) = complete(&shared, &mut batch) {
+        return refused;
+    }
+    // A link must not change anything: mutations only over POST.
+    if batch.iter().any(|r| is_mutation(&r.query)) {
+        let mut response = http_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_REQUEST",
+            "mutations must be sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        set_media(&mut response, media);
+        return response;
+    }
+    run(&shared, &req, request_id, batch, base, cache).await
 }
 
 /// The wait a throttled sign-in was told (`extensions.retryAfterSeconds`): the answer is then
@@ -431,16 +524,24 @@ impl Cost {
     }
 }
 
-/// The same answer for each operation of a request refused before anything ran.
-fn refused_before_running(batch: &BatchRequest, one: serde_json::Value) -> HttpResponse {
-    match batch {
-        BatchRequest::Single(_) => HttpResponse::Ok().json(one),
-        BatchRequest::Batch(rs) => HttpResponse::Ok().json(vec![one; rs.len()]),
-    }
+/// The same answer for each operation of a request refused before anything ran: a request
+/// error (no `data`).
+fn refused_before_running(
+    media: Media,
+    batch: &BatchRequest,
+    one: serde_json::Value,
+) -> HttpResponse {
+    let (status, body) = match batch {
+        BatchRequest::Single(_) => (media.request_error_status(), one),
+        BatchRequest::Batch(rs) => (StatusCode::OK, json!(vec![one; rs.len()])),
+    };
+    HttpResponse::build(status)
+        .content_type(media.content_type())
+        .body(body.to_string())
 }
 
 /// The answer to a request over its cost budget: nothing ran.
-fn over_budget(batch: &BatchRequest, cost: Cost) -> HttpResponse {
+fn over_budget(media: Media, batch: &BatchRequest, cost: Cost) -> HttpResponse {
     let one = json!({
         "errors": [{
             "message": format!(
@@ -452,7 +553,7 @@ fn over_budget(batch: &BatchRequest, cost: Cost) -> HttpResponse {
         }],
         "extensions": { "cost": { "requested": cost.requested, "limit": cost.limit } }
     });
-    refused_before_running(batch, one)
+    refused_before_running(media, batch, one)
 }
 
 /// A serialisation buffer that refuses to grow past `cap` bytes, so an oversized answer costs
