@@ -165,7 +165,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
 }
 
 async fn migrate(settings: Settings, action: MigrateAction) -> Result<(), String> {
-    let db = db::connect(&settings.database_url, 1)
+    let db = db::connect(&settings.database_url, 1, settings.db_acquire_timeout())
         .await
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     let failed = |e: sea_orm::DbErr| format!("migration failed: {e}");
@@ -221,7 +221,7 @@ async fn import_file(
         None if default_curation.exists() => Some(read(&default_curation)?),
         None => None,
     };
-    let db = db::connect(&settings.database_url, 2)
+    let db = db::connect(&settings.database_url, 2, settings.db_acquire_timeout())
         .await
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     db::migrate(&db)
@@ -305,7 +305,7 @@ async fn set_active(
 }
 
 async fn user(settings: Settings, action: UserAction) -> Result<(), String> {
-    let db = db::connect(&settings.database_url, 1)
+    let db = db::connect(&settings.database_url, 1, settings.db_acquire_timeout())
         .await
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
     db::migrate(&db)

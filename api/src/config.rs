@@ -30,6 +30,9 @@ pub struct Settings {
     pub workers: usize,
     /// `VISA_KB_DB_MAX_CONNECTIONS`: connections per worker pool.
     pub db_max_connections: u32,
+    /// `VISA_KB_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a pooled connection (or a
+    /// new one) before it is told the database is unavailable (503).
+    pub db_acquire_timeout_ms: u64,
     /// `VISA_KB_SEED`: seed an empty database from the bundled data on start.
     pub seed: bool,
     /// `VISA_KB_CORS_ORIGINS`: origins (comma-separated) whose browser apps may call the API;
@@ -76,12 +79,13 @@ pub struct Settings {
 
 /// Every setting's key (`VISA_KB_<KEY>` or `key` in the file), and `config` (the file's own
 /// name, `VISA_KB_CONFIG`, which the environment source also reads).
-const KNOWN_KEYS: [&str; 26] = [
+const KNOWN_KEYS: [&str; 27] = [
     "config",
     "database_url",
     "addr",
     "workers",
     "db_max_connections",
+    "db_acquire_timeout_ms",
     "seed",
     "cors_origins",
     "cors_allow_headers",
@@ -180,6 +184,7 @@ impl Settings {
             .and_then(|b| b.set_default("addr", "127.0.0.1:8080"))
             .and_then(|b| b.set_default("workers", workers as u64))
             .and_then(|b| b.set_default("db_max_connections", 10))
+            .and_then(|b| b.set_default("db_acquire_timeout_ms", 2000))
             .and_then(|b| b.set_default("seed", true))
             .and_then(|b| b.set_default("cors_origins", "*"))
             .and_then(|b| b.set_default("cors_allow_headers", DEFAULT_CORS_ALLOW_HEADERS))
@@ -238,6 +243,7 @@ impl Settings {
             addr: "127.0.0.1:0".to_owned(),
             workers: 2,
             db_max_connections: 5,
+            db_acquire_timeout_ms: 2000,
             seed: false,
             cors_origins: "*".to_owned(),
             loader_delay_us: 0,
@@ -281,6 +287,11 @@ impl Settings {
                 "VISA_KB_WORKERS and VISA_KB_DB_MAX_CONNECTIONS must be at least 1".to_owned(),
             ));
         }
+        if self.db_acquire_timeout_ms == 0 {
+            return Err(ConfigError(
+                "VISA_KB_DB_ACQUIRE_TIMEOUT_MS must be at least 1".to_owned(),
+            ));
+        }
         if self.limits.default_page_size == 0
             || self.limits.default_page_size > self.limits.max_page_size
         {
@@ -321,5 +332,12 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+}
+
+impl Settings {
+    /// `db_acquire_timeout_ms` as a duration.
+    pub fn db_acquire_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.db_acquire_timeout_ms)
     }
 }

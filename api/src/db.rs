@@ -9,18 +9,25 @@ use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 /// Options of one connection pool. Each HTTP worker opens its own pool, so that connections are
-/// used on the runtime that opened them.
-pub fn connect_options(url: &SecretString, max_connections: u32) -> ConnectOptions {
+/// used on the runtime that opened them. `acquire_timeout` bounds the wait for a connection
+/// (and for opening one): past it a request fails fast as "unavailable" instead of hanging.
+pub fn connect_options(
+    url: &SecretString,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url.expose_secret().to_owned());
     opts.max_connections(max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(acquire_timeout)
+        .acquire_timeout(acquire_timeout)
         // By default every acquire pings the connection first: one more round trip for every
-        // statement, which doubled the work of a cached answer. A connection that has been
-        // idle a while (the kind a database restart or a dropped link leaves behind) is
-        // still checked.
-        .test_before_acquire_if_idle_for(Duration::from_secs(30))
+        // statement, which doubled the work of a cached answer. A connection idle for more
+        // than a second is still checked: after a database restart, the connections that
+        // were busy failed with their requests and were dropped (sqlx checks a connection
+        // when it comes back), and the idle ones are checked here, so recovery costs at most
+        // the requests that were in flight.
+        .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false)
         // No JIT: PostgreSQL compiles a statement whose estimated cost is high (the search
         // statement's visibility clauses over eight kinds), and compiling took 1.8 s of a
@@ -33,8 +40,9 @@ pub fn connect_options(url: &SecretString, max_connections: u32) -> ConnectOptio
 pub async fn connect(
     url: &SecretString,
     max_connections: u32,
+    acquire_timeout: Duration,
 ) -> Result<DatabaseConnection, DbErr> {
-    let db = Database::connect(connect_options(url, max_connections)).await?;
+    let db = Database::connect(connect_options(url, max_connections, acquire_timeout)).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers and the writer work at once; the setting is kept in the file.
         db.execute_unprepared("PRAGMA journal_mode=WAL").await?;

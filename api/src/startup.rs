@@ -16,6 +16,8 @@ use tracing_actix_web::TracingLogger;
 
 /// Room for the texts of automatic persisted queries (a few thousand typical queries).
 const PERSISTED_QUERY_BYTES: u64 = 4 * 1024 * 1024;
+/// Room for parsed documents: about 150 documents the size of a full program page.
+const DOCUMENT_CACHE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Start-up failed; the message says which step.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +55,7 @@ impl Application {
         settings: Settings,
         hook: Option<StatementHook>,
     ) -> Result<Self, StartupError> {
-        let setup = db::connect(&settings.database_url, 2)
+        let setup = db::connect(&settings.database_url, 2, settings.db_acquire_timeout())
             .await
             .map_err(StartupError::Connect)?;
         db::migrate(&setup).await.map_err(StartupError::Migrate)?;
@@ -216,6 +218,7 @@ fn serve(
         trusted_proxies,
         cache: routes::cache::ResponseCache::new(settings.response_cache_mb),
         persisted: routes::graphql::PersistedQueries::new(PERSISTED_QUERY_BYTES),
+        documents: graphql::DocumentCache::new(DOCUMENT_CACHE_BYTES),
     });
     let server = HttpServer::new(move || {
         let settings = settings.clone();
@@ -251,6 +254,7 @@ fn serve(
                     let mut db: DatabaseConnection = db::connect(
                         &settings.database_url,
                         settings.db_max_connections,
+                        settings.db_acquire_timeout(),
                     )
                     .await
                     .map_err(|e| {

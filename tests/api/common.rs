@@ -58,24 +58,30 @@ impl TestDb {
             }
             Backend::Postgres => {
                 let admin_url = std::env::var("TEST_DATABASE_URL").ok()?;
-                let name = unique_name();
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .expect("connect to TEST_DATABASE_URL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(b, _)| b.to_owned())
-                    .expect("TEST_DATABASE_URL names a database");
-                Some(Self {
-                    url: format!("{base}/{name}"),
-                    cleanup: Cleanup::Database { admin_url, name },
-                })
+                Some(Self::create_on(&admin_url).await)
             }
+        }
+    }
+
+    /// A fresh database on the PostgreSQL server of `admin_url` (a database URL).
+    pub async fn create_on(admin_url: &str) -> Self {
+        let admin_url = admin_url.to_owned();
+        let name = unique_name();
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("connect to the PostgreSQL server");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .expect("the admin URL names a database");
+        Self {
+            url: format!("{base}/{name}"),
+            cleanup: Cleanup::Database { admin_url, name },
         }
     }
 
@@ -176,6 +182,16 @@ impl TestApp {
         tweak: impl FnOnce(&mut Settings),
     ) -> Option<Self> {
         let db = TestDb::create(backend).await?;
+        Some(Self::start_on(db, backend, seed, tweak).await)
+    }
+
+    /// Starts a server on `db` with the test settings changed by `tweak`.
+    pub async fn start_on(
+        db: TestDb,
+        backend: Backend,
+        seed: bool,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Self {
         let mut settings = test_settings(&db.url, seed);
         tweak(&mut settings);
         let statements = Arc::new(AtomicUsize::new(0));
@@ -193,14 +209,14 @@ impl TestApp {
             .expect("build the application");
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        Some(Self {
+        Self {
             backend,
             base,
             db,
             client: reqwest::Client::new(),
             statements,
             statement_log,
-        })
+        }
     }
 
     /// POSTs a GraphQL query and returns the whole response body.

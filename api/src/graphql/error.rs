@@ -42,6 +42,11 @@ impl From<ApiError> for async_graphql::Error {
                 e.set("code", "TOO_MANY_REQUESTS");
                 e.set("retryAfterSeconds", retry_after_secs);
             }),
+            ApiError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "database unavailable while resolving a GraphQL request");
+                async_graphql::Error::new("the database is unavailable; try again shortly")
+                    .extend_with(|_, e| e.set("code", "SERVICE_UNAVAILABLE"))
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error while resolving a GraphQL request");
                 async_graphql::Error::new("internal error")

@@ -33,7 +33,7 @@ mod user;
 use crate::config::Limits;
 use async_graphql::{EmptySubscription, Schema};
 
-pub use document::{Inspection, inspect};
+pub use document::{DocumentCache, Inspection, inspect};
 pub use mutation::Mutation;
 /// For the export endpoints, which filter programs as `programs(filter:)` does.
 pub use query::Query;

@@ -29,6 +29,10 @@ pub enum ApiError {
     /// `TOO_MANY_REQUESTS`: too many failed logins; `extensions.retryAfterSeconds` says when to
     /// try again.
     TooManyRequests { retry_after_secs: i64 },
+    /// `SERVICE_UNAVAILABLE` (HTTP 503 with `Retry-After`): the database cannot be reached (down,
+    /// restarting, or no connection free within the acquire timeout). Logged; the client is
+    /// told to try again.
+    Unavailable(String),
     /// `INTERNAL_SERVER_ERROR`: our fault; logged in full, never described to the client.
     Internal(String),
 }
@@ -83,7 +87,38 @@ impl ApiError {
 
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
-        Self::Internal(format!("database: {err}"))
+        if is_unavailable(&err) {
+            Self::Unavailable(format!("database: {err}"))
+        } else {
+            Self::Internal(format!("database: {err}"))
+        }
+    }
+}
+
+/// Whether `err` says the database is out of reach rather than that a statement is wrong: no
+/// connection within the acquire timeout, a broken or refused connection, or PostgreSQL
+/// shutting down or starting up (SQLSTATE classes 08 and 57P).
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else {
+        return false;
+    };
+    match &**sqlx {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed => true,
+        Sqlx::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
     }
 }
 

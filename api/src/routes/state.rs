@@ -31,6 +31,8 @@ pub struct RequestConfig {
     pub limit: super::limit::AnonymousLimit,
     /// Query texts of automatic persisted queries, by hash.
     pub persisted: super::graphql::PersistedQueries,
+    /// Parsed GraphQL documents, by text.
+    pub documents: crate::graphql::DocumentCache,
 }
 
 /// How old the list bounds may be before a request reads them again.

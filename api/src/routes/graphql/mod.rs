@@ -46,6 +46,20 @@ fn bad_request(media: Media, message: String) -> HttpResponse {
     response
 }
 
+/// The database is out of reach: 503 with `Retry-After`, as on every route.
+fn unavailable() -> HttpResponse {
+    let mut response = http_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVICE_UNAVAILABLE",
+        "the database is unavailable; try again shortly",
+    );
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(super::error::RETRY_AFTER_SECS),
+    );
+    response
+}
+
 fn set_media(response: &mut HttpResponse, media: Media) {
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -82,12 +96,8 @@ async fn identify(
         Ok(viewer) => viewer,
         Err(AuthFailure::Refused(why)) => return Err(unauthorized(why)),
         Err(AuthFailure::Db(e)) => {
-            tracing::error!(error = %e, "cannot look up the account of a token");
-            return Err(http_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "INTERNAL_SERVER_ERROR",
-                "internal error",
-            ));
+            tracing::warn!(error = %e, "cannot look up the account of a token");
+            return Err(unavailable());
         }
     };
     let meta = RequestMeta {
@@ -173,7 +183,13 @@ async fn run(
     };
     let media = shared.media;
     let one = |r: &async_graphql::Request| {
-        inspect(&r.query, r.operation_name.as_deref(), &r.variables, &model)
+        inspect(
+            &r.query,
+            r.operation_name.as_deref(),
+            &r.variables,
+            &model,
+            &shared.config.documents,
+        )
     };
     let mut inspections: Vec<Inspection> = match &batch {
         BatchRequest::Single(r) => vec![one(r)],
@@ -311,8 +327,8 @@ async fn run(
         shared.config.cache.put(&key, version, &body);
     }
     let mut answer = match retry_after(&response) {
-        Some(seconds) => {
-            let mut answer = HttpResponse::TooManyRequests();
+        Some((status, seconds)) => {
+            let mut answer = HttpResponse::build(status);
             answer.insert_header((header::RETRY_AFTER, seconds.to_string()));
             answer
         }
@@ -482,22 +498,34 @@ pub async fn get(
     run(&shared, &req, request_id, batch, base, cache).await
 }
 
-/// The wait a throttled sign-in was told (`extensions.retryAfterSeconds`): the answer is then
-/// HTTP 429 with `Retry-After`.
-fn retry_after(response: &BatchResponse) -> Option<i64> {
+/// The status and wait of an answer that says "try again later": a throttled sign-in
+/// (`TOO_MANY_REQUESTS` with `extensions.retryAfterSeconds`) is 429, a database out of reach
+/// (`SERVICE_UNAVAILABLE`) is 503, both with `Retry-After`.
+fn retry_after(response: &BatchResponse) -> Option<(StatusCode, i64)> {
     let responses = match response {
         BatchResponse::Single(r) => std::slice::from_ref(r),
         BatchResponse::Batch(rs) => rs.as_slice(),
     };
-    responses
-        .iter()
-        .flat_map(|r| r.errors.iter())
-        .filter_map(|e| e.extensions.as_ref())
-        .filter(|x| x.get("code") == Some(&async_graphql::Value::from("TOO_MANY_REQUESTS")))
+    let codes = || {
+        responses
+            .iter()
+            .flat_map(|r| r.errors.iter())
+            .filter_map(|e| e.extensions.as_ref())
+    };
+    let code = |x: &async_graphql::ErrorExtensionValues, code: &str| {
+        x.get("code") == Some(&async_graphql::Value::from(code))
+    };
+    if codes().any(|x| code(x, "SERVICE_UNAVAILABLE")) {
+        let wait = i64::try_from(super::error::RETRY_AFTER_SECS).unwrap_or(5);
+        return Some((StatusCode::SERVICE_UNAVAILABLE, wait));
+    }
+    codes()
+        .filter(|x| code(x, "TOO_MANY_REQUESTS"))
         .find_map(|x| match x.get("retryAfterSeconds") {
             Some(async_graphql::Value::Number(n)) => n.as_i64(),
             _ => None,
         })
+        .map(|wait| (StatusCode::TOO_MANY_REQUESTS, wait))
 }
 
 /// What a request costs and may cost (`graphql::cost`), reported in every answer's
