@@ -119,7 +119,8 @@ pub fn run() -> ExitCode {
         .ok()
         .and_then(|s| telemetry::LogFormat::parse(&s.log_format))
         .unwrap_or(telemetry::LogFormat::Auto);
-    telemetry::init(format);
+    let otlp = settings.as_ref().ok().and_then(|s| s.otlp_endpoint.clone());
+    telemetry::init(format, otlp.as_deref());
     let settings = match settings {
         Ok(s) => s,
         Err(e) => {
@@ -146,6 +147,7 @@ pub fn run() -> ExitCode {
         Command::Schema => Ok(()),
         Command::User { action } => runtime.block_on(user(settings, action)),
     };
+    telemetry::flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -19,6 +19,10 @@ x-request-id,x-apollo-operation-name,apollo-require-preflight,sentry-trace,bagga
 /// Cached public responses take at most this much memory by default.
 pub const DEFAULT_RESPONSE_CACHE_MB: u64 = 8;
 
+/// Who may read `/metrics` by default: this host and the private networks a scraper runs in.
+pub const DEFAULT_METRICS_ALLOW: &str =
+    "127.0.0.1/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7";
+
 /// Every setting of the server. See README.md for the table of variables.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -66,6 +70,12 @@ pub struct Settings {
     /// `VISA_KB_RATE_LIMIT_EXEMPT`: addresses or CIDR ranges never limited (by default this
     /// machine's own, for health checks, benchmarks and a server-side frontend on the host).
     pub rate_limit_exempt: String,
+    /// `VISA_KB_METRICS_ALLOW`: networks (CIDR, comma-separated) whose clients may read
+    /// `/metrics`; behind a trusted proxy, the forwarded client counts.
+    pub metrics_allow: String,
+    /// `VISA_KB_OTLP_ENDPOINT`: an OTLP/HTTP collector (`http://collector:4318`) to send
+    /// traces to; none when unset.
+    pub otlp_endpoint: Option<String>,
     /// `VISA_KB_JWT_SECRET`: the HS256 key of editor tokens, at least 32 bytes. Without it the
     /// server makes a random key at start: tokens then die with the process and are not
     /// accepted by other replicas.
@@ -79,7 +89,7 @@ pub struct Settings {
 
 /// Every setting's key (`VISA_KB_<KEY>` or `key` in the file), and `config` (the file's own
 /// name, `VISA_KB_CONFIG`, which the environment source also reads).
-const KNOWN_KEYS: [&str; 27] = [
+const KNOWN_KEYS: [&str; 29] = [
     "config",
     "database_url",
     "addr",
@@ -96,6 +106,8 @@ const KNOWN_KEYS: [&str; 27] = [
     "rate_limit_per_second",
     "rate_limit_burst",
     "rate_limit_exempt",
+    "metrics_allow",
+    "otlp_endpoint",
     "jwt_secret",
     "jwt_ttl_secs",
     "max_depth",
@@ -193,6 +205,7 @@ impl Settings {
             .and_then(|b| b.set_default("rate_limit_per_second", 20))
             .and_then(|b| b.set_default("rate_limit_burst", 40))
             .and_then(|b| b.set_default("rate_limit_exempt", "127.0.0.1/8,::1/128"))
+            .and_then(|b| b.set_default("metrics_allow", DEFAULT_METRICS_ALLOW))
             .and_then(|b| b.set_default("loader_delay_us", DEFAULT_LOADER_DELAY_US))
             .and_then(|b| b.set_default("jwt_ttl_secs", 3600))
             .and_then(|b| b.set_default("response_cache_mb", DEFAULT_RESPONSE_CACHE_MB))
@@ -256,6 +269,8 @@ impl Settings {
             rate_limit_per_second: 0,
             rate_limit_burst: 40,
             rate_limit_exempt: String::new(),
+            metrics_allow: DEFAULT_METRICS_ALLOW.to_owned(),
+            otlp_endpoint: None,
             jwt_secret: None,
             jwt_ttl_secs: 3600,
             limits: Limits::default(),
@@ -270,6 +285,10 @@ impl Settings {
     /// `VISA_KB_RATE_LIMIT_EXEMPT` as networks.
     pub fn rate_limit_exempt_nets(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
         networks("VISA_KB_RATE_LIMIT_EXEMPT", &self.rate_limit_exempt)
+    }
+
+    pub fn metrics_allow_nets(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        networks("VISA_KB_METRICS_ALLOW", &self.metrics_allow)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -315,6 +334,15 @@ impl Settings {
         }
         self.trusted_proxy_nets()?;
         self.rate_limit_exempt_nets()?;
+        self.metrics_allow_nets()?;
+        if let Some(endpoint) = &self.otlp_endpoint
+            && !url::Url::parse(endpoint).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+        {
+            return Err(ConfigError(format!(
+                "VISA_KB_OTLP_ENDPOINT must be an http(s) URL such as http://collector:4318, \
+                 not `{endpoint}`"
+            )));
+        }
         if crate::telemetry::LogFormat::parse(&self.log_format).is_none() {
             return Err(ConfigError(
                 "VISA_KB_LOG_FORMAT must be auto, json or pretty".to_owned(),

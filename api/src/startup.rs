@@ -194,6 +194,8 @@ fn serve(
         settings.rate_limit_burst,
         settings.rate_limit_exempt_nets().map_err(invalid)?,
     );
+    let metrics = routes::metrics::Metrics::new(settings.metrics_allow_nets().map_err(invalid)?)
+        .map_err(std::io::Error::other)?;
     let base = match &settings.public_url {
         Some(url) => crate::permalink::PublicBase::configured(url),
         None => {
@@ -219,10 +221,12 @@ fn serve(
         cache: routes::cache::ResponseCache::new(settings.response_cache_mb),
         persisted: routes::graphql::PersistedQueries::new(PERSISTED_QUERY_BYTES),
         documents: graphql::DocumentCache::new(DOCUMENT_CACHE_BYTES),
+        metrics,
     });
     let server = HttpServer::new(move || {
         let settings = settings.clone();
         let hook = hook.clone();
+        let pools_of = config.clone();
         App::new()
             // Before any work (the cache included) a flood is refused; inside CORS, so that a
             // browser app can read the 429, and preflights are not counted.
@@ -250,6 +254,7 @@ fn serve(
             .data_factory(move || {
                 let settings = settings.clone();
                 let hook = hook.clone();
+                let config_for_pool = pools_of.clone();
                 async move {
                     let mut db: DatabaseConnection = db::connect(
                         &settings.database_url,
@@ -264,6 +269,7 @@ fn serve(
                     if let Some(hook) = hook {
                         db.set_metric_callback(move |info| hook(&info.statement.sql));
                     }
+                    config_for_pool.metrics.watch_pool(&db);
                     Ok::<_, DbErr>(db)
                 }
             })
@@ -286,6 +292,7 @@ fn serve(
             .service(readable("/records/{id}", routes::permalink::record))
             .service(readable("/healthz", routes::health::healthz))
             .service(readable("/readyz", routes::health::readyz))
+            .service(readable("/metrics", routes::metrics::scrape))
     })
     .workers(workers)
     .listen(listener)?

@@ -17,6 +17,7 @@ mod export;
 mod hardening;
 mod import;
 mod journalists;
+mod metrics;
 mod outage;
 mod programs;
 mod protocol;

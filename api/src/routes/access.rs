@@ -1,6 +1,7 @@
 //! The access log: one line per request at `info` (target `access`), with its method, path (no
 //! query string: it may hold a query's variables), status, duration, request id, client
-//! address and, for GraphQL, the operations' names.
+//! address and, for GraphQL, the operations' names; and the same request counted in the
+//! metrics (`routes::metrics`).
 
 use super::state::{RequestConfig, client_ip};
 use actix_web::body::MessageBody;
@@ -21,19 +22,31 @@ pub async fn log(
     let started = std::time::Instant::now();
     let method = req.method().to_string();
     let path = req.path().to_owned();
-    let client = req
-        .app_data::<web::Data<RequestConfig>>()
+    let config = req.app_data::<web::Data<RequestConfig>>().cloned();
+    let client = config
+        .as_ref()
         .and_then(|config| client_ip(req.request(), config));
     let response = next.call(req).await?;
     let extensions = response.request().extensions();
     let request_id = extensions.get::<RequestId>().map(ToString::to_string);
     let operation = extensions.get::<Operation>().map(|o| o.0.clone());
     drop(extensions);
+    let status = response.status().as_u16();
+    if let Some(config) = &config {
+        let route = response.request().match_pattern();
+        let route = route.as_deref().unwrap_or("unmatched");
+        config
+            .metrics
+            .request(route, &method, status, started.elapsed().as_secs_f64());
+        if route == "/graphql" && method != "OPTIONS" {
+            config.metrics.operation(operation.as_deref(), status);
+        }
+    }
     tracing::info!(
         target: "access",
         method,
         path,
-        status = response.status().as_u16(),
+        status,
         duration_ms = started.elapsed().as_secs_f64() * 1000.0,
         request_id = request_id.as_deref().unwrap_or("-"),
         client = client.as_deref().unwrap_or("-"),

@@ -20,6 +20,8 @@ pub struct Cached {
     pub version: i64,
     pub day: NaiveDate,
     pub body: actix_web::web::Bytes,
+    /// The operations' names, for the access log and the metrics of a hit.
+    pub operation: Option<Box<str>>,
 }
 
 #[derive(Clone)]
@@ -58,12 +60,21 @@ impl ResponseCache {
     /// Keeps copies of exactly the bytes of `request` and `body`: the originals may be views of
     /// larger buffers (the connection's read buffer, a serialiser's grown `Vec`), which would
     /// otherwise stay allocated, unweighed, as long as the entry.
-    pub fn put(&self, request: &[u8], version: i64, body: &[u8]) {
+    pub fn put(&self, request: &[u8], version: i64, body: &[u8], operation: Option<&str>) {
         if let Some(entries) = &self.entries {
             let day = Utc::now().date_naive();
             let body = actix_web::web::Bytes::copy_from_slice(body);
             let key = actix_web::web::Bytes::copy_from_slice(request);
-            entries.insert(key, Arc::new(Cached { version, day, body }));
+            let operation = operation.map(Box::from);
+            entries.insert(
+                key,
+                Arc::new(Cached {
+                    version,
+                    day,
+                    body,
+                    operation,
+                }),
+            );
         }
     }
 }

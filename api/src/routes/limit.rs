@@ -124,6 +124,7 @@ pub async fn anonymous(
     match outcome {
         None => Ok(next.call(req).await?.map_into_boxed_body()),
         Some(Err(wait)) => {
+            config.metrics.rate_limited();
             let mut response = HttpResponse::TooManyRequests();
             set(&mut response, "retry-after", wait.max(1));
             set(&mut response, "ratelimit-limit", u64::from(limit.burst));

@@ -8,6 +8,7 @@ pub mod feed;
 pub mod graphql;
 pub mod health;
 pub mod limit;
+pub mod metrics;
 pub mod page;
 pub mod permalink;
 pub mod state;

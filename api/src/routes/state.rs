@@ -33,6 +33,8 @@ pub struct RequestConfig {
     pub persisted: super::graphql::PersistedQueries,
     /// Parsed GraphQL documents, by text.
     pub documents: crate::graphql::DocumentCache,
+    /// Prometheus metrics (`/metrics`).
+    pub metrics: super::metrics::Metrics,
 }
 
 /// How old the list bounds may be before a request reads them again.

@@ -142,16 +142,27 @@ fn cache_key(
 /// The cached answer to a public request at the current content version, or that version.
 async fn cached(
     shared: &Shared,
+    req: &HttpRequest,
     key: &web::Bytes,
     request_id: RequestId,
 ) -> Result<HttpResponse, Option<i64>> {
     match super::cache::content_version(&shared.db).await {
         Ok(version) => match shared.config.cache.get(key, version) {
-            Some(hit) => Ok(HttpResponse::Ok()
-                .content_type(shared.media.content_type())
-                .insert_header(("x-request-id", request_id.to_string()))
-                .body(hit.body.clone())),
-            None => Err(Some(version)),
+            Some(hit) => Ok({
+                shared.config.metrics.cache_hit(true);
+                if let Some(names) = &hit.operation {
+                    req.extensions_mut()
+                        .insert(super::access::Operation(names.to_string()));
+                }
+                HttpResponse::Ok()
+            }
+            .content_type(shared.media.content_type())
+            .insert_header(("x-request-id", request_id.to_string()))
+            .body(hit.body.clone())),
+            None => {
+                shared.config.metrics.cache_hit(false);
+                Err(Some(version))
+            }
         },
         Err(e) => {
             // The cache is an optimisation: without the version, answer from the database.
@@ -324,7 +335,11 @@ async fn run(
     if let Some((key, version)) = cache
         && response.is_ok()
     {
-        shared.config.cache.put(&key, version, &body);
+        let names = (!names.is_empty()).then(|| names.join(","));
+        shared
+            .config
+            .cache
+            .put(&key, version, &body, names.as_deref());
     }
     let mut answer = match retry_after(&response) {
         Some((status, seconds)) => {
@@ -371,7 +386,7 @@ pub async fn post(
     let base = super::state::public_base(&req, &shared.config);
     let mut cache = None;
     if let Some(key) = cache_key(&req, &shared.config, &base, &body) {
-        match cached(&shared, &key, request_id).await {
+        match cached(&shared, &req, &key, request_id).await {
             Ok(hit) => return hit,
             Err(version) => cache = version.map(|v| (key, v)),
         }
@@ -473,7 +488,7 @@ pub async fn get(
     let mut cache = None;
     // Only answers to queries that ran are cached: a hit is never a mutation.
     if let Some(key) = cache_key(&req, &shared.config, &base, &key) {
-        match cached(&shared, &key, request_id).await {
+        match cached(&shared, &req, &key, request_id).await {
             Ok(hit) => return hit,
             Err(version) => cache = version.map(|v| (key, v)),
         }
