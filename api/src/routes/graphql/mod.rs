@@ -352,10 +352,29 @@ async fn run(
         }
         None => HttpResponse::Ok(),
     };
+    if req.method() == actix_web::http::Method::GET {
+        answer.insert_header(get_cache_control(req, response.is_ok()));
+    }
     answer
         .content_type(media.content_type())
         .insert_header(("x-request-id", request_id.to_string()))
         .body(body)
+}
+
+/// How long shared caches (a CDN) may keep a public GET answer: a minute, so that a correction
+/// reaches every reader within a minute of its publication.
+const PUBLIC_MAX_AGE_SECS: u32 = 60;
+
+/// `Cache-Control` of a GET answer: public and short-lived for an anonymous answer without
+/// errors, never stored otherwise (an editor's view, an error, an outage).
+fn get_cache_control(req: &HttpRequest, ok: bool) -> (header::HeaderName, String) {
+    let public = ok && !req.headers().contains_key(header::AUTHORIZATION);
+    let value = if public {
+        format!("public, max-age={PUBLIC_MAX_AGE_SECS}")
+    } else {
+        "no-store".to_owned()
+    };
+    (header::CACHE_CONTROL, value)
 }
 
 /// `POST /graphql` with `{"query": ..., "variables": ...}` (or an array of them).
@@ -489,7 +508,13 @@ pub async fn get(
     // Only answers to queries that ran are cached: a hit is never a mutation.
     if let Some(key) = cache_key(&req, &shared.config, &base, &key) {
         match cached(&shared, &req, &key, request_id).await {
-            Ok(hit) => return hit,
+            Ok(mut hit) => {
+                let (name, value) = get_cache_control(&req, true);
+                if let Ok(value) = header::HeaderValue::from_str(&value) {
+                    hit.headers_mut().insert(name, value);
+                }
+                return hit;
+            }
             Err(version) => cache = version.map(|v| (key, v)),
         }
     }
