@@ -32,12 +32,17 @@ pub async fn log(
     let operation = extensions.get::<Operation>().map(|o| o.0.clone());
     drop(extensions);
     let status = response.status().as_u16();
+    let took = started.elapsed();
+    // A slow request did a lot of work, and glibc keeps what it freed: give it back.
+    if took > crate::memory::HEAVY_DURATION {
+        crate::memory::note_heavy();
+    }
     if let Some(config) = &config {
         let route = response.request().match_pattern();
         let route = route.as_deref().unwrap_or("unmatched");
         config
             .metrics
-            .request(route, &method, status, started.elapsed().as_secs_f64());
+            .request(route, &method, status, took.as_secs_f64());
         if route == "/graphql" && method != "OPTIONS" {
             config.metrics.operation(operation.as_deref(), status);
         }
@@ -47,7 +52,7 @@ pub async fn log(
         method,
         path,
         status,
-        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        duration_ms = took.as_secs_f64() * 1000.0,
         request_id = request_id.as_deref().unwrap_or("-"),
         client = client.as_deref().unwrap_or("-"),
         operation = operation.as_deref().unwrap_or("-"),
