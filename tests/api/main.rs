@@ -10,6 +10,7 @@ mod common;
 
 mod auth;
 mod batching;
+mod clients;
 mod config;
 mod editing;
 mod errors;

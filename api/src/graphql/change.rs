@@ -3,10 +3,11 @@
 use super::editorial::FieldChange;
 use super::ids::encode;
 use super::node::{self, Node};
+use crate::graphql::scalars::Timestamp;
 use crate::kb::changes::{self, ChangeDetail};
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, Enum, ID, Object};
-use chrono::{DateTime, Utc};
+
 use entity::revision;
 use sea_orm::ConnectionTrait;
 
@@ -67,8 +68,8 @@ impl Change {
     }
 
     /// When it was published.
-    async fn at(&self) -> DateTime<Utc> {
-        self.row.created_at
+    async fn at(&self) -> Timestamp {
+        self.row.created_at.into()
     }
 
     /// New or updated.
@@ -91,8 +92,9 @@ impl Change {
     }
 
     /// The record as readers see it now.
-    async fn record(&self, ctx: &Context<'_>) -> ApiResult<Option<Node>> {
-        node::load(super::context::db(ctx)?, &self.global_id()?).await
+    async fn record(&self, ctx: &Context<'_>) -> Option<Node> {
+        let found = async { node::load(super::context::db(ctx)?, &self.global_id()?).await };
+        super::error::or_null(ctx, found.await)
     }
 
     /// Its name (a program's name, a fee's label, an event's title...).

@@ -41,11 +41,14 @@ impl Citation {
     }
 
     /// The source.
-    async fn source(&self, ctx: &Context<'_>) -> ApiResult<Option<Source>> {
-        Ok(loaders(ctx)?
-            .load_one(SourceById(self.0.source_id))
-            .await?
-            .map(Source))
+    async fn source(&self, ctx: &Context<'_>) -> Option<Source> {
+        let found = async {
+            Ok(loaders(ctx)?
+                .load_one(SourceById(self.0.source_id))
+                .await?
+                .map(Source))
+        };
+        super::error::or_null(ctx, found.await)
     }
 
     /// The field of the record the source supports; null when it supports the whole record.

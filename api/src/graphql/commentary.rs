@@ -62,11 +62,14 @@ impl Commentary {
     }
 
     /// Who said it, when it was one person.
-    async fn person(&self, ctx: &Context<'_>) -> ApiResult<Option<Person>> {
-        match self.0.person_id {
-            Some(id) => Ok(loaders(ctx)?.load_one(PersonById(id)).await?.map(Person)),
-            None => Ok(None),
-        }
+    async fn person(&self, ctx: &Context<'_>) -> Option<Person> {
+        let found = async {
+            match self.0.person_id {
+                Some(id) => Ok(loaders(ctx)?.load_one(PersonById(id)).await?.map(Person)),
+                None => Ok(None),
+            }
+        };
+        super::error::or_null(ctx, found.await)
     }
 
     /// Who said it, when it was a group (e.g. `Weibo users`).
@@ -95,11 +98,14 @@ impl Commentary {
     }
 
     /// Where it was published.
-    async fn source(&self, ctx: &Context<'_>) -> ApiResult<Option<Source>> {
-        match self.0.source_id {
-            Some(id) => Ok(loaders(ctx)?.load_one(SourceById(id)).await?.map(Source)),
-            None => Ok(None),
-        }
+    async fn source(&self, ctx: &Context<'_>) -> Option<Source> {
+        let found = async {
+            match self.0.source_id {
+                Some(id) => Ok(loaders(ctx)?.load_one(SourceById(id)).await?.map(Source)),
+                None => Ok(None),
+            }
+        };
+        super::error::or_null(ctx, found.await)
     }
 
     /// The programs it is about.

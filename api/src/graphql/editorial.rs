@@ -7,11 +7,12 @@
 use super::enums::EditorialState;
 use super::ids::{RecordKind, encode, encode_named};
 use super::user::User;
+use crate::graphql::scalars::Timestamp;
 use crate::kb::diff::{self, FieldChange as Change};
 use crate::kb::error::{ApiError, ApiResult};
 use crate::store::rows;
 use async_graphql::{ID, Json, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+
 use entity::{audit_log, draft, revision, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Map, Value};
@@ -221,8 +222,8 @@ impl Revision {
     }
 
     /// When.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.row.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.row.created_at.into()
     }
 
     /// One line on what changed.
@@ -352,8 +353,8 @@ impl AuditEntry {
     }
 
     /// When.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
 
     /// Details: the change summary, or the email of a failed login.

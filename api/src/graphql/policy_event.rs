@@ -67,11 +67,14 @@ impl PolicyEvent {
     }
 
     /// The program it concerns.
-    async fn program(&self, ctx: &Context<'_>) -> ApiResult<Option<Program>> {
-        Ok(loaders(ctx)?
-            .load_one(ProgramById(self.0.program_id))
-            .await?
-            .map(Program::from))
+    async fn program(&self, ctx: &Context<'_>) -> Option<Program> {
+        let found = async {
+            Ok(loaders(ctx)?
+                .load_one(ProgramById(self.0.program_id))
+                .await?
+                .map(Program::from))
+        };
+        super::error::or_null(ctx, found.await)
     }
 
     /// The sources that report it.

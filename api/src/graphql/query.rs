@@ -20,12 +20,13 @@ use super::search::{SearchHit, search};
 use super::source::{Source, SourceFilter};
 use super::user::User;
 use crate::auth::{Viewer, accounts};
+use crate::graphql::scalars::Timestamp;
 use crate::kb::changes::public_changes;
 use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::lists;
 use crate::kb::values::check_slug;
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::DateTime;
+
 use chrono::Utc;
 use entity::audit_log;
 use entity::enums::Role;
@@ -373,7 +374,7 @@ impl Query {
     async fn changes(
         &self,
         ctx: &Context<'_>,
-        since: DateTime<Utc>,
+        since: Timestamp,
         record_types: Option<Vec<RecordType>>,
         first: Option<i32>,
         after: Option<String>,
@@ -385,7 +386,7 @@ impl Query {
             .into_iter()
             .map(RecordKind::from)
             .collect();
-        let select = public_changes(Some(since), &kinds);
+        let select = public_changes(Some(since.0), &kinds);
         paginate(
             db(ctx)?,
             select,

@@ -45,16 +45,19 @@ pub struct SearchHit {
 #[Object]
 impl SearchHit {
     /// The record found.
-    async fn node(&self, ctx: &Context<'_>) -> ApiResult<Option<SearchResult>> {
-        Ok(node::load(db(ctx)?, &encode(self.kind, self.id))
-            .await?
-            .and_then(|n| match n {
-                Node::Program(p) => Some(SearchResult::Program(p)),
-                Node::Requirement(r) => Some(SearchResult::Requirement(r)),
-                Node::Commentary(c) => Some(SearchResult::Commentary(c)),
-                Node::Source(s) => Some(SearchResult::Source(s)),
-                _ => None,
-            }))
+    async fn node(&self, ctx: &Context<'_>) -> Option<SearchResult> {
+        let found = async {
+            Ok(node::load(db(ctx)?, &encode(self.kind, self.id))
+                .await?
+                .and_then(|n| match n {
+                    Node::Program(p) => Some(SearchResult::Program(p)),
+                    Node::Requirement(r) => Some(SearchResult::Requirement(r)),
+                    Node::Commentary(c) => Some(SearchResult::Commentary(c)),
+                    Node::Source(s) => Some(SearchResult::Source(s)),
+                    _ => None,
+                }))
+        };
+        super::error::or_null(ctx, found.await)
     }
 
     /// Relevance: the summed weight of the matching fields (a name counts most).
@@ -64,21 +67,27 @@ impl SearchHit {
 
     /// The field the snippet comes from (`name`, `localName`, `summary`, `description`,
     /// `body`, `groupName`, `title`, `publisher`).
-    async fn field(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        Ok(self
-            .best(ctx)
-            .await?
-            .as_ref()
-            .map(|(field, _)| field.clone()))
+    async fn field(&self, ctx: &Context<'_>) -> Option<String> {
+        let found = async {
+            Ok(self
+                .best(ctx)
+                .await?
+                .as_ref()
+                .map(|(field, _)| field.clone()))
+        };
+        super::error::or_null(ctx, found.await)
     }
 
     /// The passage that matches, HTML-escaped, with the matching words in `<mark>`.
-    async fn snippet(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
-        Ok(self
-            .best(ctx)
-            .await?
-            .as_ref()
-            .map(|(_, snippet)| snippet.clone()))
+    async fn snippet(&self, ctx: &Context<'_>) -> Option<String> {
+        let found = async {
+            Ok(self
+                .best(ctx)
+                .await?
+                .as_ref()
+                .map(|(_, snippet)| snippet.clone()))
+        };
+        super::error::or_null(ctx, found.await)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::enums::Role;
 use super::ids::encode_named;
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{ID, Object};
 use chrono::{DateTime, Utc};
 use entity::user;
@@ -45,13 +46,13 @@ impl User {
     }
 
     /// When the account was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
 
     /// When it last signed in.
-    async fn last_login_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_login_at
+    async fn last_login_at(&self) -> Option<Timestamp> {
+        self.0.last_login_at.map(Timestamp)
     }
 }
 
@@ -71,8 +72,8 @@ impl LoginPayload {
     }
 
     /// When the token stops working; sign in again after.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.expires_at
+    async fn expires_at(&self) -> Timestamp {
+        self.expires_at.into()
     }
 
     /// The signed-in account.

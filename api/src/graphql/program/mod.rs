@@ -17,11 +17,12 @@ use super::loaders::{CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, Req
 use super::policy_event::PolicyEvent;
 use super::requirement::Requirement;
 use super::scalars::{Duration, ExactDecimal, PartialDate};
+use crate::graphql::scalars::Timestamp;
 use crate::kb::error::ApiResult;
 use crate::kb::fees;
 use crate::kb::status::{Status, status_on};
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use entity::program;
 
 /// A visa or talent-mobility program, seen today or as it stood on a date (`asOf`).
@@ -213,8 +214,8 @@ impl Program {
     }
 
     /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.row.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.row.updated_at.into()
     }
 
     /// Eligibility requirements, in order.

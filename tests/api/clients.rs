@@ -1,0 +1,57 @@
+//! What frontend clients and their tools rely on: scalars they can type, times without
+//! nanoseconds, and errors that null only the field that failed.
+
+use serde_json::json;
+
+backend_test!(scalars_say_what_they_are, seeded, |app| async move {
+    let data = app
+        .data(
+            "{ date: __type(name: \"Date\") { specifiedByURL description } \
+               dateTime: __type(name: \"DateTime\") { specifiedByURL description } \
+               program(slug: \"cn-k-visa\") { updatedAt } }",
+            json!({}),
+        )
+        .await;
+    for scalar in ["date", "dateTime"] {
+        assert_eq!(
+            data[scalar]["specifiedByURL"], "https://www.rfc-editor.org/rfc/rfc3339#section-5.6",
+            "{data}"
+        );
+        assert!(
+            !data[scalar]["description"]
+                .as_str()
+                .unwrap()
+                .contains("Implement"),
+            "{data}"
+        );
+    }
+    // RFC 3339 to the second, in UTC: `2026-12-04T16:21:02Z`.
+    let at = data["program"]["updatedAt"].as_str().unwrap();
+    let shape: Vec<bool> = at.chars().map(|c| c.is_ascii_digit()).collect();
+    assert_eq!(at.len(), 20, "{at}");
+    assert!(at.ends_with('Z') && !at.contains('.'), "{at}");
+    assert_eq!(shape.iter().filter(|d| **d).count(), 14, "{at}");
+    // A time that is not one is a request error naming its argument.
+    let body = app
+        .graphql(
+            "{ changes(since: \"yesterday\") { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+    assert_eq!(body["errors"][0]["extensions"]["field"], "since", "{body}");
+    // Any offset is accepted.
+    let data = app
+        .data(
+            "{ changes(since: \"2020-01-01T08:00:00+08:00\", first: 1) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        data["changes"]["totalCount"].as_i64().unwrap() > 0,
+        "{data}"
+    );
+});
