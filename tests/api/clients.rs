@@ -55,3 +55,65 @@ backend_test!(scalars_say_what_they_are, seeded, |app| async move {
         "{data}"
     );
 });
+
+backend_test!(
+    a_dated_view_has_its_own_identity,
+    seeded,
+    |app| async move {
+        let fields = "id slug status { legalStatus asOf } fees(current: true) { label }";
+        let data = app
+            .data(
+                &format!(
+                    "{{ today: program(slug: \"us-h1b\") {{ {fields} }} \
+                   then: program(slug: \"us-h1b\", asOf: \"2025-09-20\") {{ {fields} }} }}"
+                ),
+                json!({}),
+            )
+            .await;
+        let (today, then) = (&data["today"], &data["then"]);
+        assert_ne!(today["id"], then["id"], "two views, two identities: {data}");
+        assert_ne!(
+            today["fees"].as_array().unwrap().len(),
+            then["fees"].as_array().unwrap().len(),
+            "the views differ (the $100,000 payment): {data}"
+        );
+        // Each ID refetches its own view, identical.
+        for view in [today, then] {
+            let node = app
+                .data(
+                    &format!(
+                        "query($id: ID!) {{ node(id: $id) {{ ... on Program {{ {fields} }} }} }}"
+                    ),
+                    json!({"id": view["id"]}),
+                )
+                .await;
+            assert_eq!(&node["node"], view, "{node}");
+        }
+        // A list seen on a date gives the same dated identities.
+        let list = app
+        .data(
+            &format!(
+                "{{ programs(asOf: \"2025-09-20\", filter: {{text: \"H-1B\"}}) {{ nodes {{ {fields} }} }} }}"
+            ),
+            json!({}),
+        )
+        .await;
+        let h1b = list["programs"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["slug"] == "us-h1b")
+            .unwrap_or_else(|| panic!("{list}"));
+        assert_eq!(h1b, then);
+        // A view is not a record: editing or linking needs the program's own ID.
+        let token = app.editor().await;
+        let error = app
+            .error_as(
+                &token,
+                "mutation($id: ID!) { publish(id: $id, expectedVersion: 1) { state } }",
+                json!({"id": then["id"]}),
+            )
+            .await;
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error}");
+    }
+);

@@ -31,3 +31,14 @@ pub fn decode(id: &ID) -> Result<(RecordKind, i32), ApiError> {
     global_id::decode(id.as_str())
         .ok_or_else(|| ApiError::bad_input("id", format!("`{}` is not a valid ID", id.as_str())))
 }
+
+/// The ID of a program seen on `day` (`kb::global_id::encode_on`).
+pub fn encode_on(kind: RecordKind, id: i32, day: chrono::NaiveDate) -> ID {
+    ID(global_id::encode_on(kind, id, day))
+}
+
+/// Reads a global ID that may name a dated view; BAD_USER_INPUT otherwise.
+pub fn decode_view(id: &ID) -> Result<(RecordKind, i32, Option<chrono::NaiveDate>), ApiError> {
+    global_id::decode_view(id.as_str())
+        .ok_or_else(|| ApiError::bad_input("id", format!("`{}` is not a valid ID", id.as_str())))
+}

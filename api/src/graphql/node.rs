@@ -3,7 +3,7 @@
 use super::citation::Citation;
 use super::commentary::Commentary;
 use super::fee::Fee;
-use super::ids::{RecordKind, decode};
+use super::ids::{RecordKind, decode_view};
 use super::person::Person;
 use super::policy_event::PolicyEvent;
 use super::program::Program;
@@ -31,13 +31,14 @@ pub enum Node {
 
 /// The record `id` names, or `None` when it does not exist or readers may not see it (the one
 /// rule: `kb::visibility`).
+/// A dated program ID gives the program as it stood on that day.
 pub async fn load(db: &DatabaseConnection, id: &ID) -> ApiResult<Option<Node>> {
-    let (kind, id) = decode(id)?;
+    let (kind, id, day) = decode_view(id)?;
     let visible = visibility::condition(kind);
     Ok(match kind {
         RecordKind::Program => find::<program::Entity>(db, id, visible)
             .await?
-            .map(|m| Node::Program(Program::from(m))),
+            .map(|m| Node::Program(Program::from(m).seen_on(day))),
         RecordKind::Requirement => find::<requirement::Entity>(db, id, visible)
             .await?
             .map(|m| Node::Requirement(Requirement::from(m))),

@@ -88,9 +88,14 @@ impl ProgramStatus {
 /// A visa or talent-mobility program.
 #[Object]
 impl Program {
-    /// Opaque global ID, for `node(id:)`.
+    /// Opaque global ID, for `node(id:)`. Seen on a date (`asOf`), the program is a view of its
+    /// own with its own ID, which `node(id:)` refetches as the same dated view: a client cache
+    /// keeps today's program and a dated one apart.
     pub async fn id(&self) -> ID {
-        encode(RecordKind::Program, self.row.id)
+        match self.as_of {
+            Some(day) => super::ids::encode_on(RecordKind::Program, self.row.id, day),
+            None => encode(RecordKind::Program, self.row.id),
+        }
     }
 
     /// Its stable permalink (JSON-LD there with `Accept: application/ld+json`).
