@@ -140,6 +140,24 @@ fn cache_key(
 }
 
 /// The cached answer to a public request at the current content version, or that version.
+/// The cached answer to a public request (`request`: its body or query string), or, on a
+/// miss, where to put the answer (its key and the content version).
+async fn lookup(
+    shared: &Shared,
+    req: &HttpRequest,
+    base: &PublicBase,
+    request: &web::Bytes,
+    request_id: RequestId,
+) -> Result<HttpResponse, Option<(web::Bytes, i64)>> {
+    let Some(key) = cache_key(req, &shared.config, base, request) else {
+        return Err(None);
+    };
+    match cached(shared, req, &key, request_id).await {
+        Ok(hit) => Ok(hit),
+        Err(version) => Err(version.map(|v| (key, v))),
+    }
+}
+
 async fn cached(
     shared: &Shared,
     req: &HttpRequest,
@@ -251,13 +269,16 @@ async fn run(
     }
     let delay = shared.config.delay;
     let keys: Arc<TokenKeys> = shared.config.keys.clone();
-    // Kept to name the argument of an executor's coercion error (`give_codes`).
-    let texts: Vec<String> = batch.iter().map(|r| r.query.clone()).collect();
-    // The executor runs the document parsed above instead of parsing the text again.
+    // The executor runs the document parsed above instead of parsing the text again, so the
+    // text moves out, kept to name the argument of an executor's coercion error (`give_codes`).
     let mut documents = inspections.iter_mut().map(|i| i.document.take());
+    let mut texts: Vec<String> = Vec::new();
     let mut with_data = |mut request: async_graphql::Request| {
         if let Some(Some(document)) = documents.next() {
             request.set_parsed_query(document);
+            texts.push(std::mem::take(&mut request.query));
+        } else {
+            texts.push(request.query.clone());
         }
         request
             .data(loaders(db.clone(), delay))
@@ -366,18 +387,21 @@ async fn run(
 
 /// How long shared caches (a CDN) may keep a public GET answer: a minute, so that a correction
 /// reaches every reader within a minute of its publication.
-const PUBLIC_MAX_AGE_SECS: u32 = 60;
+const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60";
 
 /// `Cache-Control` of a GET answer: public and short-lived for an anonymous answer without
 /// errors, never stored otherwise (an editor's view, an error, an outage).
-fn get_cache_control(req: &HttpRequest, ok: bool) -> (header::HeaderName, String) {
+fn get_cache_control(req: &HttpRequest, ok: bool) -> (header::HeaderName, header::HeaderValue) {
     let public = ok && !req.headers().contains_key(header::AUTHORIZATION);
     let value = if public {
-        format!("public, max-age={PUBLIC_MAX_AGE_SECS}")
+        PUBLIC_CACHE_CONTROL
     } else {
-        "no-store".to_owned()
+        "no-store"
     };
-    (header::CACHE_CONTROL, value)
+    (
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static(value),
+    )
 }
 
 /// `POST /graphql` with `{"query": ..., "variables": ...}` (or an array of them).
@@ -406,13 +430,10 @@ pub async fn post(
         media,
     };
     let base = super::state::public_base(&req, &shared.config);
-    let mut cache = None;
-    if let Some(key) = cache_key(&req, &shared.config, &base, &body) {
-        match cached(&shared, &req, &key, request_id).await {
-            Ok(hit) => return hit,
-            Err(version) => cache = version.map(|v| (key, v)),
-        }
-    }
+    let cache = match lookup(&shared, &req, &base, &body, request_id).await {
+        Ok(hit) => return hit,
+        Err(miss) => miss,
+    };
     if body.len() > crate::memory::HEAVY_REQUEST_BYTES {
         crate::memory::note_heavy();
     }
@@ -510,20 +531,15 @@ pub async fn get(
     };
     let base = super::state::public_base(&req, &shared.config);
     let key = web::Bytes::copy_from_slice(req.query_string().as_bytes());
-    let mut cache = None;
     // Only answers to queries that ran are cached: a hit is never a mutation.
-    if let Some(key) = cache_key(&req, &shared.config, &base, &key) {
-        match cached(&shared, &req, &key, request_id).await {
-            Ok(mut hit) => {
-                let (name, value) = get_cache_control(&req, true);
-                if let Ok(value) = header::HeaderValue::from_str(&value) {
-                    hit.headers_mut().insert(name, value);
-                }
-                return hit;
-            }
-            Err(version) => cache = version.map(|v| (key, v)),
+    let cache = match lookup(&shared, &req, &base, &key, request_id).await {
+        Ok(mut hit) => {
+            let (name, value) = get_cache_control(&req, true);
+            hit.headers_mut().insert(name, value);
+            return hit;
         }
-    }
+        Err(miss) => miss,
+    };
     let mut batch = BatchRequest::Single(request);
     if let Some(refused) = complete(&shared, &mut batch) {
         return refused;
