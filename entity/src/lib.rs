@@ -9,6 +9,7 @@ pub mod commentary_program;
 pub mod draft;
 pub mod enums;
 pub mod fee;
+pub mod folding;
 pub mod login_attempt;
 pub mod person;
 pub mod policy_event;

@@ -9,6 +9,10 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub name: String,
+    /// The reading-order key of `name` (`folding::sort_key`), kept by `before_save` and by
+    /// the store's snapshot writes. Not content: left out of snapshots, revisions and diffs.
+    #[serde(skip_serializing, default)]
+    pub sort_name: String,
     pub affiliation: Option<String>,
     pub role: Option<String>,
     pub url: Option<String>,
@@ -21,4 +25,17 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    /// Keeps the reading-order key in step with the name on every insert and update.
+    async fn before_save<C: ConnectionTrait>(
+        mut self,
+        _db: &C,
+        _insert: bool,
+    ) -> Result<Self, DbErr> {
+        if let sea_orm::ActiveValue::Set(name) = &self.name {
+            self.sort_name = sea_orm::ActiveValue::Set(crate::folding::sort_key(name));
+        }
+        Ok(self)
+    }
+}

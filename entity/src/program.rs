@@ -14,6 +14,10 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub name: String,
+    /// The reading-order key of `name` (`folding::sort_key`), kept by `before_save` and by
+    /// the store's snapshot writes. Not content: left out of snapshots, revisions and diffs.
+    #[serde(skip_serializing, default)]
+    pub sort_name: String,
     pub local_name: Option<String>,
     /// ISO 3166-1 alpha-2, upper case.
     pub country: String,
@@ -47,4 +51,17 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    /// Keeps the reading-order key in step with the name on every insert and update.
+    async fn before_save<C: ConnectionTrait>(
+        mut self,
+        _db: &C,
+        _insert: bool,
+    ) -> Result<Self, DbErr> {
+        if let sea_orm::ActiveValue::Set(name) = &self.name {
+            self.sort_name = sea_orm::ActiveValue::Set(crate::folding::sort_key(name));
+        }
+        Ok(self)
+    }
+}

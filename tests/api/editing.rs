@@ -9,18 +9,18 @@ use serde_json::{Value, json};
 const RECORD: &str = "id version state content pendingDraft";
 
 /// Runs a mutation as `token` and returns its payload (the one root field).
-async fn mutate(app: &common::TestApp, token: &str, query: &str, vars: Value) -> Value {
+pub(crate) async fn mutate(app: &common::TestApp, token: &str, query: &str, vars: Value) -> Value {
     let data = app.data_as(token, query, vars).await;
     data.as_object().unwrap().values().next().unwrap().clone()
 }
 
-async fn create(app: &common::TestApp, token: &str, kind: &str, input: Value) -> Value {
+pub(crate) async fn create(app: &common::TestApp, token: &str, kind: &str, input: Value) -> Value {
     let query =
         format!("mutation($input: {kind}Input!) {{ create{kind}(input: $input) {{ {RECORD} }} }}");
     mutate(app, token, &query, json!({ "input": input })).await
 }
 
-async fn update(
+pub(crate) async fn update(
     app: &common::TestApp,
     token: &str,
     kind: &str,
@@ -39,7 +39,7 @@ async fn update(
     .await
 }
 
-async fn change_state(app: &common::TestApp, token: &str, action: &str, record: &Value) -> Value {
+pub(crate) async fn change_state(app: &common::TestApp, token: &str, action: &str, record: &Value) -> Value {
     let query = format!(
         "mutation($id: ID!, $v: Int!) {{ {action}(id: $id, expectedVersion: $v) {{ {RECORD} }} }}"
     );
@@ -66,7 +66,7 @@ async fn create_error(app: &common::TestApp, token: &str, kind: &str, input: Val
     body["errors"][0].clone()
 }
 
-fn program_input(slug: &str) -> Value {
+pub(crate) fn program_input(slug: &str) -> Value {
     json!({ "slug": slug, "name": "Test talent visa", "localName": "测试签证", "country": "cn",
             "category": "TALENT", "legalStatus": "ANNOUNCED", "announcedOn": "2025-08",
             "validity": { "value": 5, "unit": "YEARS" }, "employerSponsorship": "NO" })

@@ -12,6 +12,7 @@ mod auth;
 mod batching;
 mod clients;
 mod config;
+mod cursors;
 mod editing;
 mod errors;
 mod export;

@@ -1,63 +1,68 @@
-//! Relay connections over any ordered query: `first`/`after`, `last`/`before`, `pageInfo` and a
-//! lazily counted `totalCount` (one extra statement only when a client asks for it).
+//! Relay connections over any list with a reading order (`kb::keyset`): `first`/`after`,
+//! `last`/`before` as the cursor connections spec says, `pageInfo`, and a lazily counted
+//! `totalCount` (one extra statement only when a client asks for it).
 //!
-//! Cursors are opaque positions in the ordered result. They are cheap and exact for a catalogue
-//! that changes rarely; a record inserted before a cursor shifts later pages by one.
+//! Cursors are keyset positions: the sort key and id of a row, opaque to clients. A record
+//! published or unpublished ahead of a reader's cursor does not shift the next page.
 
 use crate::config::Limits;
 use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::keyset::{Ordering, Position};
 use async_graphql::connection::{Connection, CursorType, Edge};
-use async_graphql::{Object, OutputType};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QuerySelect, QueryTrait, Select};
+use async_graphql::{Context, Object, OutputType};
+use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryResult, QueryTrait,
+    Select,
+};
 
-/// A position in an ordered list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OffsetCursor(pub u64);
+/// An edge's cursor: already encoded by the list's ordering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeysetCursor(String);
 
-impl CursorType for OffsetCursor {
-    type Error = String;
+impl CursorType for KeysetCursor {
+    type Error = std::convert::Infallible;
 
+    /// Cursors are decoded against the list's ordering, where the arguments are read.
     fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(s)
-            .map_err(|_| "invalid cursor".to_owned())?;
-        let text = String::from_utf8(bytes).map_err(|_| "invalid cursor".to_owned())?;
-        text.strip_prefix("offset:")
-            .and_then(|n| n.parse().ok())
-            .map(OffsetCursor)
-            .ok_or_else(|| "invalid cursor".to_owned())
+        Ok(Self(s.to_owned()))
     }
 
     fn encode_cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("offset:{}", self.0))
+        self.0.clone()
     }
 }
 
-/// The paging arguments of a connection field, as the client sent them.
+/// The paging arguments of a connection field, as the client sent them, and which parts of
+/// `pageInfo` it asked for (the optional ones cost a statement).
 #[derive(Debug, Default, Clone)]
 pub struct PageArgs {
     pub first: Option<i32>,
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    wants_previous: bool,
+    wants_next: bool,
 }
 
 impl PageArgs {
-    /// The four arguments, in the order resolvers declare them.
+    /// The four arguments, in the order resolvers declare them, and the selection of the
+    /// connection field being resolved.
     pub fn new(
+        ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Self {
+        let page_info = ctx.look_ahead().field("pageInfo");
         Self {
             first,
             after,
             last,
             before,
+            wants_previous: page_info.field("hasPreviousPage").exists(),
+            wants_next: page_info.field("hasNextPage").exists(),
         }
     }
 }
@@ -73,21 +78,6 @@ pub struct ConnectionTotals {
 impl ConnectionTotals {
     /// How many records match the filter, on all pages.
     async fn total_count(&self) -> ApiResult<u64> {
-        self.total().await
-    }
-}
-
-impl ConnectionTotals {
-    /// Counts the rows of `query`, whatever its order (which is dropped: it cannot change a count).
-    fn of(db: &DatabaseConnection, mut query: SelectStatement) -> Self {
-        query.clear_order_by();
-        Self {
-            db: db.clone(),
-            count: query,
-        }
-    }
-
-    async fn total(&self) -> ApiResult<u64> {
         let query = Query::select()
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
             .from_subquery(self.count.clone(), Alias::new("matching"))
@@ -102,17 +92,7 @@ impl ConnectionTotals {
 }
 
 /// A page of `Node`s.
-pub type Page<Node> = Connection<OffsetCursor, Node, ConnectionTotals>;
-
-fn cursor(field: &str, value: Option<&String>) -> ApiResult<Option<u64>> {
-    value
-        .map(|c| {
-            OffsetCursor::decode_cursor(c)
-                .map(|c| c.0)
-                .map_err(|_| ApiError::bad_input(field, format!("`{c}` is not a valid cursor")))
-        })
-        .transpose()
-}
+pub type Page<Node> = Connection<KeysetCursor, Node, ConnectionTotals>;
 
 fn page_size(field: &str, value: Option<i32>, limits: &Limits) -> ApiResult<Option<u64>> {
     value
@@ -130,16 +110,41 @@ fn page_size(field: &str, value: Option<i32>, limits: &Limits) -> ApiResult<Opti
         .transpose()
 }
 
-/// Which rows a page holds: `limit` rows from `start`, plus one probe row when asking whether
-/// a next page exists.
-struct Window {
-    start: u64,
-    limit: u64,
-    probe_next: bool,
-    before: Option<u64>,
+fn cursor(ordering: &Ordering, field: &str, value: Option<&String>) -> ApiResult<Option<Position>> {
+    value
+        .map(|c| {
+            ordering
+                .decode(c)
+                .map_err(|e| ApiError::bad_input(field, format!("`{c}` {e}")))
+        })
+        .transpose()
 }
 
-async fn window(args: &PageArgs, limits: &Limits, totals: &ConnectionTotals) -> ApiResult<Window> {
+/// Whether any row of `list` meets `condition`.
+async fn exists(
+    db: &DatabaseConnection,
+    list: &SelectStatement,
+    condition: Condition,
+) -> ApiResult<bool> {
+    let mut probe = list.clone();
+    probe
+        .clear_selects()
+        .expr(Expr::val(1))
+        .cond_where(condition)
+        .limit(1);
+    Ok(db.query_one(&probe).await?.is_some())
+}
+
+/// A page of `list` (filtered, not ordered) in `ordering`, as the arguments ask; `to_node`
+/// reads a row.
+pub async fn paginate_statement<Node: OutputType>(
+    db: &DatabaseConnection,
+    list: SelectStatement,
+    ordering: &Ordering,
+    args: PageArgs,
+    limits: &Limits,
+    to_node: impl Fn(&QueryResult) -> ApiResult<Node>,
+) -> ApiResult<Page<Node>> {
     let first = page_size("first", args.first, limits)?;
     let last = page_size("last", args.last, limits)?;
     if first.is_some() && last.is_some() {
@@ -148,72 +153,67 @@ async fn window(args: &PageArgs, limits: &Limits, totals: &ConnectionTotals) -> 
             "give `first` or `last`, not both",
         ));
     }
-    let after = cursor("after", args.after.as_ref())?;
-    let before = cursor("before", args.before.as_ref())?;
-    let start_bound = after.map_or(0, |a| a + 1);
-    Ok(if let Some(last) = last {
-        let end = match before {
-            Some(b) => b,
-            None => totals.total().await?,
+    let after = cursor(ordering, "after", args.after.as_ref())?;
+    let before = cursor(ordering, "before", args.before.as_ref())?;
+
+    // The edges between the cursors, read from the front (`first`) or from the back (`last`),
+    // with one more row than asked: whether it exists says if there is more on that side.
+    let backward = last.is_some();
+    let size = last.or(first).unwrap_or(limits.default_page_size);
+    let mut page = list.clone();
+    ordering.select_keys(&mut page);
+    if let Some(after) = &after {
+        page.cond_where(ordering.after(after));
+    }
+    if let Some(before) = &before {
+        page.cond_where(ordering.before(before));
+    }
+    ordering.order(&mut page, backward);
+    page.limit(size + 1);
+    let mut rows = db.query_all(&page).await?;
+    let more = rows.len() as u64 > size;
+    rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
+    if backward {
+        rows.reverse();
+    }
+
+    // The other side: rows at or beyond the cursor the client came from, when it asks.
+    let (has_previous, has_next) = if backward {
+        let beyond = match &before {
+            Some(b) if args.wants_next => exists(db, &list, ordering.at_or_after(b)).await?,
+            _ => false,
         };
-        let start = end.saturating_sub(last).max(start_bound);
-        Window {
-            start,
-            limit: end.saturating_sub(start),
-            probe_next: false,
-            before,
-        }
+        (more, beyond)
     } else {
-        let n = first.unwrap_or(limits.default_page_size);
-        let n = match before {
-            Some(b) => n.min(b.saturating_sub(start_bound)),
-            None => n,
+        let behind = match &after {
+            Some(a) if args.wants_previous => exists(db, &list, ordering.at_or_before(a)).await?,
+            _ => false,
         };
-        Window {
-            start: start_bound,
-            limit: n,
-            probe_next: true,
-            before,
-        }
-    })
-}
+        (behind, more)
+    };
 
-impl Window {
-    fn is_empty(&self) -> bool {
-        self.limit == 0 && !self.probe_next
-    }
-
-    /// Rows to fetch: the page and the probe.
-    fn fetch(&self) -> u64 {
-        self.limit + u64::from(self.probe_next)
-    }
-
-    fn into_page<Row, Node: OutputType>(
-        self,
-        rows: Vec<Row>,
-        totals: ConnectionTotals,
-        to_node: impl Fn(Row) -> Node,
-    ) -> Page<Node> {
-        let has_next = if self.probe_next {
-            rows.len() as u64 > self.limit
-        } else {
-            self.before.is_some()
-        };
-        let mut connection = Connection::with_additional_fields(self.start > 0, has_next, totals);
-        connection.edges.extend(
-            rows.into_iter()
-                .take(usize::try_from(self.limit).unwrap_or(usize::MAX))
-                .enumerate()
-                .map(|(i, row)| Edge::new(OffsetCursor(self.start + i as u64), to_node(row))),
-        );
+    let mut count = list;
+    count.clear_order_by();
+    let totals = ConnectionTotals {
+        db: db.clone(),
+        count,
+    };
+    let mut connection = Connection::with_additional_fields(has_previous, has_next, totals);
+    connection.edges.reserve(rows.len());
+    for row in &rows {
+        let at = ordering.position(row)?;
         connection
+            .edges
+            .push(Edge::new(KeysetCursor(ordering.encode(&at)), to_node(row)?));
     }
+    Ok(connection)
 }
 
-/// Runs `select` (already filtered and totally ordered) for the window the arguments ask for.
+/// As [`paginate_statement`], for a list of one entity's rows.
 pub async fn paginate<E, Node>(
     db: &DatabaseConnection,
     select: Select<E>,
+    ordering: &Ordering,
     args: PageArgs,
     limits: &Limits,
     to_node: impl Fn(E::Model) -> Node,
@@ -222,49 +222,8 @@ where
     E: EntityTrait,
     Node: OutputType,
 {
-    let totals = ConnectionTotals::of(db, select.clone().into_query());
-    let window = window(&args, limits, &totals).await?;
-    let rows = if window.is_empty() {
-        Vec::new()
-    } else {
-        select
-            .offset(window.start)
-            .limit(window.fetch())
-            .all(db)
-            .await?
-    };
-    Ok(window.into_page(rows, totals, to_node))
-}
-
-/// As [`paginate`], for a hand-built statement whose rows `to_node` reads.
-pub async fn paginate_statement<Node: OutputType>(
-    db: &DatabaseConnection,
-    statement: SelectStatement,
-    args: PageArgs,
-    limits: &Limits,
-    to_node: impl Fn(sea_orm::QueryResult) -> Node,
-) -> ApiResult<Page<Node>> {
-    let totals = ConnectionTotals::of(db, statement.clone());
-    let window = window(&args, limits, &totals).await?;
-    let rows = if window.is_empty() {
-        Vec::new()
-    } else {
-        let mut page = statement;
-        page.offset(window.start).limit(window.fetch());
-        db.query_all(&page).await?
-    };
-    Ok(window.into_page(rows, totals, to_node))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        let c = OffsetCursor(17);
-        assert_eq!(OffsetCursor::decode_cursor(&c.encode_cursor()), Ok(c));
-        assert!(OffsetCursor::decode_cursor("garbage").is_err());
-        assert!(OffsetCursor::decode_cursor(&URL_SAFE_NO_PAD.encode("offset:-3")).is_err());
-    }
+    paginate_statement(db, select.into_query(), ordering, args, limits, |row| {
+        Ok(to_node(E::Model::from_query_result(row, "")?))
+    })
+    .await
 }

@@ -31,7 +31,6 @@ use chrono::Utc;
 use entity::audit_log;
 use entity::enums::Role;
 use entity::program;
-use sea_orm::QueryOrder;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// `filter.country` → `countries`: the timeline's argument names.
@@ -93,9 +92,7 @@ impl Query {
         before: Option<String>,
     ) -> ApiResult<Page<AuditEntry>> {
         let filter = filter.unwrap_or_default();
-        let mut select = audit_log::Entity::find()
-            .order_by_desc(audit_log::Column::CreatedAt)
-            .order_by_desc(audit_log::Column::Id);
+        let mut select = audit_log::Entity::find();
         if let Some(user) = &filter.user_id {
             select = select.filter(audit_log::Column::UserId.eq(decode_named(
                 user,
@@ -115,7 +112,8 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs::new(first, after, last, before),
+            &lists::audit_order(),
+            PageArgs::new(ctx, first, after, last, before),
             limits(ctx)?,
             AuditEntry::from,
         )
@@ -219,13 +217,14 @@ impl Query {
         let db = db(ctx)?;
         let today = Utc::now().date_naive();
         let select = filter.unwrap_or_default().apply(lists::programs(), today)?;
-        let select = order_by
+        let ordering = order_by
             .unwrap_or_default()
-            .apply(select, db.get_database_backend());
+            .ordering(db.get_database_backend());
         paginate(
             db,
             select,
-            PageArgs::new(first, after, last, before),
+            &ordering,
+            PageArgs::new(ctx, first, after, last, before),
             limits(ctx)?,
             move |row| Program::from(row).seen_on(as_of.map(|d| d.0)),
         )
@@ -246,7 +245,8 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs::new(first, after, last, before),
+            &lists::sources_order(),
+            PageArgs::new(ctx, first, after, last, before),
             limits(ctx)?,
             Source::from,
         )
@@ -267,7 +267,8 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs::new(first, after, last, before),
+            &lists::people_order(db(ctx)?.get_database_backend()),
+            PageArgs::new(ctx, first, after, last, before),
             limits(ctx)?,
             Person::from,
         )
@@ -288,7 +289,8 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs::new(first, after, last, before),
+            &lists::commentaries_order(),
+            PageArgs::new(ctx, first, after, last, before),
             limits(ctx)?,
             Commentary::from,
         )
@@ -309,7 +311,8 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs::new(first, after, last, before),
+            &lists::events_order(),
+            PageArgs::new(ctx, first, after, last, before),
             limits(ctx)?,
             PolicyEvent::from,
         )
@@ -365,7 +368,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> ApiResult<Page<SearchHit>> {
-        search(ctx, &query, PageArgs::new(first, after, last, before)).await
+        search(ctx, &query, PageArgs::new(ctx, first, after, last, before)).await
     }
 
     /// What readers could see change since a moment, newest first: records published for
@@ -390,7 +393,8 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs::new(first, after, last, before),
+            &lists::changes_order(),
+            PageArgs::new(ctx, first, after, last, before),
             limits(ctx)?,
             Change::from,
         )
@@ -430,7 +434,8 @@ impl Query {
         paginate(
             db(ctx)?,
             select,
-            PageArgs::new(first, after, last, before),
+            &lists::events_order(),
+            PageArgs::new(ctx, first, after, last, before),
             limits(ctx)?,
             PolicyEvent::from,
         )

@@ -7,6 +7,7 @@ use super::editorial::camel;
 use super::ids::{RecordKind, encode};
 use super::node::{self, Node};
 use super::pagination::{Page, PageArgs, paginate_statement};
+use crate::search::query::ranking;
 use super::program::Program;
 use super::requirement::Requirement;
 use super::source::Source;
@@ -130,21 +131,27 @@ pub async fn search(ctx: &Context<'_>, query: &str, args: PageArgs) -> ApiResult
         terms(query)
             .ok_or_else(|| ApiError::bad_input("query", "the query has no words to search for"))?,
     );
-    paginate_statement(db(ctx)?, matches(&terms), args, limits(ctx)?, |row| {
-        let kind_name: String = row.try_get("", "record_type").unwrap_or_default();
-        SearchHit {
-            kind: kind(&kind_name).unwrap_or(RecordKind::Program),
-            id: row.try_get("", "record_id").unwrap_or_default(),
-            score: row
-                .try_get::<i64>("", "score")
-                .or_else(|_| {
-                    row.try_get::<rust_decimal::Decimal>("", "score")
-                        .map(|d| i64::try_from(d).unwrap_or_default())
-                })
-                .unwrap_or_default(),
-            terms: terms.clone(),
-            best: tokio::sync::OnceCell::new(),
-        }
-    })
+    let ranking = ranking();
+    paginate_statement(
+        db(ctx)?,
+        matches(&terms),
+        &ranking,
+        args,
+        limits(ctx)?,
+        |row| {
+            // The ranking's keys are read back typed alike on both backends.
+            let at = ranking.position(row)?;
+            let kind_name: String = row.try_get("", "record_type")?;
+            Ok(SearchHit {
+                kind: kind(&kind_name).ok_or_else(|| {
+                    ApiError::Internal(format!("search found a `{kind_name}`"))
+                })?,
+                id: row.try_get("", "record_id")?,
+                score: at.int(0).unwrap_or_default(),
+                terms: terms.clone(),
+                best: tokio::sync::OnceCell::new(),
+            })
+        },
+    )
     .await
 }

@@ -37,8 +37,8 @@ fn public_revision() -> Condition {
     )
 }
 
-/// Public changes of records readers can see now, after `since`, newest first; only `kinds`
-/// when given.
+/// Public changes of records readers can see now, after `since`; only `kinds` when given.
+/// Read them in `lists::changes_order()` (newest first).
 pub fn public_changes(
     since: Option<DateTime<Utc>>,
     kinds: &[RecordKind],
@@ -48,9 +48,7 @@ pub fn public_changes(
         .filter(visibility::records(
             revision::Column::RecordType,
             revision::Column::RecordId,
-        ))
-        .order_by_desc(revision::Column::CreatedAt)
-        .order_by_desc(revision::Column::Id);
+        ));
     if let Some(since) = since {
         select = select.filter(revision::Column::CreatedAt.gt(since));
     }

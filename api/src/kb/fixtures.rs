@@ -14,6 +14,7 @@ pub fn program(legal_status: LegalStatus) -> program::Model {
         id: 1,
         slug: "xx-test".into(),
         name: "Test visa".into(),
+        sort_name: "test visa".into(),
         local_name: None,
         country: "XX".into(),
         category: Category::Talent,

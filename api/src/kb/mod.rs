@@ -12,6 +12,7 @@ pub mod fees;
 #[cfg(test)]
 mod fixtures;
 pub mod global_id;
+pub mod keyset;
 pub mod kind;
 pub mod lists;
 pub mod matching;

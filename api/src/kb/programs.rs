@@ -3,7 +3,9 @@
 //! each surface says where it sits (`filter.country` in GraphQL, `?country=` in an export).
 
 use super::error::{ApiError, ApiResult};
+use super::keyset::{KeyType, Ordering, SortKey};
 use super::kind::RecordKind;
+use super::lists;
 use super::matching::{MAX_TEXT, lower_like, text_condition};
 use super::values::{is_country_code, is_currency_code, money_to_e4};
 use super::visibility;
@@ -13,8 +15,8 @@ use entity::enums::{
 };
 use entity::{fee, program, requirement};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, NullOrdering, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, DbBackend, QueryFilter, QueryOrder, Select};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::{ColumnTrait, Condition, DbBackend, QueryFilter, Select};
 
 /// Which programs to list. Conditions combine with AND; values inside one list with OR.
 #[derive(Debug, Default, Clone)]
@@ -195,42 +197,34 @@ impl ProgramQuery {
     }
 }
 
-/// Sorts byte-wise on both backends so that SQLite and PostgreSQL page identically
-/// (PostgreSQL would otherwise use the database's locale collation).
-fn text_key(backend: DbBackend, col: program::Column) -> SimpleExpr {
-    match backend {
-        DbBackend::Postgres => Expr::cust(format!(
-            "\"{}\" COLLATE \"C\"",
-            sea_orm::IdenStatic::as_str(&col)
-        )),
-        _ => Expr::col(col),
-    }
-}
-
 impl Order {
-    /// Orders `select` totally (the id breaks ties), with unknown dates last either way.
-    pub fn apply(
-        self,
-        select: Select<program::Entity>,
-        backend: DbBackend,
-    ) -> Select<program::Entity> {
+    /// The reading order: the field, then the name (ignoring case and accents) where the field
+    /// repeats, then the id; unknown dates last either way.
+    pub fn ordering(self, backend: DbBackend) -> Ordering {
         use program::Column as C;
-        let order = if self.descending {
-            sea_orm::Order::Desc
-        } else {
-            sea_orm::Order::Asc
+        let desc = self.descending;
+        let col = |c: C| lists::column(program::Entity, c);
+        let name = SortKey::text_bytes("program", "sort_name", backend, desc);
+        let mut keys = match self.field {
+            OrderField::Name => vec![name],
+            OrderField::Country => vec![
+                SortKey::text_bytes("program", "country", backend, desc),
+                name,
+            ],
+            OrderField::InForceOn => vec![
+                SortKey::by(col(C::InForceOn), KeyType::Date, desc).nulls_last(),
+                name,
+            ],
+            OrderField::UpdatedAt => vec![SortKey::by(col(C::UpdatedAt), KeyType::Timestamp, desc)],
         };
-        let name = text_key(backend, C::Name);
-        let select = match self.field {
-            OrderField::Name => select.order_by(name, order.clone()),
-            OrderField::Country => select
-                .order_by(text_key(backend, C::Country), order.clone())
-                .order_by(name, order.clone()),
-            OrderField::InForceOn => select
-                .order_by_with_nulls(C::InForceOn, order.clone(), NullOrdering::Last)
-                .order_by(name, order.clone()),
-            OrderField::UpdatedAt => select.order_by(C::UpdatedAt, order.clone()),
+        keys.push(SortKey::by(col(C::Id), KeyType::Int, desc));
+        let field = match self.field {
+            OrderField::Name => "name",
+            OrderField::Country => "country",
+            OrderField::InForceOn => "inForceOn",
+            OrderField::UpdatedAt => "updatedAt",
         };
-        select.order_by(C::Id, order)
+        let direction = if desc { "desc" } else { "asc" };
+        Ordering::new(format!("programs.{field}.{direction}"), keys)
     }
 }

@@ -107,7 +107,8 @@ async fn rows(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<Expor
     let today = Utc::now().date_naive();
     let select = filter.apply(lists::programs(), today)?;
     let programs: Vec<program::Model> = Order::default()
-        .apply(select, db.get_database_backend())
+        .ordering(db.get_database_backend())
+        .sort(select)
         .all(db)
         .await?;
     let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();

@@ -66,7 +66,11 @@ async fn build(
     base: &crate::permalink::PublicBase,
 ) -> crate::kb::error::ApiResult<Feed> {
     let root = base.0.as_str();
-    let rows = public_changes(since, &[]).limit(FEED_SIZE).all(db).await?;
+    let rows = crate::kb::lists::changes_order()
+        .sort(public_changes(since, &[]))
+        .limit(FEED_SIZE)
+        .all(db)
+        .await?;
     let mut entries = Vec::with_capacity(rows.len());
     let mut newest: Option<DateTime<Utc>> = None;
     for row in rows {

@@ -7,7 +7,8 @@ use crate::kb::RecordKind;
 use crate::kb::visibility;
 use crate::permalink::escape_html;
 use entity::search_term::{self, Column as T};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
+use crate::kb::keyset::{KeyType, Ordering, SortKey};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition};
 
 /// The terms between `term` and the last string that starts with it: a prefix match that uses
@@ -23,8 +24,29 @@ fn prefix(term: &str) -> Condition {
         .add(T::Term.lt(upper))
 }
 
-/// The ranked records matching every term: rows of (`record_type`, `record_id`, `score`).
+/// The records matching every term: rows of (`record_type`, `record_id`, `score`), to read in
+/// [`ranking`] (a derived table, so that the ranking's keys are plain columns).
 pub fn matches(terms: &[String]) -> SelectStatement {
+    Query::select()
+        .column(Asterisk)
+        .from_subquery(grouped(terms), Alias::new("hits"))
+        .to_owned()
+}
+
+/// Best first: the highest score, then by record type and id.
+pub fn ranking() -> Ordering {
+    let col = |name: &str| Expr::col(Alias::new(name));
+    Ordering::new(
+        "search",
+        vec![
+            SortKey::desc(col("score"), KeyType::Int),
+            SortKey::asc(col("record_type"), KeyType::Text),
+            SortKey::asc(col("record_id"), KeyType::Int),
+        ],
+    )
+}
+
+fn grouped(terms: &[String]) -> SelectStatement {
     let any = terms
         .iter()
         .fold(Condition::any(), |any, t| any.add(prefix(t)));
@@ -52,9 +74,6 @@ pub fn matches(terms: &[String]) -> SelectStatement {
         .group_by_col(T::RecordType)
         .group_by_col(T::RecordId)
         .and_having(matched.eq(n))
-        .order_by_expr(Func::sum(Expr::col(T::Weight)).into(), Order::Desc)
-        .order_by(T::RecordType, Order::Asc)
-        .order_by(T::RecordId, Order::Asc)
         .to_owned()
 }
 

@@ -5,8 +5,7 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use entity::folding::fold_char;
 
 /// Longest term kept (longer words are cut; they still match by prefix).
 pub const MAX_TERM: usize = 48;
@@ -42,13 +41,9 @@ fn is_cjk(c: char) -> bool {
     )
 }
 
-/// `é` → `e`, `Ä` → `a`, `ﬁ` → `fi`: compatibility decomposition, marks dropped, lower case.
+/// `é` → `e`, `Ä` → `a`, `ﬁ` → `fi`, as reading order folds names.
 fn fold(c: char) -> String {
-    std::iter::once(c)
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    fold_char(c).collect()
 }
 
 fn word_term(word: &str) -> Option<String> {

@@ -65,11 +65,17 @@ pub async fn write_if_version(
     mut snapshot: Map<String, Value>,
 ) -> Result<bool, DbErr> {
     snapshot.insert("id".to_owned(), Value::from(id));
+    let snapshot_name = snapshot.get("name").and_then(Value::as_str).map(str::to_owned);
     with_entity!(kind, E => {
         let model: <E as EntityTrait>::Model =
             serde_json::from_value(Value::Object(snapshot)).map_err(|e| json_err(kind, e))?;
         let mut row = model.into_active_model().reset_all();
         row.not_set(column::<E>("id")?);
+        // An update of many rows skips the entities' `before_save`, which keeps the
+        // reading-order key: keep it here (snapshots do not carry it).
+        if let (Ok(key), Some(name)) = (column::<E>("sort_name"), snapshot_name.as_deref()) {
+            row.set(key, entity::folding::sort_key(name).into());
+        }
         let result = E::update_many()
             .set(row)
             .filter(column::<E>("id")?.eq(id))

@@ -4,8 +4,8 @@
 use super::super::enums::SortDirection;
 use crate::kb::programs::{Order, OrderField};
 use async_graphql::{Enum, InputObject};
-use entity::program;
-use sea_orm::{DbBackend, Select};
+use crate::kb::keyset::Ordering;
+use sea_orm::DbBackend;
 
 /// What to sort programs by.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq, Default)]
@@ -47,12 +47,8 @@ impl From<ProgramOrder> for Order {
 }
 
 impl ProgramOrder {
-    /// Orders `select` totally (the id breaks ties), with unknown dates last either way.
-    pub fn apply(
-        self,
-        select: Select<program::Entity>,
-        backend: DbBackend,
-    ) -> Select<program::Entity> {
-        Order::from(self).apply(select, backend)
+    /// The reading order this input asks for (the id breaks ties, unknown dates last).
+    pub fn ordering(self, backend: DbBackend) -> Ordering {
+        Order::from(self).ordering(backend)
     }
 }
