@@ -37,6 +37,12 @@ pub struct Settings {
     /// `VISA_KB_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a pooled connection (or a
     /// new one) before it is told the database is unavailable (503).
     pub db_acquire_timeout_ms: u64,
+    /// `VISA_KB_MAX_SOCKETS_PER_CLIENT`: open WebSocket (subscription) connections one client
+    /// address may hold at once; another is refused with 429 (0: no WebSockets at all).
+    pub max_sockets_per_client: usize,
+    /// `VISA_KB_MAX_SUBSCRIPTIONS_PER_SOCKET`: subscriptions running at once on one
+    /// connection; another is refused with TOO_MANY_SUBSCRIPTIONS.
+    pub max_subscriptions_per_socket: usize,
     /// `VISA_KB_SEED`: seed an empty database from the bundled data on start.
     pub seed: bool,
     /// `VISA_KB_CORS_ORIGINS`: origins (comma-separated) whose browser apps may call the API;
@@ -89,13 +95,15 @@ pub struct Settings {
 
 /// Every setting's key (`VISA_KB_<KEY>` or `key` in the file), and `config` (the file's own
 /// name, `VISA_KB_CONFIG`, which the environment source also reads).
-const KNOWN_KEYS: [&str; 29] = [
+const KNOWN_KEYS: [&str; 31] = [
     "config",
     "database_url",
     "addr",
     "workers",
     "db_max_connections",
     "db_acquire_timeout_ms",
+    "max_sockets_per_client",
+    "max_subscriptions_per_socket",
     "seed",
     "cors_origins",
     "cors_allow_headers",
@@ -197,6 +205,8 @@ impl Settings {
             .and_then(|b| b.set_default("workers", workers as u64))
             .and_then(|b| b.set_default("db_max_connections", 10))
             .and_then(|b| b.set_default("db_acquire_timeout_ms", 2000))
+            .and_then(|b| b.set_default("max_sockets_per_client", 8))
+            .and_then(|b| b.set_default("max_subscriptions_per_socket", 20))
             .and_then(|b| b.set_default("seed", true))
             .and_then(|b| b.set_default("cors_origins", "*"))
             .and_then(|b| b.set_default("cors_allow_headers", DEFAULT_CORS_ALLOW_HEADERS))
@@ -257,6 +267,8 @@ impl Settings {
             workers: 2,
             db_max_connections: 5,
             db_acquire_timeout_ms: 2000,
+            max_sockets_per_client: 8,
+            max_subscriptions_per_socket: 20,
             seed: false,
             cors_origins: "*".to_owned(),
             loader_delay_us: 0,

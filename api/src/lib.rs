@@ -10,6 +10,7 @@ pub mod editorial;
 pub mod graphql;
 pub mod import;
 pub mod kb;
+pub mod live;
 pub mod memory;
 pub mod permalink;
 mod routes;

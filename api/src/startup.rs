@@ -78,6 +78,7 @@ impl Application {
                 None
             }
         };
+        let backend = setup.get_database_backend();
         setup.close().await.map_err(StartupError::Connect)?;
 
         let listener =
@@ -92,7 +93,16 @@ impl Application {
                 source,
             })?;
         let schema = web::Data::new(graphql::schema(settings.limits));
-        let server = serve(listener, schema, settings.clone(), hook, bounds).map_err(|source| {
+        // Live changes: on PostgreSQL a listener on a connection of its own hears every
+        // replica's commits; on SQLite the writers here wake the subscribers.
+        let live = crate::live::LiveChanges::new(backend);
+        if backend == sea_orm::DbBackend::Postgres {
+            let listening = db::connect(&settings.database_url, 1, settings.db_acquire_timeout())
+                .await
+                .map_err(StartupError::Connect)?;
+            live.listen(listening);
+        }
+        let server = serve(listener, schema, live, settings.clone(), hook, bounds).map_err(|source| {
             StartupError::Listen {
                 addr: settings.addr.clone(),
                 source,
@@ -180,6 +190,7 @@ where
 fn serve(
     listener: TcpListener,
     schema: web::Data<AppSchema>,
+    live: crate::live::LiveChanges,
     settings: Settings,
     hook: Option<StatementHook>,
     bounds: Option<crate::kb::bounds::Bounds>,
@@ -223,6 +234,10 @@ fn serve(
         persisted: routes::graphql::PersistedQueries::new(PERSISTED_QUERY_BYTES),
         documents: graphql::DocumentCache::new(DOCUMENT_CACHE_BYTES),
         metrics,
+        sockets: routes::graphql::SocketSlots::default(),
+        max_sockets_per_client: settings.max_sockets_per_client,
+        max_subscriptions_per_socket: settings.max_subscriptions_per_socket,
+        live,
     });
     let server = HttpServer::new(move || {
         let settings = settings.clone();
@@ -281,6 +296,11 @@ fn serve(
                     // Every answer's media type (and GET's GraphiQL) depends on `Accept`.
                     .wrap(middleware::DefaultHeaders::new().add((http::header::VARY, "Accept")))
                     .route(web::post().to(routes::graphql::post))
+                    .route(
+                        web::get()
+                            .guard(actix_web::guard::fn_guard(routes::graphql::is_upgrade))
+                            .to(routes::graphql::subscribe),
+                    )
                     .route(web::get().to(routes::graphql::get))
                     .route(web::head().to(routes::graphql::get))
                     .default_service(web::route().to(|| not_allowed("GET, HEAD, POST"))),

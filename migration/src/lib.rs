@@ -10,6 +10,7 @@ mod m20261129_000003_search;
 mod m20261129_000004_program_order;
 mod m20261204_000005_parent_state;
 mod m20261204_000006_reading_order;
+mod m20261204_000007_revision_notify;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_program_order::Migration),
             Box::new(m20261204_000005_parent_state::Migration),
             Box::new(m20261204_000006_reading_order::Migration),
+            Box::new(m20261204_000007_revision_notify::Migration),
         ]
     }
 }

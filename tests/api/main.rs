@@ -19,6 +19,7 @@ mod export;
 mod hardening;
 mod import;
 mod journalists;
+mod live;
 mod metrics;
 mod outage;
 mod programs;

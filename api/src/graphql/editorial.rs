@@ -267,6 +267,37 @@ async fn authors(
         .collect())
 }
 
+fn snapshot_of(row: &revision::Model) -> ApiResult<Map<String, Value>> {
+    serde_json::from_str(&row.snapshot)
+        .map_err(|e| ApiError::Internal(format!("unreadable revision {}: {e}", row.id)))
+}
+
+impl Revision {
+    /// One revision with its author and its diff from the record's revision before it.
+    pub async fn of_row(db: &impl ConnectionTrait, row: revision::Model) -> ApiResult<Self> {
+        let previous = revision::Entity::find()
+            .filter(revision::Column::RecordType.eq(row.record_type.as_str()))
+            .filter(revision::Column::RecordId.eq(row.record_id))
+            .filter(revision::Column::Version.lt(row.version))
+            .order_by_desc(revision::Column::Version)
+            .one(db)
+            .await?;
+        let before = match &previous {
+            Some(p) => snapshot_of(p)?,
+            None => Map::new(),
+        };
+        let authors = authors(db, row.author_id.into_iter()).await?;
+        Ok(Revision {
+            author: row
+                .author_id
+                .and_then(|a| authors.get(&a).cloned())
+                .map(User::from),
+            changes: diff::diff(&before, &snapshot_of(&row)?),
+            row,
+        })
+    }
+}
+
 /// Every revision of a record, newest first, each with its diff from the one before.
 pub async fn revisions_of(
     db: &impl ConnectionTrait,
@@ -283,8 +314,7 @@ pub async fn revisions_of(
     let mut previous = Map::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let snapshot: Map<String, Value> = serde_json::from_str(&row.snapshot)
-            .map_err(|e| ApiError::Internal(format!("unreadable revision {}: {e}", row.id)))?;
+        let snapshot = snapshot_of(&row)?;
         let changes = diff::diff(&previous, &snapshot);
         previous = snapshot;
         out.push(Revision {

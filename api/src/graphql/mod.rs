@@ -28,24 +28,26 @@ mod requirement;
 pub mod scalars;
 mod search;
 mod source;
+pub mod subscription;
 mod user;
 
 use crate::config::Limits;
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 pub use document::{DocumentCache, Inspection, inspect};
 pub use mutation::Mutation;
+pub use subscription::{ConnectionToken, Subscription};
 /// For the export endpoints, which filter programs as `programs(filter:)` does.
 pub use query::Query;
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with its limits. (The cost of a request is counted by [`cost`], over all
 /// operations of an HTTP request, before it runs.) Per-request data (the database pool, the loaders, the
 /// viewer and the token keys) is added to each request by the HTTP layer.
 pub fn schema(limits: Limits) -> AppSchema {
-    Schema::build(Query, Mutation, EmptySubscription)
+    Schema::build(Query, Mutation, Subscription)
         .limit_depth(limits.max_depth)
         .limit_aliases(limits.max_aliases)
         .data(limits)

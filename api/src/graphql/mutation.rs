@@ -48,6 +48,13 @@ fn content_id(id: &ID, expected: RecordKind) -> ApiResult<i32> {
     }
 }
 
+/// After a content write committed: live subscribers hear of it (`live`).
+fn committed(ctx: &Context<'_>) {
+    if let Ok(live) = ctx.data::<crate::live::LiveChanges>() {
+        live.committed();
+    }
+}
+
 async fn reload(
     txn: &sea_orm::DatabaseTransaction,
     kind: RecordKind,
@@ -69,6 +76,7 @@ async fn create<I: ContentInput>(ctx: &Context<'_>, input: I) -> ApiResult<Edito
     input.after_write(&txn, saved.id).await?;
     let record = reload(&txn, I::KIND, saved.id).await?;
     txn.commit().await?;
+    committed(ctx);
     Ok(record)
 }
 
@@ -93,6 +101,7 @@ async fn update<I: ContentInput>(
     input.after_write(&txn, saved.id).await?;
     let record = reload(&txn, I::KIND, saved.id).await?;
     txn.commit().await?;
+    committed(ctx);
     Ok(record)
 }
 
@@ -108,6 +117,7 @@ async fn transition(
     engine::transition(&txn, actor, kind, row, expected_version, to).await?;
     let record = reload(&txn, kind, row).await?;
     txn.commit().await?;
+    committed(ctx);
     Ok(record)
 }
 
@@ -479,6 +489,7 @@ impl Mutation {
         let saved = engine::restore_revision(&txn, actor, revision, expected_version).await?;
         let record = reload(&txn, saved.kind, saved.id).await?;
         txn.commit().await?;
+        committed(ctx);
         Ok(record)
     }
 }

@@ -35,6 +35,14 @@ pub struct RequestConfig {
     pub documents: crate::graphql::DocumentCache,
     /// Prometheus metrics (`/metrics`).
     pub metrics: super::metrics::Metrics,
+    /// Open WebSocket connections per client address.
+    pub sockets: super::graphql::SocketSlots,
+    /// `VISA_KB_MAX_SOCKETS_PER_CLIENT`.
+    pub max_sockets_per_client: usize,
+    /// `VISA_KB_MAX_SUBSCRIPTIONS_PER_SOCKET`.
+    pub max_subscriptions_per_socket: usize,
+    /// Live changes: mutations wake subscribers through it.
+    pub live: crate::live::LiveChanges,
 }
 
 /// How old the list bounds may be before a request reads them again.

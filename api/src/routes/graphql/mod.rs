@@ -7,9 +7,11 @@
 
 mod media;
 mod persisted;
+mod ws;
 
 use media::{Answer, Media};
 pub use persisted::PersistedQueries;
+pub use ws::{SocketSlots, is_upgrade, subscribe};
 
 use super::state::RequestConfig;
 use crate::auth::viewer::{AuthFailure, authenticate};
@@ -287,6 +289,7 @@ async fn run(
             .data(meta.clone())
             .data(keys.clone())
             .data(base.clone())
+            .data(shared.config.live.clone())
     };
     let batch = match batch {
         BatchRequest::Single(request) => BatchRequest::Single(with_data(request)),
