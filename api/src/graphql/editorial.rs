@@ -7,11 +7,11 @@
 use super::enums::EditorialState;
 use super::ids::{RecordKind, encode, encode_named};
 use super::user::User;
-use crate::graphql::scalars::Timestamp;
+use crate::graphql::scalars::{JsonValue, Timestamp};
 use crate::kb::diff::{self, FieldChange as Change};
 use crate::kb::error::{ApiError, ApiResult};
 use crate::store::rows;
-use async_graphql::{ID, Json, Object, SimpleObject};
+use async_graphql::{ID, Object, SimpleObject};
 
 use entity::{audit_log, draft, revision, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -20,8 +20,12 @@ use std::collections::HashMap;
 
 pub(crate) use crate::kb::rules::camel;
 
-fn camel_keys(map: &Map<String, Value>) -> Json<Map<String, Value>> {
-    Json(map.iter().map(|(k, v)| (camel(k), v.clone())).collect())
+fn camel_keys(map: &Map<String, Value>) -> JsonValue {
+    JsonValue::from(
+        map.iter()
+            .map(|(k, v)| (camel(k), v.clone()))
+            .collect::<Map<String, Value>>(),
+    )
 }
 
 /// The content types editors work on.
@@ -66,17 +70,17 @@ pub struct FieldChange {
     /// The field (camelCase column name).
     pub field: String,
     /// Its value before (null when it was empty or did not exist).
-    pub before: Json<Value>,
+    pub before: JsonValue,
     /// Its value after.
-    pub after: Json<Value>,
+    pub after: JsonValue,
 }
 
 impl From<Change> for FieldChange {
     fn from(c: Change) -> Self {
         Self {
             field: camel(&c.field),
-            before: Json(c.before),
-            after: Json(c.after),
+            before: JsonValue(c.before),
+            after: JsonValue(c.after),
         }
     }
 }
@@ -159,12 +163,12 @@ impl EditorialRecord {
     }
 
     /// The content as stored (what readers see once it is published).
-    async fn content(&self) -> Json<Map<String, Value>> {
+    async fn content(&self) -> JsonValue {
         camel_keys(&diff::content(&self.live))
     }
 
     /// The pending edit of a published record, waiting for `publish`; null when none.
-    async fn pending_draft(&self) -> Option<Json<Map<String, Value>>> {
+    async fn pending_draft(&self) -> Option<JsonValue> {
         self.draft
             .as_ref()
             .map(|(_, s)| camel_keys(&diff::content(s)))
@@ -238,7 +242,7 @@ impl Revision {
     }
 
     /// The record's content after this write.
-    async fn snapshot(&self) -> ApiResult<Json<Map<String, Value>>> {
+    async fn snapshot(&self) -> ApiResult<JsonValue> {
         let map: Map<String, Value> = serde_json::from_str(&self.row.snapshot)
             .map_err(|e| ApiError::Internal(format!("unreadable revision: {e}")))?;
         Ok(camel_keys(&diff::content(&map)))

@@ -136,8 +136,13 @@ impl Duration {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExactDecimal(pub Decimal);
 
-/// An exact decimal number, as a string such as `"100000"` or `"1035.5"` (never a float).
-#[Scalar(name = "Decimal")]
+/// An exact decimal number, as a string such as `"100000"` or `"1035.5"` (never a float):
+/// the number syntax of RFC 8259 section 6 without an exponent, inside a JSON string so that
+/// no client reads it into a binary float. (Input also accepts a JSON number.)
+#[Scalar(
+    name = "Decimal",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc8259#section-6"
+)]
 impl ScalarType for ExactDecimal {
     fn parse(value: Value) -> InputValueResult<Self> {
         let parsed = match &value {
@@ -175,5 +180,35 @@ impl Money {
             amount: ExactDecimal(e4_to_money(amount_e4?)),
             currency: currency?.clone(),
         })
+    }
+}
+
+/// Any JSON value (RFC 8259): record content and revision diffs, whose shape is the record
+/// type's fields (`content`, `pendingDraft`, `snapshot`, a field change's `before`/`after`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonValue(pub serde_json::Value);
+
+/// Any JSON value (RFC 8259): record content and revision diffs, whose shape is the record
+/// type's fields.
+#[Scalar(
+    name = "JSON",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc8259"
+)]
+impl ScalarType for JsonValue {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        value
+            .into_json()
+            .map(JsonValue)
+            .map_err(|e| InputValueError::custom(format!("not JSON: {e}")))
+    }
+
+    fn to_value(&self) -> Value {
+        Value::from_json(self.0.clone()).unwrap_or(Value::Null)
+    }
+}
+
+impl From<serde_json::Map<String, serde_json::Value>> for JsonValue {
+    fn from(map: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self(serde_json::Value::Object(map))
     }
 }
