@@ -181,9 +181,11 @@ impl Follower {
                     let n = rows.len() as u64;
                     for row in &rows {
                         after = Some(order.position(row)?);
-                        found.push(<revision::Model as sea_orm::FromQueryResult>::from_query_result(
-                            row, "",
-                        )?);
+                        found.push(
+                            <revision::Model as sea_orm::FromQueryResult>::from_query_result(
+                                row, "",
+                            )?,
+                        );
                     }
                     if n < BATCH {
                         break;

@@ -102,12 +102,13 @@ impl Application {
                 .map_err(StartupError::Connect)?;
             live.listen(listening);
         }
-        let server = serve(listener, schema, live, settings.clone(), hook, bounds).map_err(|source| {
-            StartupError::Listen {
-                addr: settings.addr.clone(),
-                source,
-            }
-        })?;
+        let server =
+            serve(listener, schema, live, settings.clone(), hook, bounds).map_err(|source| {
+                StartupError::Listen {
+                    addr: settings.addr.clone(),
+                    source,
+                }
+            })?;
         tracing::info!(address = %format!("http://{local}"), workers = settings.workers, "visa-kb is listening (GraphQL at /graphql, GraphiQL at /)");
         Ok(Self {
             port: local.port(),

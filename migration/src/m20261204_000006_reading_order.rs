@@ -18,7 +18,11 @@ const TABLES: [&str; 2] = ["program", "person"];
 /// (name, table, columns in order); `{c}` is the byte-order collation clause of the backend.
 const INDEXES: [(&str, &str, &str); 3] = [
     ("idx_program_reading", "program", "state, sort_name{c}, id"),
-    ("idx_program_country_reading", "program", "state, country{c}, sort_name{c}, id"),
+    (
+        "idx_program_country_reading",
+        "program",
+        "state, country{c}, sort_name{c}, id",
+    ),
     ("idx_person_reading", "person", "state, sort_name{c}, id"),
 ];
 

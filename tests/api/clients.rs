@@ -37,11 +37,16 @@ backend_test!(scalars_say_what_they_are, seeded, |app| async move {
         .unwrap()
         .iter()
         .filter(|t| t["kind"] == "SCALAR")
-        .filter(|t| !["String", "Int", "Float", "Boolean", "ID"].contains(&t["name"].as_str().unwrap()))
+        .filter(|t| {
+            !["String", "Int", "Float", "Boolean", "ID"].contains(&t["name"].as_str().unwrap())
+        })
         .filter(|t| t["specifiedByURL"].is_null())
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert!(unspecified.is_empty(), "scalars without @specifiedBy: {unspecified:?}");
+    assert!(
+        unspecified.is_empty(),
+        "scalars without @specifiedBy: {unspecified:?}"
+    );
     // RFC 3339 to the second, in UTC: `2026-12-04T16:21:02Z`.
     let at = data["program"]["updatedAt"].as_str().unwrap();
     let shape: Vec<bool> = at.chars().map(|c| c.is_ascii_digit()).collect();

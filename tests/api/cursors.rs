@@ -79,7 +79,10 @@ backend_test!(
         // cursors above), the unpublished ones gone, the rest as before.
         let (now, _) = program_page(app, 100, None).await;
         assert!(now[..3].contains(&first_by_name), "{now:?}");
-        let kept: Vec<&String> = all.iter().filter(|id| *id != &all[3] && *id != &all[19]).collect();
+        let kept: Vec<&String> = all
+            .iter()
+            .filter(|id| *id != &all[3] && *id != &all[19])
+            .collect();
         let rest: Vec<&String> = now.iter().filter(|id| **id != first_by_name).collect();
         assert_eq!(rest, kept);
 
@@ -109,16 +112,32 @@ const CONNECTIONS: [(&str, &str, &str); 14] = [
     ("programs", "", "id"),
     ("programs", "orderBy: {field: NAME, direction: DESC}", "id"),
     ("programs", "orderBy: {field: COUNTRY}", "id"),
-    ("programs", "orderBy: {field: COUNTRY, direction: DESC}", "id"),
+    (
+        "programs",
+        "orderBy: {field: COUNTRY, direction: DESC}",
+        "id",
+    ),
     ("programs", "orderBy: {field: IN_FORCE_ON}", "id"),
-    ("programs", "orderBy: {field: IN_FORCE_ON, direction: DESC}", "id"),
-    ("programs", "orderBy: {field: UPDATED_AT, direction: DESC}", "id"),
+    (
+        "programs",
+        "orderBy: {field: IN_FORCE_ON, direction: DESC}",
+        "id",
+    ),
+    (
+        "programs",
+        "orderBy: {field: UPDATED_AT, direction: DESC}",
+        "id",
+    ),
     ("people", "", "id"),
     ("sources", "", "id"),
     ("commentaries", "", "id"),
     ("policyEvents", "", "id"),
     ("timeline", "", "id"),
-    ("search", "query: \"visa\"", "score node { ... on Node { id } }"),
+    (
+        "search",
+        "query: \"visa\"",
+        "score node { ... on Node { id } }",
+    ),
     ("changes", "since: \"2000-01-01T00:00:00Z\"", "id"),
 ];
 
@@ -156,31 +175,40 @@ async fn walk(
     pages.concat()
 }
 
-backend_test!(every_connection_pages_like_one_long_page, seeded, |app| async move {
-    // Unknown in-force dates and an unpublished record make the orders less trivial.
-    let token = app.editor().await;
-    publish_program(app, &token, "zz-undated", "Undated test visa").await;
-    for (field, args, node) in CONNECTIONS {
-        let sep = if args.is_empty() { "" } else { ", " };
-        let q = format!("{{ {field}({args}{sep}first: 100) {{ totalCount nodes {{ {node} }} }} }}");
-        let data = app.data(&q, json!({})).await;
-        // The first 100 (the largest page); some lists are longer.
-        let head = data[field]["nodes"].as_array().unwrap().clone();
-        let total = data[field]["totalCount"].as_u64().unwrap() as usize;
-        assert!(head.len() > 1, "{field}({args}) has more than one page");
-        // At least four pages, at most about twenty.
-        let per_page = (head.len() / 4).max(total / 20 + 1);
-        let list = (field, args, node);
-        let forward = walk(app, list, per_page, false).await;
-        assert_eq!(forward.len(), total, "{field}({args}): every row once");
-        assert_eq!(forward[..head.len()], head[..], "{field}({args}) forward");
-        let mut unique = forward.iter().map(Value::to_string).collect::<Vec<_>>();
-        unique.sort();
-        unique.dedup();
-        assert_eq!(unique.len(), total, "{field}({args}): no row twice");
-        assert_eq!(walk(app, list, per_page, true).await, forward, "{field}({args}) backward");
+backend_test!(
+    every_connection_pages_like_one_long_page,
+    seeded,
+    |app| async move {
+        // Unknown in-force dates and an unpublished record make the orders less trivial.
+        let token = app.editor().await;
+        publish_program(app, &token, "zz-undated", "Undated test visa").await;
+        for (field, args, node) in CONNECTIONS {
+            let sep = if args.is_empty() { "" } else { ", " };
+            let q =
+                format!("{{ {field}({args}{sep}first: 100) {{ totalCount nodes {{ {node} }} }} }}");
+            let data = app.data(&q, json!({})).await;
+            // The first 100 (the largest page); some lists are longer.
+            let head = data[field]["nodes"].as_array().unwrap().clone();
+            let total = data[field]["totalCount"].as_u64().unwrap() as usize;
+            assert!(head.len() > 1, "{field}({args}) has more than one page");
+            // At least four pages, at most about twenty.
+            let per_page = (head.len() / 4).max(total / 20 + 1);
+            let list = (field, args, node);
+            let forward = walk(app, list, per_page, false).await;
+            assert_eq!(forward.len(), total, "{field}({args}): every row once");
+            assert_eq!(forward[..head.len()], head[..], "{field}({args}) forward");
+            let mut unique = forward.iter().map(Value::to_string).collect::<Vec<_>>();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), total, "{field}({args}): no row twice");
+            assert_eq!(
+                walk(app, list, per_page, true).await,
+                forward,
+                "{field}({args}) backward"
+            );
+        }
     }
-});
+);
 
 /// Reading order as a client sorts names case- and accent-insensitively (`localeCompare` at
 /// base sensitivity), ties by id.
@@ -233,16 +261,26 @@ backend_test!(names_are_in_reading_order, seeded, |app| async move {
         if reverse {
             assert!(at("zz-zeta") < at("zz-vitem"));
             assert!(at("zz-vitem") < at("zz-visa-v") && at("zz-visa-v") < at("zz-visa-iv"));
-            assert_eq!(at("zz-elan-2") + 1, at("zz-elan-1"), "equal names: by id, reversed");
+            assert_eq!(
+                at("zz-elan-2") + 1,
+                at("zz-elan-1"),
+                "equal names: by id, reversed"
+            );
         } else {
             assert!(at("zz-visa-iv") < at("zz-visa-v") && at("zz-visa-v") < at("zz-vitem"));
-            assert_eq!(at("zz-vitem") + 1, at("zz-zeta"), "renamed: VITEM XIV, vitem xv");
+            assert_eq!(
+                at("zz-vitem") + 1,
+                at("zz-zeta"),
+                "renamed: VITEM XIV, vitem xv"
+            );
             assert_eq!(at("zz-elan-1") + 1, at("zz-elan-2"), "equal names: by id");
         }
     }
 
     // People too.
-    let data = app.data("{ people(first: 100) { nodes { name } } }", json!({})).await;
+    let data = app
+        .data("{ people(first: 100) { nodes { name } } }", json!({}))
+        .await;
     let people: Vec<String> = data["people"]["nodes"]
         .as_array()
         .unwrap()
@@ -254,29 +292,42 @@ backend_test!(names_are_in_reading_order, seeded, |app| async move {
     assert_eq!(people, sorted);
 });
 
-backend_test!(cursors_of_other_lists_and_orders_are_refused, seeded, |app| async move {
-    let (_, info) = program_page(app, 3, None).await;
-    let cursor = info["endCursor"].as_str().unwrap();
-    for (query, field) in [
-        ("query($c: String) { people(after: $c) { nodes { id } } }", "after"),
-        (
-            "query($c: String) { programs(before: $c, orderBy: {field: COUNTRY}) { nodes { id } } }",
-            "before",
-        ),
-        ("query($c: String) { programs(first: 2, last: 2, after: $c) { nodes { id } } }", "last"),
-    ] {
-        let body = app.graphql(query, json!({"c": cursor})).await;
-        let error = &body["errors"][0];
-        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{body}");
-        assert_eq!(error["extensions"]["field"], field, "{body}");
+backend_test!(
+    cursors_of_other_lists_and_orders_are_refused,
+    seeded,
+    |app| async move {
+        let (_, info) = program_page(app, 3, None).await;
+        let cursor = info["endCursor"].as_str().unwrap();
+        for (query, field) in [
+            (
+                "query($c: String) { people(after: $c) { nodes { id } } }",
+                "after",
+            ),
+            (
+                "query($c: String) { programs(before: $c, orderBy: {field: COUNTRY}) { nodes { id } } }",
+                "before",
+            ),
+            (
+                "query($c: String) { programs(first: 2, last: 2, after: $c) { nodes { id } } }",
+                "last",
+            ),
+        ] {
+            let body = app.graphql(query, json!({"c": cursor})).await;
+            let error = &body["errors"][0];
+            assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+            assert_eq!(error["extensions"]["field"], field, "{body}");
+        }
+        // The cursor the name order gave is good for the name order in either direction.
+        let body = app
+            .graphql(
+                "query($c: String) { programs(last: 2, before: $c) { nodes { id } } }",
+                json!({"c": cursor}),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(
+            body["data"]["programs"]["nodes"].as_array().unwrap().len(),
+            2
+        );
     }
-    // The cursor the name order gave is good for the name order in either direction.
-    let body = app
-        .graphql(
-            "query($c: String) { programs(last: 2, before: $c) { nodes { id } } }",
-            json!({"c": cursor}),
-        )
-        .await;
-    assert!(body.get("errors").is_none(), "{body}");
-    assert_eq!(body["data"]["programs"]["nodes"].as_array().unwrap().len(), 2);
-});
+);

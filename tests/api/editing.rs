@@ -39,7 +39,12 @@ pub(crate) async fn update(
     .await
 }
 
-pub(crate) async fn change_state(app: &common::TestApp, token: &str, action: &str, record: &Value) -> Value {
+pub(crate) async fn change_state(
+    app: &common::TestApp,
+    token: &str,
+    action: &str,
+    record: &Value,
+) -> Value {
     let query = format!(
         "mutation($id: ID!, $v: Int!) {{ {action}(id: $id, expectedVersion: $v) {{ {RECORD} }} }}"
     );

@@ -55,7 +55,11 @@ const SOON: Duration = Duration::from_secs(10);
 /// Connects and signs in (`payload`): the connection acknowledged.
 async fn connect(base: &str, payload: Value) -> Socket {
     let mut socket = open(base).await.unwrap();
-    send(&mut socket, json!({"type": "connection_init", "payload": payload})).await;
+    send(
+        &mut socket,
+        json!({"type": "connection_init", "payload": payload}),
+    )
+    .await;
     let ack = next(&mut socket, SOON).await.unwrap();
     assert_eq!(ack["type"], "connection_ack", "{ack}");
     socket
@@ -76,76 +80,105 @@ async fn publish(app: &TestApp, token: &str, slug: &str) -> Value {
     change_state(app, token, "publish", &draft).await
 }
 
-backend_test!(a_published_change_reaches_subscribers_and_a_draft_never, seeded, |app| async move {
-    let token = app.editor().await;
-    let mut socket = connect(&app.base, json!({})).await;
-    subscribe(&mut socket, "1", PUBLIC).await;
-    // Only programs: a source written meanwhile is not announced.
-    subscribe(
-        &mut socket,
-        "2",
-        "subscription { changes(recordTypes: [SOURCE]) { kind } }",
-    )
-    .await;
-    // Give the subscriptions a moment to start before writing.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+backend_test!(
+    a_published_change_reaches_subscribers_and_a_draft_never,
+    seeded,
+    |app| async move {
+        let token = app.editor().await;
+        let mut socket = connect(&app.base, json!({})).await;
+        subscribe(&mut socket, "1", PUBLIC).await;
+        // Only programs: a source written meanwhile is not announced.
+        subscribe(
+            &mut socket,
+            "2",
+            "subscription { changes(recordTypes: [SOURCE]) { kind } }",
+        )
+        .await;
+        // Give the subscriptions a moment to start before writing.
+        tokio::time::sleep(Duration::from_millis(300)).await;
 
-    // A draft is not public: nothing. Then its publication: one change.
-    let draft = create(app, &token, "Program", program_input("zz-live-1")).await;
-    assert_eq!(next(&mut socket, Duration::from_millis(700)).await, None, "a draft was announced");
-    change_state(app, &token, "publish", &draft).await;
-    let event = next(&mut socket, SOON).await.unwrap();
-    assert_eq!(event["type"], "next", "{event}");
-    assert_eq!(event["id"], "1");
-    assert_eq!(
-        event["payload"]["data"]["changes"],
-        json!({"kind": "NEW", "record": {"slug": "zz-live-1"}})
-    );
-    // Each change once, in order.
-    publish(app, &token, "zz-live-2").await;
-    let event = next(&mut socket, SOON).await.unwrap();
-    assert_eq!(event["payload"]["data"]["changes"]["record"]["slug"], "zz-live-2", "{event}");
-    assert_eq!(next(&mut socket, Duration::from_millis(700)).await, None);
+        // A draft is not public: nothing. Then its publication: one change.
+        let draft = create(app, &token, "Program", program_input("zz-live-1")).await;
+        assert_eq!(
+            next(&mut socket, Duration::from_millis(700)).await,
+            None,
+            "a draft was announced"
+        );
+        change_state(app, &token, "publish", &draft).await;
+        let event = next(&mut socket, SOON).await.unwrap();
+        assert_eq!(event["type"], "next", "{event}");
+        assert_eq!(event["id"], "1");
+        assert_eq!(
+            event["payload"]["data"]["changes"],
+            json!({"kind": "NEW", "record": {"slug": "zz-live-1"}})
+        );
+        // Each change once, in order.
+        publish(app, &token, "zz-live-2").await;
+        let event = next(&mut socket, SOON).await.unwrap();
+        assert_eq!(
+            event["payload"]["data"]["changes"]["record"]["slug"], "zz-live-2",
+            "{event}"
+        );
+        assert_eq!(next(&mut socket, Duration::from_millis(700)).await, None);
 
-    // Stopping a subscription completes it; the other still runs.
-    send(&mut socket, json!({"id": "1", "type": "complete"})).await;
-    let done = next(&mut socket, SOON).await.unwrap();
-    assert_eq!(done, json!({"type": "complete", "id": "1"}));
-    publish(app, &token, "zz-live-3").await;
-    assert_eq!(next(&mut socket, Duration::from_millis(700)).await, None);
-});
+        // Stopping a subscription completes it; the other still runs.
+        send(&mut socket, json!({"id": "1", "type": "complete"})).await;
+        let done = next(&mut socket, SOON).await.unwrap();
+        assert_eq!(done, json!({"type": "complete", "id": "1"}));
+        publish(app, &token, "zz-live-3").await;
+        assert_eq!(next(&mut socket, Duration::from_millis(700)).await, None);
+    }
+);
 
-backend_test!(editors_sign_in_on_the_connection, seeded, |app| async move {
-    let token = app.editor().await;
-    let editorial = "subscription { editorialChanges { action summary author { email } } }";
+backend_test!(
+    editors_sign_in_on_the_connection,
+    seeded,
+    |app| async move {
+        let token = app.editor().await;
+        let editorial = "subscription { editorialChanges { action summary author { email } } }";
 
-    // Anonymous: the subscription is refused, the connection stays.
-    let mut anonymous = connect(&app.base, json!({})).await;
-    subscribe(&mut anonymous, "1", editorial).await;
-    let refused = next(&mut anonymous, SOON).await.unwrap();
-    let errors = refused["payload"]["errors"]
-        .as_array()
-        .or_else(|| refused["payload"].as_array())
-        .cloned()
-        .unwrap_or_default();
-    assert_eq!(errors[0]["extensions"]["code"], "UNAUTHENTICATED", "{refused}");
+        // Anonymous: the subscription is refused, the connection stays.
+        let mut anonymous = connect(&app.base, json!({})).await;
+        subscribe(&mut anonymous, "1", editorial).await;
+        let refused = next(&mut anonymous, SOON).await.unwrap();
+        let errors = refused["payload"]["errors"]
+            .as_array()
+            .or_else(|| refused["payload"].as_array())
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            errors[0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{refused}"
+        );
 
-    // A bad token closes the connection with 4403.
-    let mut forged = open(&app.base).await.unwrap();
-    send(&mut forged, json!({"type": "connection_init", "payload": {"authorization": "Bearer forged"}})).await;
-    let closed = next(&mut forged, SOON).await.unwrap();
-    assert_eq!(closed["frame"][0], 4403, "{closed}");
+        // A bad token closes the connection with 4403.
+        let mut forged = open(&app.base).await.unwrap();
+        send(
+            &mut forged,
+            json!({"type": "connection_init", "payload": {"authorization": "Bearer forged"}}),
+        )
+        .await;
+        let closed = next(&mut forged, SOON).await.unwrap();
+        assert_eq!(closed["frame"][0], 4403, "{closed}");
 
-    // Signed in: every write, drafts included.
-    let mut editor = connect(&app.base, json!({"authorization": format!("Bearer {token}")})).await;
-    subscribe(&mut editor, "1", editorial).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    create(app, &token, "Program", program_input("zz-live-draft")).await;
-    let event = next(&mut editor, SOON).await.unwrap();
-    assert_eq!(event["payload"]["data"]["editorialChanges"]["action"], "create", "{event}");
-    let email = event["payload"]["data"]["editorialChanges"]["author"]["email"].as_str();
-    assert!(email.is_some_and(|e| e.starts_with("editor")), "{event}");
-});
+        // Signed in: every write, drafts included.
+        let mut editor = connect(
+            &app.base,
+            json!({"authorization": format!("Bearer {token}")}),
+        )
+        .await;
+        subscribe(&mut editor, "1", editorial).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        create(app, &token, "Program", program_input("zz-live-draft")).await;
+        let event = next(&mut editor, SOON).await.unwrap();
+        assert_eq!(
+            event["payload"]["data"]["editorialChanges"]["action"], "create",
+            "{event}"
+        );
+        let email = event["payload"]["data"]["editorialChanges"]["author"]["email"].as_str();
+        assert!(email.is_some_and(|e| e.starts_with("editor")), "{event}");
+    }
+);
 
 backend_test!(sockets_have_limits, seeded, |app| async move {
     // Queries go over HTTP.
@@ -163,7 +196,10 @@ backend_test!(sockets_have_limits, seeded, |app| async move {
     subscribe(&mut socket, "one-too-many", PUBLIC).await;
     let refused = next(&mut socket, SOON).await.unwrap();
     assert_eq!(refused["id"], "one-too-many", "{refused}");
-    assert!(refused.to_string().contains("TOO_MANY_SUBSCRIPTIONS"), "{refused}");
+    assert!(
+        refused.to_string().contains("TOO_MANY_SUBSCRIPTIONS"),
+        "{refused}"
+    );
 
     // No connection_init: closed with 4408 after 10 s is too slow to wait for here; a
     // garbage message closes at once.
@@ -213,8 +249,7 @@ async fn changes_cross_replicas() {
     publish(&app, &token, "zz-elsewhere").await;
     let event = next(&mut socket, SOON).await.unwrap();
     assert_eq!(
-        event["payload"]["data"]["changes"]["record"]["slug"],
-        "zz-elsewhere",
+        event["payload"]["data"]["changes"]["record"]["slug"], "zz-elsewhere",
         "{event}"
     );
     app.stop().await;

@@ -36,9 +36,9 @@ use async_graphql::Schema;
 
 pub use document::{DocumentCache, Inspection, inspect};
 pub use mutation::Mutation;
-pub use subscription::{ConnectionToken, Subscription};
 /// For the export endpoints, which filter programs as `programs(filter:)` does.
 pub use query::Query;
+pub use subscription::{ConnectionToken, Subscription};
 
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -7,12 +7,12 @@ use super::editorial::camel;
 use super::ids::{RecordKind, encode};
 use super::node::{self, Node};
 use super::pagination::{Page, PageArgs, paginate_statement};
-use crate::search::query::ranking;
 use super::program::Program;
 use super::requirement::Requirement;
 use super::source::Source;
 use crate::kb::error::{ApiError, ApiResult};
 use crate::search::index::fields_of;
+use crate::search::query::ranking;
 use crate::search::query::{kind, matched_terms, matches, snippet, terms};
 use crate::store::rows;
 use async_graphql::{Context, Object, Union};
@@ -143,9 +143,8 @@ pub async fn search(ctx: &Context<'_>, query: &str, args: PageArgs) -> ApiResult
             let at = ranking.position(row)?;
             let kind_name: String = row.try_get("", "record_type")?;
             Ok(SearchHit {
-                kind: kind(&kind_name).ok_or_else(|| {
-                    ApiError::Internal(format!("search found a `{kind_name}`"))
-                })?,
+                kind: kind(&kind_name)
+                    .ok_or_else(|| ApiError::Internal(format!("search found a `{kind_name}`")))?,
                 id: row.try_get("", "record_id")?,
                 score: at.int(0).unwrap_or_default(),
                 terms: terms.clone(),

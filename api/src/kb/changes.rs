@@ -43,12 +43,13 @@ pub fn public_changes(
     since: Option<DateTime<Utc>>,
     kinds: &[RecordKind],
 ) -> Select<revision::Entity> {
-    let mut select = revision::Entity::find()
-        .filter(public_revision())
-        .filter(visibility::records(
-            revision::Column::RecordType,
-            revision::Column::RecordId,
-        ));
+    let mut select =
+        revision::Entity::find()
+            .filter(public_revision())
+            .filter(visibility::records(
+                revision::Column::RecordType,
+                revision::Column::RecordId,
+            ));
     if let Some(since) = since {
         select = select.filter(revision::Column::CreatedAt.gt(since));
     }

@@ -124,7 +124,9 @@ impl SortKey {
     fn read(&self, row: &QueryResult, column: &str) -> Result<Option<KeyValue>, DbErr> {
         Ok(match self.ty {
             KeyType::Int => row.try_get::<Option<i64>>("", column)?.map(KeyValue::Int),
-            KeyType::Text => row.try_get::<Option<String>>("", column)?.map(KeyValue::Text),
+            KeyType::Text => row
+                .try_get::<Option<String>>("", column)?
+                .map(KeyValue::Text),
             KeyType::Date => row
                 .try_get::<Option<NaiveDate>>("", column)?
                 .map(KeyValue::Date),
@@ -378,7 +380,9 @@ mod tests {
     fn cursors_round_trip_and_refuse_others() {
         let o = ordering();
         let at = Position(vec![
-            Some(KeyValue::Date(NaiveDate::from_ymd_opt(2025, 9, 21).unwrap_or_default())),
+            Some(KeyValue::Date(
+                NaiveDate::from_ymd_opt(2025, 9, 21).unwrap_or_default(),
+            )),
             Some(KeyValue::Int(42)),
         ]);
         assert_eq!(o.decode(&o.encode(&at)), Ok(at.clone()));
@@ -402,7 +406,9 @@ mod tests {
                 .to_string(SqliteQueryBuilder)
         };
         let known = Position(vec![
-            Some(KeyValue::Date(NaiveDate::from_ymd_opt(2025, 9, 21).unwrap_or_default())),
+            Some(KeyValue::Date(
+                NaiveDate::from_ymd_opt(2025, 9, 21).unwrap_or_default(),
+            )),
             Some(KeyValue::Int(42)),
         ]);
         assert_eq!(

@@ -47,7 +47,10 @@ fn id<E: EntityTrait>(entity: E, id: impl IdenStatic, descending: bool) -> SortK
 
 /// Sources: oldest record first.
 pub fn sources_order() -> Ordering {
-    Ordering::new("sources", vec![id(source::Entity, source::Column::Id, false)])
+    Ordering::new(
+        "sources",
+        vec![id(source::Entity, source::Column::Id, false)],
+    )
 }
 
 /// People: by name, ignoring case and accents.

@@ -4,11 +4,13 @@
 
 use super::text::{is_cjk_term, tokenize};
 use crate::kb::RecordKind;
+use crate::kb::keyset::{KeyType, Ordering, SortKey};
 use crate::kb::visibility;
 use crate::permalink::escape_html;
 use entity::search_term::{self, Column as T};
-use crate::kb::keyset::{KeyType, Ordering, SortKey};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr,
+};
 use sea_orm::{ColumnTrait, Condition};
 
 /// The terms between `term` and the last string that starts with it: a prefix match that uses

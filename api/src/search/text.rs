@@ -3,9 +3,9 @@
 //! Chinese, Japanese and Korean text cut into single characters and pairs of neighbours (a
 //! word boundary is not marked in those scripts).
 
+use entity::folding::fold_char;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;
-use entity::folding::fold_char;
 
 /// Longest term kept (longer words are cut; they still match by prefix).
 pub const MAX_TERM: usize = 48;

@@ -65,7 +65,10 @@ pub async fn write_if_version(
     mut snapshot: Map<String, Value>,
 ) -> Result<bool, DbErr> {
     snapshot.insert("id".to_owned(), Value::from(id));
-    let snapshot_name = snapshot.get("name").and_then(Value::as_str).map(str::to_owned);
+    let snapshot_name = snapshot
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     with_entity!(kind, E => {
         let model: <E as EntityTrait>::Model =
             serde_json::from_value(Value::Object(snapshot)).map_err(|e| json_err(kind, e))?;

@@ -2,9 +2,9 @@
 //! `kb::programs::Order`.
 
 use super::super::enums::SortDirection;
+use crate::kb::keyset::Ordering;
 use crate::kb::programs::{Order, OrderField};
 use async_graphql::{Enum, InputObject};
-use crate::kb::keyset::Ordering;
 use sea_orm::DbBackend;
 
 /// What to sort programs by.

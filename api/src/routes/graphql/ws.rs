@@ -114,10 +114,7 @@ pub async fn subscribe(
         );
     }
     let client = client_ip(&req, &config).unwrap_or_default();
-    let Some(slot) = config
-        .sockets
-        .enter(&client, config.max_sockets_per_client)
-    else {
+    let Some(slot) = config.sockets.enter(&client, config.max_sockets_per_client) else {
         let mut response = http_error(
             StatusCode::TOO_MANY_REQUESTS,
             "RATE_LIMITED",
@@ -199,7 +196,9 @@ pub async fn subscribe(
                 }
                 Err(AuthFailure::Db(e)) => {
                     tracing::warn!(error = %e, "cannot look up the account of a socket's token");
-                    Err(async_graphql::Error::new("the service is unavailable; retry"))
+                    Err(async_graphql::Error::new(
+                        "the service is unavailable; retry",
+                    ))
                 }
             }
         }
