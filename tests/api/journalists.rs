@@ -548,6 +548,52 @@ backend_test!(permalinks_cite_as_and_json_ld, seeded, |app| async move {
         .unwrap();
     assert_eq!(ld["@type"], "Quotation");
     assert!(ld["text"].is_string());
+    // The speaker is named, and the title ends at a word.
+    let speaker = ld["creator"]["name"].as_str().unwrap_or_default();
+    assert!(!speaker.is_empty(), "{ld}");
+    assert_eq!(ld["spokenByCharacter"], ld["creator"]);
+    let title = ld["name"].as_str().unwrap();
+    let body = ld["text"].as_str().unwrap();
+    if let Some(head) = title.strip_suffix('…') {
+        let rest = &body[head.len()..];
+        assert!(
+            body.starts_with(head) && rest.starts_with(char::is_whitespace),
+            "{title}"
+        );
+    } else {
+        assert_eq!(title, body);
+    }
+    // Dates at the precision their sources give: no invented days.
+    let sources = app
+        .data(
+            "{ sources(first: 100) { nodes { url publishedOn { text } } } }",
+            json!({}),
+        )
+        .await;
+    let program_ld: Value = get(permalink.to_owned(), "application/ld+json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut compared = 0;
+    for cited in program_ld["citation"].as_array().unwrap() {
+        let Some(url) = cited["url"].as_str() else {
+            continue;
+        };
+        let source = sources["sources"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["url"] == url)
+            .unwrap();
+        assert_eq!(
+            cited["datePublished"].as_str(),
+            source["publishedOn"]["text"].as_str(),
+            "{url}"
+        );
+        compared += 1;
+    }
+    assert!(compared > 0);
     let event = p["policyEvents"][0]["permalink"]
         .as_str()
         .unwrap()

@@ -106,6 +106,40 @@ impl PartialDate {
     }
 }
 
+/// The start of `text` as a title of at most `max` characters: cut at the last word boundary
+/// before the limit (never inside a word), with `…` when anything was cut.
+pub fn short_title(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(max).collect();
+    // A first word longer than the limit is kept whole rather than cut.
+    let cut = match head.rfind(char::is_whitespace) {
+        Some(i) if !head[..i].trim().is_empty() => &head[..i],
+        _ => text.split_whitespace().next().unwrap_or_default(),
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';')
+    )
+}
+
+/// A stored date column and its precision column in a row snapshot, as text at its precision
+/// (`2025-09`), or None when the date is unknown.
+pub fn partial_date_text(
+    row: &serde_json::Map<String, serde_json::Value>,
+    date: &str,
+    precision: &str,
+) -> Option<String> {
+    let date: NaiveDate = row.get(date)?.as_str()?.parse().ok()?;
+    let precision = row
+        .get(precision)
+        .cloned()
+        .and_then(|p| serde_json::from_value::<DatePrecision>(p).ok());
+    PartialDate::stored(Some(date), precision).map(PartialDate::to_text)
+}
+
 /// Money is stored as an integer count of 1/10_000 of the currency unit.
 pub const MONEY_SCALE: u32 = 4;
 
@@ -339,6 +373,19 @@ pub fn check_storable(field: &str, text: &str) -> Result<(), crate::kb::error::A
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_titles_end_at_a_word() {
+        assert_eq!(short_title("short", 80), "short");
+        assert_eq!(
+            short_title("The K visa could limit the pool of applicants", 24),
+            "The K visa could limit…"
+        );
+        assert_eq!(
+            short_title("Supercalifragilistic words", 5),
+            "Supercalifragilistic…"
+        );
+    }
 
     #[test]
     fn nul_is_not_storable_text() {

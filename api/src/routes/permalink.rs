@@ -5,7 +5,9 @@
 
 use crate::kb::error::ApiError;
 use crate::kb::global_id::{self, encode};
-use crate::kb::values::{check_storable, e4_to_money, is_slug};
+use crate::kb::values::{
+    PartialDate, check_storable, e4_to_money, is_slug, partial_date_text, short_title,
+};
 use crate::kb::visibility::CitationTarget;
 use crate::kb::{RecordKind, read, visibility};
 use crate::permalink::{PublicBase, cite_as, escape_html};
@@ -54,7 +56,9 @@ async fn citations(
                 "name": s.title,
                 "url": s.url,
                 "publisher": s.publisher.map(|p| json!({ "@type": "Organization", "name": p })),
-                "datePublished": s.published_on.map(|d| d.to_string()),
+                // At the precision the source gives (ISO 8601 allows `2025-09`, `2024`).
+                "datePublished": PartialDate::stored(s.published_on, s.published_precision)
+                    .map(PartialDate::to_text),
                 "inLanguage": s.language,
                 "license": s.licence,
                 "abstract": c.excerpt,
@@ -150,11 +154,7 @@ async fn record_ld(
         ),
         RecordKind::Commentary => (
             "Quotation",
-            text(&row, "body")
-                .unwrap_or_default()
-                .chars()
-                .take(80)
-                .collect(),
+            short_title(text(&row, "body").unwrap_or_default(), 80),
             Some(CitationTarget::Commentary),
         ),
         RecordKind::Source => (
@@ -192,14 +192,37 @@ async fn record_ld(
             "description": row.get("applies_when"),
         }),
         RecordKind::PolicyEvent => json!({
-            "startDate": row.get("occurred_on"),
+            "startDate": partial_date_text(&row, "occurred_on", "precision"),
             "description": row.get("description"),
         }),
-        RecordKind::Commentary => json!({
-            "text": row.get("body"),
-            "spokenByCharacter": row.get("group_name").filter(|g| !g.is_null()).map(|g| json!({ "@type": "Organization", "name": g })),
-            "dateCreated": row.get("said_on"),
-        }),
+        RecordKind::Commentary => {
+            // Who said it: the person (with affiliation) or the named group.
+            let speaker = match row.get("person_id").and_then(Value::as_i64) {
+                Some(pid) => {
+                    match rows::fetch(db, RecordKind::Person, i32::try_from(pid).unwrap_or(0))
+                        .await?
+                    {
+                        Some(person) => Some(json!({
+                            "@type": "Person",
+                            "@id": base.record(encode(RecordKind::Person, i32::try_from(pid).unwrap_or(0)).as_str()),
+                            "name": person.get("name"),
+                            "affiliation": text(&person, "affiliation").map(|a| json!({ "@type": "Organization", "name": a })),
+                            "jobTitle": person.get("role"),
+                        })),
+                        None => None,
+                    }
+                }
+                None => {
+                    text(&row, "group_name").map(|g| json!({ "@type": "Organization", "name": g }))
+                }
+            };
+            json!({
+                "text": row.get("body"),
+                "creator": speaker.clone(),
+                "spokenByCharacter": speaker,
+                "dateCreated": partial_date_text(&row, "said_on", "said_precision"),
+            })
+        }
         RecordKind::Source => {
             json!({ "sameAs": row.get("url"), "publisher": row.get("publisher") })
         }
