@@ -197,21 +197,23 @@ async fn record_ld(
         }),
         RecordKind::Commentary => {
             // Who said it: the person (with affiliation) or the named group.
-            let speaker = match row.get("person_id").and_then(Value::as_i64) {
+            let person = match row.get("person_id").and_then(Value::as_i64) {
                 Some(pid) => {
-                    match rows::fetch(db, RecordKind::Person, i32::try_from(pid).unwrap_or(0))
+                    let pid = i32::try_from(pid).unwrap_or(0);
+                    rows::fetch(db, RecordKind::Person, pid)
                         .await?
-                    {
-                        Some(person) => Some(json!({
-                            "@type": "Person",
-                            "@id": base.record(encode(RecordKind::Person, i32::try_from(pid).unwrap_or(0)).as_str()),
-                            "name": person.get("name"),
-                            "affiliation": text(&person, "affiliation").map(|a| json!({ "@type": "Organization", "name": a })),
-                            "jobTitle": person.get("role"),
-                        })),
-                        None => None,
-                    }
+                        .map(|p| (pid, p))
                 }
+                None => None,
+            };
+            let speaker = match person {
+                Some((pid, person)) => Some(json!({
+                    "@type": "Person",
+                    "@id": base.record(encode(RecordKind::Person, pid).as_str()),
+                    "name": person.get("name"),
+                    "affiliation": text(&person, "affiliation").map(|a| json!({ "@type": "Organization", "name": a })),
+                    "jobTitle": person.get("role"),
+                })),
                 None => {
                     text(&row, "group_name").map(|g| json!({ "@type": "Organization", "name": g }))
                 }
