@@ -741,3 +741,38 @@ backend_test!(
         assert_eq!(count("aurora").await, 0, "archived records are not found");
     }
 );
+
+// A citation is no stronger than its source: agency, news or law-firm pages are at most
+// SECONDARY however official the fact they report; a social-media post is UNVERIFIED.
+backend_test!(
+    citations_carry_their_own_confidence,
+    seeded,
+    |app| async move {
+        let data = app
+        .data(
+            "{ programs(first: 100) { nodes { slug citations { field confidence source { kind url } } } } }",
+            json!({}),
+        )
+        .await;
+        let mut checked = 0;
+        for program in data["programs"]["nodes"].as_array().unwrap() {
+            for citation in program["citations"].as_array().unwrap() {
+                let kind = citation["source"]["kind"].as_str().unwrap_or_default();
+                let allowed: &[&str] = match kind {
+                    "OFFICIAL" | "LEGAL_TEXT" => &["OFFICIAL", "SECONDARY", "UNVERIFIED"],
+                    "SOCIAL_MEDIA" => &["UNVERIFIED"],
+                    _ => &["SECONDARY", "UNVERIFIED"],
+                };
+                if let Some(confidence) = citation["confidence"].as_str() {
+                    assert!(
+                        allowed.contains(&confidence),
+                        "{} cites a {kind} source as {confidence}: {citation}",
+                        program["slug"]
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} citations checked");
+    }
+);

@@ -958,7 +958,16 @@ async fn upsert_citation(
     }
     am.field.set_if_not_equals(fact_field.map(str::to_owned));
     am.excerpt.set_if_not_equals(cite.excerpt.clone());
-    am.confidence.set_if_not_equals(cite.confidence);
+    // The citation's own confidence: the fact's, capped by what the source is.
+    let kind = source::Entity::find_by_id(source_id)
+        .one(&ctx.txn)
+        .await?
+        .map(|s| s.kind);
+    let confidence = match kind {
+        Some(kind) => crate::kb::confidence::of_citation(cite.confidence, kind),
+        None => cite.confidence,
+    };
+    am.confidence.set_if_not_equals(confidence);
     save!(ctx, (record, ""), am, existed);
     ctx.report.citations += 1;
     Ok(())

@@ -5,6 +5,7 @@
 pub mod bounds;
 pub mod changes;
 pub mod compare;
+pub mod confidence;
 pub mod diff;
 pub mod eligibility;
 pub mod error;
