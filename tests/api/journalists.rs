@@ -776,3 +776,21 @@ backend_test!(
         assert!(checked > 50, "only {checked} citations checked");
     }
 );
+
+// A speaker's name finds the person (issue: "Stefanie Kam" found nothing).
+backend_test!(search_finds_people, seeded, |app| async move {
+    let data = app
+        .data(
+            r#"{ search(query: "Stefanie Kam") { edges { node { field node { __typename ... on Person { name affiliation } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let hits = data["search"]["edges"].as_array().unwrap();
+    assert!(
+        hits.iter()
+            .any(|h| h["node"]["node"]["__typename"] == "Person"
+                && h["node"]["node"]["name"] == "Stefanie Kam"
+                && h["node"]["field"] == "name"),
+        "{data}"
+    );
+});

@@ -356,7 +356,7 @@ impl Query {
     }
 
     /// Ranked full-text search across programs (name, local name, summary, description),
-    /// requirements, commentary and sources. Every word must match; case and accents do not
+    /// requirements, commentary, sources and people (name, affiliation, role). Every word must match; case and accents do not
     /// matter; English words match their other forms and longer words they begin (`sponsor`
     /// finds "sponsorship"); Chinese and Japanese match by characters (`签证`, `K字签证`).
     async fn search(

@@ -7,6 +7,7 @@ use super::editorial::camel;
 use super::ids::{RecordKind, encode};
 use super::node::{self, Node};
 use super::pagination::{Page, PageArgs, paginate_statement};
+use super::person::Person;
 use super::program::Program;
 use super::requirement::Requirement;
 use super::source::Source;
@@ -30,6 +31,8 @@ pub enum SearchResult {
     Commentary(Commentary),
     /// A source.
     Source(Source),
+    /// An expert or official (by name, affiliation or role).
+    Person(Person),
 }
 
 /// One search hit.
@@ -55,6 +58,7 @@ impl SearchHit {
                     Node::Requirement(r) => Some(SearchResult::Requirement(r)),
                     Node::Commentary(c) => Some(SearchResult::Commentary(c)),
                     Node::Source(s) => Some(SearchResult::Source(s)),
+                    Node::Person(p) => Some(SearchResult::Person(p)),
                     _ => None,
                 }))
         };
@@ -67,7 +71,7 @@ impl SearchHit {
     }
 
     /// The field the snippet comes from (`name`, `localName`, `summary`, `description`,
-    /// `body`, `groupName`, `title`, `publisher`).
+    /// `body`, `groupName`, `title`, `publisher`, `affiliation`, `role`).
     async fn field(&self, ctx: &Context<'_>) -> Option<String> {
         let found = async {
             Ok(self

@@ -27,6 +27,11 @@ pub const FIELDS: &[(RecordKind, &[(&str, i32)])] = &[
     (RecordKind::Requirement, &[("description", 2)]),
     (RecordKind::Commentary, &[("body", 3), ("group_name", 2)]),
     (RecordKind::Source, &[("title", 3), ("publisher", 1)]),
+    // Experts and officials by name: a search for a speaker finds them.
+    (
+        RecordKind::Person,
+        &[("name", 8), ("affiliation", 2), ("role", 1)],
+    ),
 ];
 
 /// The searchable fields of `kind` (none for the types search does not cover).
@@ -132,6 +137,30 @@ pub async fn ensure_index(db: &DatabaseConnection) -> Result<(), DbErr> {
     if empty && program::Entity::find().count(&txn).await? > 0 {
         reindex_all(&txn).await?;
         tracing::info!("built the search index");
+    } else if !empty {
+        // A type that became searchable after the index was built (people) is indexed now.
+        for (kind, _) in FIELDS {
+            let indexed = search_term::Entity::find()
+                .filter(search_term::Column::RecordType.eq(kind.stored_name()))
+                .count(&txn)
+                .await?;
+            if indexed > 0 {
+                continue;
+            }
+            let mut terms = Vec::new();
+            for row in rows::fetch_published(&txn, *kind).await? {
+                let id = row
+                    .get("id")
+                    .and_then(Value::as_i64)
+                    .and_then(|v| i32::try_from(v).ok())
+                    .unwrap_or_default();
+                terms.extend(terms_of(*kind, id, &row));
+            }
+            if !terms.is_empty() {
+                insert(&txn, terms).await?;
+                tracing::info!(kind = kind.stored_name(), "indexed a newly searchable type");
+            }
+        }
     }
     txn.commit().await
 }
