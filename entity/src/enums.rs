@@ -29,7 +29,7 @@ text_enum!(
 );
 text_enum!(
     /// Where a program stands legally.
-    LegalStatus { Proposed, Announced, InForce, Suspended, Repealed }
+    LegalStatus { Proposed, Announced, InForce, Suspended, Repealed, NoRoute }
 );
 text_enum!(
     /// How many entries a visa allows.

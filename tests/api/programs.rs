@@ -1,6 +1,6 @@
 //! The public read API on the seeded content.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The slugs of a `programs` connection's nodes, in order.
 fn slugs(data: &serde_json::Value) -> Vec<String> {
@@ -344,3 +344,40 @@ backend_test!(sources_and_people_are_listed, seeded, |app| async move {
     );
     assert_eq!(data["commentaries"]["totalCount"], 2);
 });
+
+// A dataset's "no nomad visa" entry is no program in force: NO_ROUTE today and on any date,
+// and never counted among programs in force.
+backend_test!(
+    a_route_that_does_not_exist_is_never_in_force,
+    seeded,
+    |app| async move {
+        let q = r#"query($asOf: Date) { programs(filter: {country: ["QA", "VN"]}, asOf: $asOf, first: 20) {
+        nodes { name category legalStatus status { legalStatus since { text } } } } }"#;
+        for as_of in [None, Some("2025-01-01")] {
+            let data = app.data(q, json!({ "asOf": as_of })).await;
+            let nodes = data["programs"]["nodes"].as_array().unwrap();
+            let none: Vec<&Value> = nodes
+                .iter()
+                .filter(|p| p["name"].as_str().unwrap_or_default().starts_with("No "))
+                .collect();
+            assert_eq!(none.len(), 2, "Qatar's and Vietnam's entries: {data}");
+            for p in none {
+                {
+                    assert_eq!(p["legalStatus"], "NO_ROUTE", "{p}");
+                    assert_eq!(p["status"]["legalStatus"], "NO_ROUTE", "{as_of:?} {p}");
+                    assert!(p["status"]["since"].is_null(), "{p}");
+                    assert_eq!(p["category"], "OTHER");
+                }
+            }
+        }
+        let in_force = app
+            .data(
+                r#"{ programs(filter: {legalStatus: [IN_FORCE]}, first: 100) { nodes { name } } }"#,
+                json!({}),
+            )
+            .await;
+        for p in in_force["programs"]["nodes"].as_array().unwrap() {
+            assert!(!p["name"].as_str().unwrap().starts_with("No "), "{p}");
+        }
+    }
+);

@@ -39,6 +39,9 @@ pub enum LegalStatus {
     Suspended,
     /// Repealed.
     Repealed,
+    /// No such route exists: the record says what applies instead (a dataset's "no nomad
+    /// visa" entry). Never in force, on any date.
+    NoRoute,
 }
 
 /// How many entries a visa allows.

@@ -109,12 +109,13 @@ fn convert_record(i: usize, r: &Record) -> Result<(ProgramDoc, Vec<SourceDoc>), 
         .find(|(name, _)| *name == r.country)
         .map(|(_, code)| (*code).to_owned())
         .ok_or_else(|| invalid("country", format!("no ISO code known for `{}`", r.country)))?;
-    // `none` records describe what applies instead of a nomad route, so they are filed as `other`.
+    // `none` records say that no nomad route exists and describe what applies instead: filed as
+    // `other` with the status `no_route`, never as a program in force.
     let (category, legal_status) = match r.program_status.as_str() {
         "open" => (Category::DigitalNomad, LegalStatus::InForce),
         "announced_not_open" => (Category::DigitalNomad, LegalStatus::Announced),
         "closed" => (Category::DigitalNomad, LegalStatus::Suspended),
-        "none" => (Category::Other, LegalStatus::InForce),
+        "none" => (Category::Other, LegalStatus::NoRoute),
         other => {
             return Err(invalid(
                 "program_status",

@@ -49,6 +49,11 @@ fn status_between(
         event: None,
         day,
     };
+    // A route that does not exist is not one on any date.
+    if p.legal_status == S::NoRoute {
+        status.status = Some(S::NoRoute);
+        return status;
+    }
     // The program's own dates say when it was announced and took effect.
     if let Some(on) = p.in_force_on.filter(|d| *d <= day) {
         status.status = Some(S::InForce);
