@@ -46,6 +46,13 @@ backend_test!(
             k[col("employer_sponsorship_sources")]
                 .contains("https://udn.com/news/story/7331/8940256")
         );
+        // A source without a URL (the article) is named by title and kind, not dropped.
+        assert!(
+            k[col("pr_path_sources")].contains("China has officially rolled out its new K visa")
+                && k[col("pr_path_sources")].contains("[news, no URL]"),
+            "{}",
+            &k[col("pr_path_sources")]
+        );
         let h1b = rows.iter().find(|r| &r[col("slug")] == "us-h1b").unwrap();
         assert!(h1b[col("current_fees")].contains(
             "Proclamation payment ($100,000) - one-time, per new petition in scope: USD 100000"

@@ -87,7 +87,7 @@ backend_test!(k_visa_facts_carry_their_sources, seeded, |app| async move {
     assert!(
         comments
             .iter()
-            .any(|c| c["group"] == "Weibo users" && c["stance"] == "CRITICAL")
+            .any(|c| c["group"] == "A social media user" && c["stance"] == "CRITICAL")
     );
     assert!(comments.iter().any(|c| {
         c["group"]

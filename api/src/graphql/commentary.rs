@@ -72,7 +72,7 @@ impl Commentary {
         super::error::or_null(ctx, found.await)
     }
 
-    /// Who said it, when it was a group (e.g. `Weibo users`).
+    /// Who said it, when it was a group (e.g. `Chinese officials`).
     async fn group(&self) -> Option<&str> {
         self.0.group_name.as_deref()
     }

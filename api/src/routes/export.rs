@@ -122,11 +122,18 @@ async fn rows(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<Expor
         let mut sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut attribution = BTreeSet::new();
         let mut add = |key: &str, s: &source::Model| {
-            if let Some(url) = &s.url {
-                let urls = sources.entry(key.to_owned()).or_default();
-                if !urls.contains(url) {
-                    urls.push(url.clone());
-                }
+            // A source without a URL (an article known by its title) is named, not dropped.
+            let reference = match &s.url {
+                Some(url) => url.clone(),
+                None => format!(
+                    "{} [{}, no URL]",
+                    s.title,
+                    s.kind.as_str().replace('_', " ")
+                ),
+            };
+            let urls = sources.entry(key.to_owned()).or_default();
+            if !urls.contains(&reference) {
+                urls.push(reference);
             }
             if let Some(a) = &s.attribution {
                 attribution.insert(a.clone());

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 pub struct CommentaryInput {
     /// Who said it.
     pub person_id: MaybeUndefined<ID>,
-    /// The group that said it when no one person did, e.g. "Weibo users".
+    /// The group that said it when no one person did, e.g. "Chinese officials".
     pub group_name: MaybeUndefined<String>,
     /// Quote or paraphrase.
     pub kind: MaybeUndefined<CommentaryKind>,
