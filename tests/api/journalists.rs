@@ -794,3 +794,50 @@ backend_test!(search_finds_people, seeded, |app| async move {
         "{data}"
     );
 });
+
+// A value is KNOWN only where a cited official or secondary source supports it; conditional or
+// mixed wording stays unknown (data/README).
+backend_test!(values_show_what_backs_them, seeded, |app| async move {
+    let data = app
+        .data(
+            r#"{ compare(slugs: ["us-h1b", "us-gold-card", "us-o1"]) { rows { attribute cells { program state value cited } } } }"#,
+            json!({}),
+        )
+        .await;
+    let state = |attribute: &str, program: &str| -> (String, Value) {
+        let row = data["compare"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["attribute"] == attribute)
+            .unwrap();
+        let cell = row["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["program"] == program)
+            .unwrap();
+        (
+            cell["state"].as_str().unwrap().to_owned(),
+            cell["value"].clone(),
+        )
+    };
+    // "usually multiple entry (reciprocity-dependent)", "Multiple (visa-dependent)".
+    assert_eq!(state("entries", "us-h1b").0, "UNKNOWN");
+    assert_eq!(state("entries", "us-o1").0, "UNKNOWN");
+    // "No for individual card; corporate card is employer-paid".
+    assert_eq!(state("employerSponsorship", "us-gold-card").0, "UNKNOWN");
+    // "Yes (permanent resident)", from memory: shown, but not as known.
+    assert_eq!(
+        state("workAuthorization", "us-gold-card"),
+        ("UNVERIFIED".to_owned(), json!("yes"))
+    );
+    // Every KNOWN cell but the country is cited.
+    for row in data["compare"]["rows"].as_array().unwrap() {
+        for cell in row["cells"].as_array().unwrap() {
+            if cell["state"] == "KNOWN" && row["attribute"] != "country" {
+                assert_eq!(cell["cited"], true, "{} {cell}", row["attribute"]);
+            }
+        }
+    }
+});

@@ -19,12 +19,15 @@ pub use crate::kb::compare::check_slugs;
 /// Whether a cell's value is known.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 pub enum CellState {
-    /// The value is known (and cited when `cited` is true).
+    /// The value is known: a cited official or secondary source supports it.
     Known,
     /// The knowledge base does not know: the sources do not say, or nothing is recorded.
     Unknown,
     /// Reported but not confirmed by an official source (e.g. the K visa's work rights).
     Unconfirmed,
+    /// A value backed only by unverified research: no cited official or secondary source
+    /// supports it yet (shown, but not to be printed as fact).
+    Unverified,
 }
 
 impl From<compare::CellState> for CellState {
@@ -33,6 +36,7 @@ impl From<compare::CellState> for CellState {
             compare::CellState::Known => Self::Known,
             compare::CellState::Unknown => Self::Unknown,
             compare::CellState::Unconfirmed => Self::Unconfirmed,
+            compare::CellState::Unverified => Self::Unverified,
         }
     }
 }

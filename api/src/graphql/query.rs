@@ -319,7 +319,7 @@ impl Query {
         .await
     }
     /// 2 to 10 programs side by side: one row per attribute, each cell with its value, its
-    /// state (known, unknown, unconfirmed) and the citations behind it. With `asOf`, status and
+    /// state (known, unverified, unconfirmed, unknown) and the citations behind it. With `asOf`, status and
     /// fees are as they stood on that date.
     async fn compare(
         &self,

@@ -7,7 +7,7 @@ use super::status::Status;
 use super::values::{PartialDate, check_slug};
 use chrono::NaiveDate;
 use entity::enums::{
-    DurationUnit, Entries, PrPath, RequirementKind, WorkAuthorization, YesNoUnknown,
+    Confidence, DurationUnit, Entries, PrPath, RequirementKind, WorkAuthorization, YesNoUnknown,
 };
 use entity::{citation, fee, program, program_fact, requirement};
 use std::collections::HashMap;
@@ -16,12 +16,15 @@ use std::sync::Arc;
 /// Whether a cell's value is known.
 #[derive(Copy, Clone, Debug, Eq, PartialEq)]
 pub enum CellState {
-    /// The value is known (and cited when `cited` is true).
+    /// The value is known: a cited official or secondary source supports it.
     Known,
     /// The knowledge base does not know: the sources do not say, or nothing is recorded.
     Unknown,
     /// Reported but not confirmed by an official source (e.g. the K visa's work rights).
     Unconfirmed,
+    /// A value backed only by unverified research: no cited official or secondary source
+    /// supports it yet (shown, but not to be printed as fact).
+    Unverified,
 }
 
 /// One program's value for one attribute.
@@ -64,6 +67,12 @@ impl Facts {
     /// A cell for a program-level attribute stored in `column`.
     fn cell(&self, column: &str, value: Option<String>, state: CellState) -> Cell {
         let fact = self.facts.iter().find(|f| f.field == column);
+        let citations: Vec<Arc<citation::Model>> = self
+            .program_citations
+            .iter()
+            .filter(|c| c.field.as_deref() == Some(column))
+            .cloned()
+            .collect();
         Cell {
             slug: self.program.slug.clone(),
             value: if state == CellState::Unknown {
@@ -74,14 +83,19 @@ impl Facts {
             state,
             wording: fact.and_then(|f| f.wording.clone()),
             note: fact.and_then(|f| f.note.clone()),
-            citations: self
-                .program_citations
-                .iter()
-                .filter(|c| c.field.as_deref() == Some(column))
-                .cloned()
-                .collect(),
+            citations,
         }
     }
+}
+
+/// Whether a cited official or secondary source supports a value.
+fn supported(citations: &[Arc<citation::Model>]) -> bool {
+    citations.iter().any(|c| {
+        matches!(
+            c.confidence,
+            Some(Confidence::Official | Confidence::Secondary)
+        )
+    })
 }
 
 fn text<T: Copy>(value: T, as_str: impl Fn(T) -> String) -> Option<String> {
@@ -153,6 +167,7 @@ pub fn rows(all: &[Facts], as_of: Option<NaiveDate>) -> Vec<Row> {
                 },
             );
             if f.status.event.is_some() {
+                // The status comes from an event: its sources are the ones that count.
                 cell.citations = f.citations_of_event.clone();
             }
             cell
@@ -288,6 +303,15 @@ pub fn rows(all: &[Facts], as_of: Option<NaiveDate>) -> Vec<Row> {
             }
         }));
     }
+    // One rule for every cell: a value is KNOWN only where a cited official or secondary
+    // source supports it. (The program's country is what the record is about, not a claim.)
+    for row in rows.iter_mut().filter(|r| r.attribute != "country") {
+        for cell in &mut row.cells {
+            if cell.state == CellState::Known && !supported(&cell.citations) {
+                cell.state = CellState::Unverified;
+            }
+        }
+    }
     rows
 }
 
@@ -356,16 +380,62 @@ mod tests {
         &row.unwrap_or_else(|| panic!("no row {attribute}")).cells[i]
     }
 
+    fn cites(field: &str, confidence: Option<Confidence>) -> Arc<citation::Model> {
+        Arc::new(citation::Model {
+            id: 1,
+            source_id: 1,
+            program_id: Some(1),
+            requirement_id: None,
+            fee_id: None,
+            commentary_id: None,
+            policy_event_id: None,
+            field: Some(field.to_owned()),
+            excerpt: None,
+            confidence,
+            state: entity::enums::EditorialState::Published,
+            version: 1,
+            created_at: chrono::DateTime::default(),
+            updated_at: chrono::DateTime::default(),
+        })
+    }
+
+    #[test]
+    fn a_value_is_known_only_where_a_cited_source_supports_it() {
+        let mut p = program(LegalStatus::InForce);
+        p.entries = Entries::Multiple;
+        p.employer_sponsorship = YesNoUnknown::No;
+        p.pr_path = PrPath::Yes;
+        let mut f = facts(p, vec![]);
+        f.program_citations = vec![
+            cites("employer_sponsorship", Some(Confidence::Secondary)),
+            cites("pr_path", Some(Confidence::Unverified)),
+        ];
+        let rows = rows(&[f], Some(day("2026-01-01")));
+        assert_eq!(
+            cell(&rows, "employerSponsorship", 0).state,
+            CellState::Known
+        );
+        // Backed only by unverified research, or by nothing: shown, but UNVERIFIED.
+        let pr = cell(&rows, "prPath", 0);
+        assert_eq!(
+            (pr.state, pr.value.as_deref()),
+            (CellState::Unverified, Some("yes"))
+        );
+        assert_eq!(cell(&rows, "entries", 0).state, CellState::Unverified);
+        assert_eq!(cell(&rows, "country", 0).state, CellState::Known);
+    }
+
     #[test]
     fn unknown_and_unconfirmed_are_never_a_value() {
         let mut k = program(LegalStatus::InForce);
         k.employer_sponsorship = YesNoUnknown::No;
         let mut h1b = program(LegalStatus::InForce);
         h1b.work_authorization = WorkAuthorization::Yes;
-        let rows = rows(
-            &[facts(k, vec![]), facts(h1b, vec![])],
-            Some(day("2026-01-01")),
-        );
+        let mut k = facts(k, vec![]);
+        k.program_citations = vec![cites("employer_sponsorship", Some(Confidence::Official))];
+        let mut h1b = facts(h1b, vec![]);
+        h1b.program_citations = vec![cites("work_authorization", Some(Confidence::Secondary))];
+        let rows = rows(&[k, h1b], Some(day("2026-01-01")));
         let sponsorship = cell(&rows, "employerSponsorship", 0);
         assert_eq!(
             (sponsorship.state, sponsorship.value.as_deref()),
