@@ -841,3 +841,68 @@ backend_test!(values_show_what_backs_them, seeded, |app| async move {
         }
     }
 });
+
+// GlobeNomad's values are all cited to its page, the maximum stay too, and its JSON-LD carries
+// the attribution its licence asks for.
+backend_test!(
+    dataset_values_are_cited_with_attribution,
+    seeded,
+    |app| async move {
+        let nomads = app
+        .data(
+            r#"{ programs(filter: {category: [DIGITAL_NOMAD]}, first: 100) { nodes { slug } } }"#,
+            json!({}),
+        )
+        .await;
+        let slugs: Vec<String> = nomads["programs"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["slug"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(slugs.len() > 20);
+        let data = app
+        .data(
+            r#"query($slugs: [String!]!) { compare(slugs: $slugs) { rows { attribute cells { program value cited state } } } }"#,
+            json!({ "slugs": slugs[..10] }),
+        )
+        .await;
+        let stays = data["compare"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["attribute"] == "maxStay")
+            .unwrap();
+        let mut with_value = 0;
+        for cell in stays["cells"].as_array().unwrap() {
+            if !cell["value"].is_null() {
+                assert_eq!(cell["cited"], true, "{cell}");
+                assert_eq!(cell["state"], "KNOWN", "{cell}");
+                with_value += 1;
+            }
+        }
+        assert!(with_value > 0, "{stays}");
+        let ld: Value = app
+            .client
+            .get(format!("{}/programs/{}", app.base, slugs[0]))
+            .header("Accept", "application/ld+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let dataset = ld["citation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["license"].is_string())
+            .unwrap_or_else(|| panic!("no licensed citation: {ld}"));
+        assert!(
+            dataset["creditText"]
+                .as_str()
+                .is_some_and(|t| t.contains("GlobeNomad")),
+            "{dataset}"
+        );
+    }
+);

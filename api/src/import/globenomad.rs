@@ -204,7 +204,7 @@ fn convert_record(i: usize, r: &Record) -> Result<(ProgramDoc, Vec<SourceDoc>), 
         })
         .into_iter()
         .collect();
-    let facts = vec![
+    let mut facts = vec![
         FactDoc {
             field: "legal_status".to_owned(),
             wording: Some(format!("GlobeNomad status: {}", r.program_status)),
@@ -223,6 +223,16 @@ fn convert_record(i: usize, r: &Record) -> Result<(ProgramDoc, Vec<SourceDoc>), 
             citations: via_dataset(),
         },
     ];
+    if let Some(months) = r.max_stay_months {
+        // The maximum stay is the dataset's too: cited to its page like the other values.
+        facts.push(FactDoc {
+            field: "max_stay".to_owned(),
+            wording: Some(format!("GlobeNomad maximum stay: {months} months")),
+            confidence: Some(Confidence::Secondary),
+            note: None,
+            citations: via_dataset(),
+        });
+    }
     let program = ProgramDoc {
         slug: format!("{}-digital-nomad", r.slug),
         name: r.visa_name.clone(),

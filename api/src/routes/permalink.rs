@@ -61,6 +61,8 @@ async fn citations(
                     .map(PartialDate::to_text),
                 "inLanguage": s.language,
                 "license": s.licence,
+                // The credit line the licence asks for (CC BY: GlobeNomad's attribution).
+                "creditText": s.attribution,
                 "abstract": c.excerpt,
                 "about": c.field,
             }))
