@@ -15,6 +15,7 @@ mod config;
 mod cursors;
 mod editing;
 mod errors;
+mod examples;
 mod export;
 mod hardening;
 mod import;
