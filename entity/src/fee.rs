@@ -20,6 +20,13 @@ pub struct Model {
     pub applies_when: Option<String>,
     pub effective_from: Option<Date>,
     pub effective_until: Option<Date>,
+    /// The day its term is scheduled to end (e.g. a proclamation's 12 months), when a source
+    /// gives one; unlike `effective_until`, not known to have happened.
+    #[serde(default)]
+    pub scheduled_end_on: Option<Date>,
+    /// The condition on that end, as the sources give it ("unless extended").
+    #[serde(default)]
+    pub scheduled_end_condition: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
     pub state: EditorialState,

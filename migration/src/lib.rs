@@ -11,6 +11,7 @@ mod m20261129_000004_program_order;
 mod m20261204_000005_parent_state;
 mod m20261204_000006_reading_order;
 mod m20261204_000007_revision_notify;
+mod m20261204_000008_scheduled_end;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000005_parent_state::Migration),
             Box::new(m20261204_000006_reading_order::Migration),
             Box::new(m20261204_000007_revision_notify::Migration),
+            Box::new(m20261204_000008_scheduled_end::Migration),
         ]
     }
 }

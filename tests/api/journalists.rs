@@ -906,3 +906,76 @@ backend_test!(
         );
     }
 );
+
+// The $100,000 H-1B payment was proclaimed for 12 months from 2025-09-21 unless extended: past
+// 2026-09-21, with no source saying it was extended, it is not shown as plainly in effect.
+backend_test!(
+    a_term_past_its_scheduled_end_is_unconfirmed,
+    seeded,
+    |app| async move {
+        let fees = app
+        .data(
+            r#"{ program(slug: "us-h1b") { fees(current: true) { label term scheduledEndOn scheduledEndCondition } } }"#,
+            json!({}),
+        )
+        .await;
+        let payment = fees["program"]["fees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["label"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Proclamation payment")
+            })
+            .unwrap()
+            .clone();
+        assert_eq!(payment["scheduledEndOn"], "2026-09-21");
+        assert_eq!(
+            payment["scheduledEndCondition"],
+            "12 months from 2025-09-21 unless extended"
+        );
+        let today = chrono::Utc::now().date_naive();
+        let past = today > chrono::NaiveDate::from_ymd_opt(2026, 9, 21).unwrap();
+        assert_eq!(
+            payment["term"],
+            if past {
+                "PAST_SCHEDULED_END"
+            } else {
+                "IN_EFFECT"
+            }
+        );
+        let fees_cell = |data: &Value| -> Value {
+            data["compare"]["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["attribute"] == "currentFees")
+                .unwrap()["cells"][0]
+                .clone()
+        };
+        let now = app
+            .data(COMPARE, json!({ "slugs": ["us-h1b", "cn-k-visa"] }))
+            .await;
+        let cell = fees_cell(&now);
+        if past {
+            assert_eq!(cell["state"], "UNCONFIRMED", "{cell}");
+            assert!(
+                cell["note"]
+                    .as_str()
+                    .unwrap()
+                    .contains("scheduled to end on 2026-09-21"),
+                "{cell}"
+            );
+        }
+        // Within its term it was in effect, and known.
+        let then = app
+            .data(
+                COMPARE,
+                json!({ "slugs": ["us-h1b", "cn-k-visa"], "asOf": "2025-12-01" }),
+            )
+            .await;
+        assert_eq!(fees_cell(&then)["state"], "KNOWN", "{}", fees_cell(&then));
+    }
+);

@@ -11,6 +11,31 @@ use async_graphql::{Context, ID, Object};
 use chrono::Utc;
 use entity::fee;
 
+/// Where a fee's term stands.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum FeeTerm {
+    /// It starts later.
+    NotYet,
+    /// In effect.
+    InEffect,
+    /// Past the day its term was scheduled to end, with no known end: unconfirmed.
+    PastScheduledEnd,
+    /// Its term has ended.
+    Ended,
+}
+
+impl From<crate::kb::fees::Term> for FeeTerm {
+    fn from(term: crate::kb::fees::Term) -> Self {
+        use crate::kb::fees::Term as T;
+        match term {
+            T::NotYet => Self::NotYet,
+            T::InEffect => Self::InEffect,
+            T::PastScheduledEnd => Self::PastScheduledEnd,
+            T::Ended => Self::Ended,
+        }
+    }
+}
+
 /// A fee of a program, in effect from one date until another. History is kept: a new fee ends
 /// the old one instead of overwriting it.
 pub struct Fee(pub std::sync::Arc<fee::Model>);
@@ -86,9 +111,26 @@ impl Fee {
         self.0.effective_until.map(Date)
     }
 
-    /// Whether the fee is in effect today.
+    /// Whether the fee is in effect today (see `term` for one past its scheduled end).
     async fn current(&self) -> bool {
         crate::kb::fees::is_current(&self.0, Utc::now().date_naive())
+    }
+
+    /// The day its term is scheduled to end, when a source gives one; unlike
+    /// `effectiveUntil`, not known to have happened.
+    async fn scheduled_end_on(&self) -> Option<Date> {
+        self.0.scheduled_end_on.map(Date)
+    }
+
+    /// The condition on that end, as the sources give it ("unless extended").
+    async fn scheduled_end_condition(&self) -> Option<&str> {
+        self.0.scheduled_end_condition.as_deref()
+    }
+
+    /// Where its term stands today: PAST_SCHEDULED_END means whether it still applies is
+    /// unconfirmed (no known end, no source since saying it was extended).
+    async fn term(&self) -> FeeTerm {
+        crate::kb::fees::term_on(&self.0, Utc::now().date_naive()).into()
     }
 
     /// How the fee was established; null means unknown.

@@ -727,6 +727,11 @@ async fn upsert_fee(
         &format!("{field}.effective_until"),
         f.effective_until.as_deref(),
     )?;
+    let scheduled_end = day_of(
+        record,
+        &format!("{field}.scheduled_end_on"),
+        f.scheduled_end_on.as_deref(),
+    )?;
     check_planned(
         record,
         field,
@@ -755,6 +760,9 @@ async fn upsert_fee(
     am.applies_when.set_if_not_equals(f.applies_when.clone());
     am.effective_from.set_if_not_equals(from);
     am.effective_until.set_if_not_equals(until);
+    am.scheduled_end_on.set_if_not_equals(scheduled_end);
+    am.scheduled_end_condition
+        .set_if_not_equals(f.scheduled_end_condition.clone());
     am.confidence.set_if_not_equals(f.confidence);
     am.note.set_if_not_equals(f.note.clone());
     let saved = save!(ctx, (record, field), am, existed);

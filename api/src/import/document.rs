@@ -198,6 +198,12 @@ pub struct FeeDoc {
     /// `YYYY-MM-DD`.
     pub effective_from: Option<String>,
     pub effective_until: Option<String>,
+    /// `YYYY-MM-DD`: the day its term is scheduled to end, when a source gives one.
+    #[serde(default)]
+    pub scheduled_end_on: Option<String>,
+    /// The condition on that end, as the sources give it ("unless extended").
+    #[serde(default)]
+    pub scheduled_end_condition: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
     #[serde(default)]

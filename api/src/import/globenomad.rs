@@ -196,6 +196,8 @@ fn convert_record(i: usize, r: &Record) -> Result<(ProgramDoc, Vec<SourceDoc>), 
             applies_when: None,
             effective_from: None,
             effective_until: None,
+            scheduled_end_on: None,
+            scheduled_end_condition: None,
             confidence: Some(Confidence::Secondary),
             note: Some(
                 "GlobeNomad's headline fee converted to USD; downstream costs excluded.".to_owned(),

@@ -95,6 +95,19 @@ pub struct CuratedProgram {
     pub employer_sponsorship: Option<YesNoUnknown>,
     pub work_authorization: Option<WorkAuthorization>,
     pub pr_path: Option<PrPath>,
+    /// Decisions on fees, by their researched label.
+    #[serde(default)]
+    pub fees: BTreeMap<String, CuratedFee>,
+}
+
+/// A curator's reading of a fee's researched note: when its term is scheduled to end.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CuratedFee {
+    /// `YYYY-MM-DD`.
+    pub scheduled_end_on: String,
+    /// The condition, in the research's words ("12 months unless extended").
+    pub scheduled_end_condition: Option<String>,
 }
 
 /// The curation file: one entry per researched program.
@@ -277,7 +290,12 @@ impl Converter<'_> {
         })
     }
 
-    fn fee(&self, i: usize, fee: &Fee) -> Result<FeeDoc, ImportError> {
+    fn fee(
+        &self,
+        i: usize,
+        fee: &Fee,
+        curated: Option<&CuratedFee>,
+    ) -> Result<FeeDoc, ImportError> {
         let field = format!("fees[{i}]");
         let conf = self.confidence(&field, &fee.confidence)?;
         let (amount, amount_text) = match &fee.amount {
@@ -320,6 +338,8 @@ impl Converter<'_> {
             applies_when: None,
             effective_from,
             effective_until: None,
+            scheduled_end_on: curated.map(|c| c.scheduled_end_on.clone()),
+            scheduled_end_condition: curated.and_then(|c| c.scheduled_end_condition.clone()),
             confidence: conf,
             note: (!notes.is_empty()).then(|| notes.join(" ")),
             citations: self.cites(&field, &fee.refs, conf)?,
@@ -396,7 +416,7 @@ impl Converter<'_> {
             .fees
             .iter()
             .enumerate()
-            .map(|(i, f)| self.fee(i, f))
+            .map(|(i, f)| self.fee(i, f, curated.fees.get(&f.item)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ProgramDoc {
             slug: p.id.clone(),

@@ -251,6 +251,13 @@ pub fn rows(all: &[Facts], as_of: Option<NaiveDate>) -> Vec<Row> {
                     CellState::Known
                 },
             );
+            let lapsed: Vec<String> = current
+                .iter()
+                .filter(|fee| {
+                    crate::kb::fees::term_on(fee, day) == crate::kb::fees::Term::PastScheduledEnd
+                })
+                .filter_map(|fee| crate::kb::fees::scheduled_end_note(fee))
+                .collect();
             cell.note = if current.is_empty() {
                 Some("no fee in effect is recorded".to_owned())
             } else if !unpriced.is_empty() {
@@ -258,6 +265,15 @@ pub fn rows(all: &[Facts], as_of: Option<NaiveDate>) -> Vec<Row> {
             } else {
                 None
             };
+            // A term past its scheduled end leaves the fees unconfirmed, not known.
+            if !lapsed.is_empty() {
+                cell.state = CellState::Unconfirmed;
+                let lapsed = lapsed.join("; ");
+                cell.note = Some(match cell.note.take() {
+                    Some(note) => format!("{note}; {lapsed}"),
+                    None => lapsed,
+                });
+            }
             cell.citations = current
                 .iter()
                 .flat_map(|fee| f.citations_of_fee.get(&fee.id).cloned().unwrap_or_default())
@@ -351,6 +367,8 @@ mod tests {
             applies_when: None,
             effective_from: Some(day(from)),
             effective_until: until.map(day),
+            scheduled_end_on: None,
+            scheduled_end_condition: None,
             confidence: None,
             note: None,
             state: EditorialState::Published,

@@ -5,8 +5,52 @@ use chrono::NaiveDate;
 use entity::fee;
 use std::fmt;
 
+/// Where a fee's term stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term {
+    /// It starts later.
+    NotYet,
+    /// In effect.
+    InEffect,
+    /// Past the day its term was scheduled to end ("12 months unless extended"), with no
+    /// known end: whether it still applies is unconfirmed.
+    PastScheduledEnd,
+    /// Its term has ended.
+    Ended,
+}
+
+/// Where `fee` stands on `day`. (On its scheduled last day it is still in effect.)
+pub fn term_on(fee: &fee::Model, day: NaiveDate) -> Term {
+    if fee.effective_from.is_some_and(|from| from > day) {
+        Term::NotYet
+    } else if fee.effective_until.is_some_and(|until| until < day) {
+        Term::Ended
+    } else if fee.scheduled_end_on.is_some_and(|end| end < day) {
+        Term::PastScheduledEnd
+    } else {
+        Term::InEffect
+    }
+}
+
+/// What a reader is told of a fee past its scheduled end: "scheduled to end on 2026-09-21
+/// (12 months from 2025-09-21 unless extended); not confirmed since".
+pub fn scheduled_end_note(fee: &fee::Model) -> Option<String> {
+    let end = fee.scheduled_end_on?;
+    Some(match &fee.scheduled_end_condition {
+        Some(condition) => format!(
+            "{}: scheduled to end on {end} ({condition}); whether it still applies is not confirmed",
+            fee.label
+        ),
+        None => format!(
+            "{}: scheduled to end on {end}; whether it still applies is not confirmed",
+            fee.label
+        ),
+    })
+}
+
 /// Whether a fee is in effect on `day`: a term that has run out is not current; unknown start
-/// or end dates do not exclude it.
+/// or end dates do not exclude it. A fee past its scheduled end is still listed (nothing says
+/// it ended), with `term_on` saying it is unconfirmed.
 pub fn is_current(fee: &fee::Model, day: NaiveDate) -> bool {
     fee.effective_from.is_none_or(|from| from <= day)
         && fee.effective_until.is_none_or(|until| until >= day)
@@ -79,6 +123,21 @@ impl fmt::Display for Amount<'_> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_term_past_its_scheduled_end_is_unconfirmed() {
+        let mut f = fee(Some("2025-09-21"), None);
+        f.scheduled_end_on = NaiveDate::from_ymd_opt(2026, 9, 21);
+        let on = |d: &str| term_on(&f, d.parse().unwrap_or_default());
+        assert_eq!(on("2025-09-20"), Term::NotYet);
+        assert_eq!(on("2026-09-21"), Term::InEffect);
+        assert_eq!(on("2026-09-22"), Term::PastScheduledEnd);
+        f.effective_until = NaiveDate::from_ymd_opt(2026, 9, 21);
+        assert_eq!(
+            term_on(&f, "2026-12-04".parse().unwrap_or_default()),
+            Term::Ended
+        );
+    }
+
     fn fee(from: Option<&str>, until: Option<&str>) -> fee::Model {
         let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
         fee::Model {
@@ -92,6 +151,8 @@ mod tests {
             applies_when: None,
             effective_from: from.and_then(day),
             effective_until: until.and_then(day),
+            scheduled_end_on: None,
+            scheduled_end_condition: None,
             confidence: None,
             note: None,
             state: entity::enums::EditorialState::Published,

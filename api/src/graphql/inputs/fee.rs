@@ -32,6 +32,11 @@ pub struct FeeInput {
     pub effective_from: MaybeUndefined<Date>,
     /// Last day it applies (not before `effectiveFrom`).
     pub effective_until: MaybeUndefined<Date>,
+    /// The day its term is scheduled to end, when a source gives one (e.g. "12 months unless
+    /// extended"): past it, the fee is UNCONFIRMED until a source says it still applies.
+    pub scheduled_end_on: MaybeUndefined<Date>,
+    /// The condition on that end, as the sources give it ("unless extended").
+    pub scheduled_end_condition: MaybeUndefined<String>,
     /// How the amount was established; null when unknown.
     pub confidence: MaybeUndefined<Confidence>,
     /// Editor's note.
@@ -78,6 +83,19 @@ impl ContentInput for FeeInput {
             "effectiveUntil",
             "effective_until",
             &self.effective_until,
+            false,
+        )?;
+        c.date(
+            "scheduledEndOn",
+            "scheduled_end_on",
+            &self.scheduled_end_on,
+            false,
+        )?;
+        c.text(
+            "scheduledEndCondition",
+            "scheduled_end_condition",
+            &self.scheduled_end_condition,
+            300,
             false,
         )?;
         c.plain::<_, db::Confidence>("confidence", "confidence", &self.confidence, false)?;
