@@ -30,6 +30,16 @@ pub fn sort_key(name: &str) -> String {
     key
 }
 
+/// Sets `sort_name` from `name` when the name is being written (the entities' `before_save`).
+pub fn keep_sort_key(
+    name: &sea_orm::ActiveValue<String>,
+    sort_name: &mut sea_orm::ActiveValue<String>,
+) {
+    if let sea_orm::ActiveValue::Set(name) = name {
+        *sort_name = sea_orm::ActiveValue::Set(sort_key(name));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,9 +33,7 @@ impl ActiveModelBehavior for ActiveModel {
         _db: &C,
         _insert: bool,
     ) -> Result<Self, DbErr> {
-        if let sea_orm::ActiveValue::Set(name) = &self.name {
-            self.sort_name = sea_orm::ActiveValue::Set(crate::folding::sort_key(name));
-        }
+        crate::folding::keep_sort_key(&self.name, &mut self.sort_name);
         Ok(self)
     }
 }

@@ -740,6 +740,7 @@ async fn upsert_fee(
             "amount_e4": amount, "currency": currency,
             "effective_from": from.map(|d| d.to_string()),
             "effective_until": until.map(|d| d.to_string()),
+            "scheduled_end_on": scheduled_end.map(|d| d.to_string()),
         }),
     )?;
     let mut find = fee::Entity::find()

@@ -107,6 +107,11 @@ pub fn check(kind: RecordKind, record: &Map<String, Value>) -> Result<(), Violat
                 ("effective_from", "it applies from"),
                 ("effective_until", "it applies until"),
             )?;
+            in_order(
+                record,
+                ("effective_from", "it applies from"),
+                ("scheduled_end_on", "it is scheduled to end"),
+            )?;
             if has(record, "amount_e4") && !has(record, "currency") {
                 return Err(violation("currency", "an amount needs its currency"));
             }
@@ -207,6 +212,13 @@ mod tests {
                 json!({"effective_from": "2025-09-21", "effective_until": "2025-09-20"})
             ),
             Some("effective_until")
+        );
+        assert_eq!(
+            column(
+                RecordKind::Fee,
+                json!({"effective_from": "2025-09-21", "scheduled_end_on": "2025-09-20"})
+            ),
+            Some("scheduled_end_on")
         );
         assert_eq!(
             column(

@@ -111,18 +111,26 @@ pub async fn index_record(
 pub async fn reindex_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     search_term::Entity::delete_many().exec(db).await?;
     for (kind, _) in FIELDS {
-        let mut terms = Vec::new();
-        for row in rows::fetch_published(db, *kind).await? {
-            let id = row
-                .get("id")
-                .and_then(Value::as_i64)
-                .and_then(|v| i32::try_from(v).ok())
-                .unwrap_or_default();
-            terms.extend(terms_of(*kind, id, &row));
-        }
-        insert(db, terms).await?;
+        insert(db, published_terms(db, *kind).await?).await?;
     }
     Ok(())
+}
+
+/// The terms of every published record of `kind`.
+async fn published_terms(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+) -> Result<Vec<search_term::ActiveModel>, DbErr> {
+    let mut terms = Vec::new();
+    for row in rows::fetch_published(db, kind).await? {
+        let id = row
+            .get("id")
+            .and_then(Value::as_i64)
+            .and_then(|v| i32::try_from(v).ok())
+            .unwrap_or_default();
+        terms.extend(terms_of(kind, id, &row));
+    }
+    Ok(terms)
 }
 
 /// Builds the index when the database has programs but no index (a database from before
@@ -147,15 +155,7 @@ pub async fn ensure_index(db: &DatabaseConnection) -> Result<(), DbErr> {
             if indexed > 0 {
                 continue;
             }
-            let mut terms = Vec::new();
-            for row in rows::fetch_published(&txn, *kind).await? {
-                let id = row
-                    .get("id")
-                    .and_then(Value::as_i64)
-                    .and_then(|v| i32::try_from(v).ok())
-                    .unwrap_or_default();
-                terms.extend(terms_of(*kind, id, &row));
-            }
+            let terms = published_terms(&txn, *kind).await?;
             if !terms.is_empty() {
                 insert(&txn, terms).await?;
                 tracing::info!(kind = kind.stored_name(), "indexed a newly searchable type");
