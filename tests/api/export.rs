@@ -53,11 +53,31 @@ backend_test!(
             "{}",
             &k[col("pr_path_sources")]
         );
+        // Each value says how far it can be trusted, and when a source last verified it.
+        assert_eq!(&k[col("employer_sponsorship_state")], "KNOWN");
+        assert_eq!(&k[col("work_authorization_state")], "UNCONFIRMED");
+        assert!(!k[col("employer_sponsorship_last_verified")].is_empty());
         let h1b = rows.iter().find(|r| &r[col("slug")] == "us-h1b").unwrap();
-        assert!(h1b[col("current_fees")].contains(
-            "Proclamation payment ($100,000) - one-time, per new petition in scope: USD 100000"
-        ));
+        assert!(
+            h1b[col("current_fees")].contains(
+                "USD 100000 (Proclamation payment ($100,000) - one-time, per new petition in scope"
+            ),
+            "{}",
+            &h1b[col("current_fees")]
+        );
         assert!(h1b[col("fees_sources")].contains("https://chugh.com/"));
+        // The $100,000 payment was proclaimed for 12 months from 2025-09-21 unless extended.
+        // Past that day with no newer source, the export says so instead of "current".
+        let today = chrono::Utc::now().date_naive();
+        if today > chrono::NaiveDate::from_ymd_opt(2026, 9, 21).unwrap() {
+            assert_eq!(&h1b[col("current_fees_state")], "UNCONFIRMED");
+            assert!(
+                h1b[col("current_fees_note")].contains("scheduled to end on 2026-09-21")
+                    && h1b[col("current_fees_note")].contains("no source since 2025-11-20"),
+                "{}",
+                &h1b[col("current_fees_note")]
+            );
+        }
     }
 );
 

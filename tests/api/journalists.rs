@@ -526,7 +526,11 @@ backend_test!(permalinks_cite_as_and_json_ld, seeded, |app| async move {
             .as_array()
             .unwrap()
             .iter()
-            .any(|p| p["name"] == "workAuthorization" && p["value"] == "unconfirmed")
+            .any(|p| p["propertyID"] == "workAuthorization"
+                && p["value"] == "unconfirmed"
+                && p["description"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("UNCONFIRMED")))
     );
 
     let html = get(permalink.to_owned(), "text/html")

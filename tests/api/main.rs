@@ -30,4 +30,5 @@ mod response_shape;
 mod rules;
 mod schema;
 mod snapshots;
+mod truth;
 mod visibility;

@@ -32,6 +32,27 @@ pub async fn is_cited(ctx: &Context<'_>, record: CitationsOf) -> ApiResult<bool>
         .is_some_and(|c| !c.is_empty()))
 }
 
+/// When the visible sources behind a record (or one `field` of it) last verified it
+/// (`kb::freshness`); None: never.
+pub async fn last_verified(
+    ctx: &Context<'_>,
+    record: CitationsOf,
+    field: Option<&str>,
+) -> ApiResult<Option<crate::kb::values::PartialDate>> {
+    let loaders = loaders(ctx)?;
+    let rows = loaders.load_one(record).await?.unwrap_or_default();
+    let wanted = rows
+        .iter()
+        .filter(|c| field.is_none() || c.field.as_deref() == field)
+        .map(|c| SourceById(c.source_id));
+    let sources = loaders.load_many(wanted).await?;
+    Ok(crate::kb::freshness::newest(
+        sources
+            .values()
+            .filter_map(|s| crate::kb::freshness::verified_on(s)),
+    ))
+}
+
 /// A source standing behind a record, or behind one field of it.
 #[Object]
 impl Citation {

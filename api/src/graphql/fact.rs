@@ -100,6 +100,21 @@ impl Fact {
             .collect())
     }
 
+    /// When a source last verified this field: the newest publication or access date among
+    /// the sources behind it, at its precision; null when none supports it.
+    async fn last_verified_on(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<super::scalars::PartialDate>> {
+        let verified = super::citation::last_verified(
+            ctx,
+            CitationsOf::Program(self.0.program_id),
+            Some(self.0.field.as_str()),
+        )
+        .await?;
+        Ok(verified.map(super::scalars::PartialDate))
+    }
+
     /// False when no source supports this field.
     async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         let rows = loaders(ctx)?

@@ -5,7 +5,7 @@ use super::context::loaders;
 use super::enums::Confidence;
 use super::ids::{RecordKind, encode};
 use super::loaders::CitationsOf;
-use super::scalars::{Date, Money};
+use super::scalars::{Date, Money, PartialDate};
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
 use chrono::Utc;
@@ -129,8 +129,18 @@ impl Fee {
 
     /// Where its term stands today: PAST_SCHEDULED_END means whether it still applies is
     /// unconfirmed (no known end, no source since saying it was extended).
-    async fn term(&self) -> FeeTerm {
-        crate::kb::fees::term_on(&self.0, Utc::now().date_naive()).into()
+    async fn term(&self, ctx: &Context<'_>) -> ApiResult<FeeTerm> {
+        let verified =
+            super::citation::last_verified(ctx, CitationsOf::Fee(self.0.id), None).await?;
+        Ok(crate::kb::fees::term_on(&self.0, Utc::now().date_naive(), verified).into())
+    }
+
+    /// When a source last verified this fee: the newest publication or access date among the
+    /// sources behind it, at its precision; null when no source supports it.
+    async fn last_verified_on(&self, ctx: &Context<'_>) -> ApiResult<Option<PartialDate>> {
+        let verified =
+            super::citation::last_verified(ctx, CitationsOf::Fee(self.0.id), None).await?;
+        Ok(verified.map(PartialDate))
     }
 
     /// How the fee was established; null means unknown.

@@ -6,6 +6,7 @@
 
 use crate::kb::error::ApiError;
 use crate::kb::read;
+use crate::kb::sheet::Facts;
 use crate::kb::visibility::CitationTarget;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::runtime::{TokioSpawner, TokioTimer};
@@ -254,5 +255,23 @@ impl Loader<ProgramById> for DbLoader {
     async fn load(&self, keys: &[ProgramById]) -> LoadResult<ProgramById, Self::Value> {
         let rows = read::programs(&self.db, ids(keys, |k| k.0)).await?;
         Ok(by_id(rows, |r| r.id, ProgramById))
+    }
+}
+
+/// The material of a published program's sheet (`kb::sheet`): the program, its children, their
+/// citations and sources, read together for every program the request asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SheetOf(pub i32);
+
+impl Loader<SheetOf> for DbLoader {
+    type Value = Arc<Facts>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[SheetOf]) -> LoadResult<SheetOf, Self::Value> {
+        let rows = read::sheets(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|f| (SheetOf(f.program.id), Arc::new(f)))
+            .collect())
     }
 }

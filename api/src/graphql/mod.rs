@@ -30,6 +30,7 @@ mod search;
 mod source;
 pub mod subscription;
 mod user;
+mod value;
 
 use crate::config::Limits;
 use async_graphql::Schema;

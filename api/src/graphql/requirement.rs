@@ -125,4 +125,15 @@ impl Requirement {
     async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         super::citation::is_cited(ctx, CitationsOf::Requirement(self.0.id)).await
     }
+
+    /// When a source last verified this requirement: the newest publication or access date
+    /// among the sources behind it, at its precision; null when none supports it.
+    async fn last_verified_on(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<super::scalars::PartialDate>> {
+        let verified =
+            super::citation::last_verified(ctx, CitationsOf::Requirement(self.0.id), None).await?;
+        Ok(verified.map(super::scalars::PartialDate))
+    }
 }

@@ -1,6 +1,6 @@
 //! Fees: which are in effect on a day, and how an amount reads.
 
-use super::values::e4_to_money;
+use super::values::{PartialDate, e4_to_money};
 use chrono::NaiveDate;
 use entity::fee;
 use std::fmt;
@@ -19,33 +19,46 @@ pub enum Term {
     Ended,
 }
 
-/// Where `fee` stands on `day`. (On its scheduled last day it is still in effect.)
-pub fn term_on(fee: &fee::Model, day: NaiveDate) -> Term {
+/// Where `fee` stands on `day`, given the newest date a source supporting it was verified
+/// (`verified`, see [`super::freshness`]). On its scheduled last day it is still in effect;
+/// past it, only a source verified after the scheduled end keeps it in effect.
+pub fn term_on(fee: &fee::Model, day: NaiveDate, verified: Option<PartialDate>) -> Term {
     if fee.effective_from.is_some_and(|from| from > day) {
         Term::NotYet
     } else if fee.effective_until.is_some_and(|until| until < day) {
         Term::Ended
-    } else if fee.scheduled_end_on.is_some_and(|end| end < day) {
+    } else if let Some(end) = fee.scheduled_end_on.filter(|end| *end < day)
+        && verified.is_none_or(|v| v.date <= end)
+    {
         Term::PastScheduledEnd
     } else {
         Term::InEffect
     }
 }
 
-/// What a reader is told of a fee past its scheduled end: "scheduled to end on 2026-09-21
-/// (12 months from 2025-09-21 unless extended); not confirmed since".
-pub fn scheduled_end_note(fee: &fee::Model) -> Option<String> {
+/// A fee's scheduled end in words: "scheduled to end on 2026-09-21 (12 months from 2025-09-21
+/// unless extended)"; None when no source gives one.
+pub fn scheduled_end(fee: &fee::Model) -> Option<String> {
     let end = fee.scheduled_end_on?;
     Some(match &fee.scheduled_end_condition {
-        Some(condition) => format!(
-            "{}: scheduled to end on {end} ({condition}); whether it still applies is not confirmed",
-            fee.label
-        ),
-        None => format!(
-            "{}: scheduled to end on {end}; whether it still applies is not confirmed",
-            fee.label
-        ),
+        Some(condition) => format!("scheduled to end on {end} ({condition})"),
+        None => format!("scheduled to end on {end}"),
     })
+}
+
+/// What a reader is told of a fee past its scheduled end: "H-1B payment: scheduled to end on
+/// 2026-09-21 (12 months from 2025-09-21 unless extended); no source since 2025-11-20, so
+/// whether it still applies is not confirmed".
+pub fn scheduled_end_note(fee: &fee::Model, verified: Option<PartialDate>) -> Option<String> {
+    let scheduled = scheduled_end(fee)?;
+    let since = match verified {
+        Some(v) => format!("no source since {}", v.to_text()),
+        None => "no source".to_owned(),
+    };
+    Some(format!(
+        "{}: {scheduled}; {since}, so whether it still applies is not confirmed",
+        fee.label
+    ))
 }
 
 /// Whether a fee is in effect on `day`: a term that has run out is not current; unknown start
@@ -127,13 +140,27 @@ mod tests {
     fn a_term_past_its_scheduled_end_is_unconfirmed() {
         let mut f = fee(Some("2025-09-21"), None);
         f.scheduled_end_on = NaiveDate::from_ymd_opt(2026, 9, 21);
-        let on = |d: &str| term_on(&f, d.parse().unwrap_or_default());
+        let verified = PartialDate::parse_exact("2025-11-20");
+        let on = |d: &str| term_on(&f, d.parse().unwrap_or_default(), verified);
         assert_eq!(on("2025-09-20"), Term::NotYet);
         assert_eq!(on("2026-09-21"), Term::InEffect);
         assert_eq!(on("2026-09-22"), Term::PastScheduledEnd);
+        assert_eq!(
+            scheduled_end_note(&f, verified).as_deref(),
+            Some(
+                "Visa fee: scheduled to end on 2026-09-21; no source since 2025-11-20, so \
+                 whether it still applies is not confirmed"
+            )
+        );
+        // A source verified after the scheduled end says it still applies.
+        let rechecked = PartialDate::parse_exact("2026-10-01");
+        assert_eq!(
+            term_on(&f, "2026-12-04".parse().unwrap_or_default(), rechecked),
+            Term::InEffect
+        );
         f.effective_until = NaiveDate::from_ymd_opt(2026, 9, 21);
         assert_eq!(
-            term_on(&f, "2026-12-04".parse().unwrap_or_default()),
+            term_on(&f, "2026-12-04".parse().unwrap_or_default(), rechecked),
             Term::Ended
         );
     }

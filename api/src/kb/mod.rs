@@ -12,6 +12,7 @@ pub mod error;
 pub mod fees;
 #[cfg(test)]
 mod fixtures;
+pub mod freshness;
 pub mod global_id;
 pub mod keyset;
 pub mod kind;
@@ -20,6 +21,7 @@ pub mod matching;
 pub mod programs;
 pub mod read;
 pub mod rules;
+pub mod sheet;
 pub mod status;
 pub mod values;
 pub mod visibility;

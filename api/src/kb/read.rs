@@ -12,6 +12,7 @@
 use super::error::{ApiError, ApiResult};
 use super::fees::is_current;
 use super::kind::RecordKind;
+use super::sheet::Facts;
 use super::visibility::{self, CitationTarget};
 use chrono::NaiveDate;
 use entity::{
@@ -21,6 +22,7 @@ use entity::{
 use sea_orm::sea_query::NullOrdering;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Visible rows of `kind` (entity `E`) whose `fk` is one of `ids`, in `order` (unknown values
 /// last on both backends: SQLite would put NULLs first, PostgreSQL last).
@@ -263,4 +265,99 @@ pub async fn program(db: &impl ConnectionTrait, id: i32) -> ApiResult<program::M
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::not_found("no published program here"))
+}
+
+/// The material of the visible programs `ids`' sheets ([`super::sheet`]): each program with its
+/// visible requirements, fees, events and facts, their visible citations and the sources
+/// those cite, read in a fixed number of statements however many programs there are. A
+/// citation whose source readers may not see is left out, as everywhere else.
+pub async fn sheets(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<Facts>> {
+    let programs = programs(db, ids).await?;
+    let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();
+    let requirements = requirements(db, ids.clone()).await?;
+    let fees = fees(db, ids.clone()).await?;
+    let events = events(db, ids.clone()).await?;
+    let facts = facts(db, ids.clone()).await?;
+    let mut cites = citations(db, CitationTarget::Program, ids.clone()).await?;
+    cites.extend(
+        citations(
+            db,
+            CitationTarget::Requirement,
+            requirements.iter().map(|r| r.id),
+        )
+        .await?,
+    );
+    cites.extend(citations(db, CitationTarget::Fee, fees.iter().map(|f| f.id)).await?);
+    cites.extend(citations(db, CitationTarget::PolicyEvent, events.iter().map(|e| e.id)).await?);
+    let source_ids: BTreeSet<i32> = cites.iter().map(|c| c.source_id).collect();
+    let sources: HashMap<i32, Arc<source::Model>> = sources(db, source_ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, Arc::new(s)))
+        .collect();
+    let cites: Vec<Arc<citation::Model>> = cites
+        .into_iter()
+        .filter(|c| sources.contains_key(&c.source_id))
+        .map(Arc::new)
+        .collect();
+    let of = |column: fn(&citation::Model) -> Option<i32>| {
+        let mut map: HashMap<i32, Vec<Arc<citation::Model>>> = HashMap::new();
+        for c in &cites {
+            if let Some(id) = column(c) {
+                map.entry(id).or_default().push(c.clone());
+            }
+        }
+        map
+    };
+    let (by_program, by_requirement, by_fee, by_event) = (
+        of(|c| c.program_id),
+        of(|c| c.requirement_id),
+        of(|c| c.fee_id),
+        of(|c| c.policy_event_id),
+    );
+    /// Rows filed under their program, in order.
+    fn by_parent<M>(rows: Vec<M>, fk: impl Fn(&M) -> i32) -> HashMap<i32, Vec<Arc<M>>> {
+        let mut map: HashMap<i32, Vec<Arc<M>>> = HashMap::new();
+        for row in rows {
+            map.entry(fk(&row)).or_default().push(Arc::new(row));
+        }
+        map
+    }
+    let mut requirements = by_parent(requirements, |r| r.program_id);
+    let mut fees = by_parent(fees, |f| f.program_id);
+    let mut events = by_parent(events, |e| e.program_id);
+    let mut facts = by_parent(facts, |f| f.program_id);
+    let sources = Arc::new(sources);
+    Ok(programs
+        .into_iter()
+        .map(|p| {
+            let id = p.id;
+            let requirements = requirements.remove(&id).unwrap_or_default();
+            let fees = fees.remove(&id).unwrap_or_default();
+            let events = events.remove(&id).unwrap_or_default();
+            let pick = |map: &HashMap<i32, Vec<Arc<citation::Model>>>, ids: Vec<i32>| {
+                ids.into_iter()
+                    .filter_map(|i| map.get(&i).map(|c| (i, c.clone())))
+                    .collect::<HashMap<_, _>>()
+            };
+            Facts {
+                program_citations: by_program.get(&id).cloned().unwrap_or_default(),
+                facts: facts.remove(&id).unwrap_or_default(),
+                citations_of_requirement: pick(
+                    &by_requirement,
+                    requirements.iter().map(|r| r.id).collect(),
+                ),
+                citations_of_fee: pick(&by_fee, fees.iter().map(|f| f.id).collect()),
+                citations_of_event: pick(&by_event, events.iter().map(|e| e.id).collect()),
+                sources: sources.clone(),
+                program: Arc::new(p),
+                requirements,
+                fees,
+                events,
+            }
+        })
+        .collect())
 }

@@ -4,29 +4,44 @@
 //! `?country=CN,US&category=talent&employer_sponsorship=no&text=visa`.
 
 use crate::kb::error::ApiError;
-use crate::kb::fees::Amount;
 use crate::kb::programs::{Order, ProgramQuery};
-use crate::kb::values::{PartialDate, check_storable};
-use crate::kb::visibility::CitationTarget;
+use crate::kb::sheet::{self, Facts};
+use crate::kb::values::check_storable;
 use crate::kb::{lists, read};
 use actix_web::{HttpResponse, http::header, web};
 use chrono::Utc;
 use entity::{program, source};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, QuerySelect};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
-/// The facts whose sources get a column of their own.
-const FACT_FIELDS: [&str; 6] = [
-    "legal_status",
-    "in_force_on",
-    "employer_sponsorship",
-    "work_authorization",
-    "pr_path",
-    "entries",
+/// The sheet's attributes that get columns, with their column names (`current_fees`' sources
+/// are `fees_sources`).
+const COLUMNS: [(&str, &str); 9] = [
+    ("status", "legal_status"),
+    ("inForceOn", "in_force_on"),
+    ("employerSponsorship", "employer_sponsorship"),
+    ("workAuthorization", "work_authorization"),
+    ("prPath", "pr_path"),
+    ("entries", "entries"),
+    ("validity", "validity"),
+    ("maxStay", "max_stay"),
+    ("currentFees", "current_fees"),
 ];
 
-/// One exported program.
+/// Where a column's sources go: `<key>_sources` in CSV, `sources.<key>` in JSON.
+fn sources_key(column: &str) -> &str {
+    if column == "current_fees" {
+        "fees"
+    } else {
+        column
+    }
+}
+
+/// One exported program: each value as the program's sheet (`kb::sheet`) shows it, with its
+/// state, its note and when a source last verified it, so an export never shows as known what
+/// the API shows as unverified or unconfirmed.
 #[derive(Debug, Serialize)]
 pub struct ExportRow {
     slug: String,
@@ -34,16 +49,17 @@ pub struct ExportRow {
     local_name: Option<String>,
     country: String,
     category: String,
-    legal_status: String,
-    in_force_on: Option<String>,
-    employer_sponsorship: String,
-    work_authorization: String,
-    pr_path: String,
-    entries: String,
-    max_stay: Option<String>,
-    /// Fees in effect today: `label: amount currency`.
-    current_fees: Vec<String>,
-    /// Source URLs per fact field (`program` for the record as a whole, `fees` for current fees).
+    /// Each column's value in words; absent when unknown.
+    #[serde(flatten)]
+    values: BTreeMap<String, Option<String>>,
+    /// Each column's state: KNOWN, UNVERIFIED, UNCONFIRMED or UNKNOWN.
+    state: BTreeMap<String, &'static str>,
+    /// Why a value is unknown or unconfirmed, per column, where there is a note.
+    notes: BTreeMap<String, String>,
+    /// When a source last verified each column's value (at the source's precision).
+    last_verified: BTreeMap<String, String>,
+    /// Source URLs per column (`program` for the record as a whole, `fees` for current fees);
+    /// a source without a URL is named by title and kind.
     sources: BTreeMap<String, Vec<String>>,
     /// Credit lines the sources' licences ask for (e.g. CC BY).
     attribution: Vec<String>,
@@ -103,87 +119,87 @@ fn filter_from(params: &HashMap<String, String>) -> Result<ProgramQuery, ApiErro
     })
 }
 
+/// How an export names a source: its URL, or its title and kind when it has none.
+fn reference(s: &source::Model) -> String {
+    match &s.url {
+        Some(url) => url.clone(),
+        None => format!(
+            "{} [{}, no URL]",
+            s.title,
+            s.kind.as_str().replace('_', " ")
+        ),
+    }
+}
+
 async fn rows(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<ExportRow>, ApiError> {
     let today = Utc::now().date_naive();
     let select = filter.apply(lists::programs(), today)?;
-    let programs: Vec<program::Model> = Order::default()
+    let ids: Vec<i32> = Order::default()
         .ordering(db.get_database_backend())
         .sort(select)
+        .select_only()
+        .column(program::Column::Id)
+        .into_tuple()
         .all(db)
         .await?;
-    let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();
-    let fees = read::current_fees(db, ids.clone(), today).await?;
-    let program_cites = read::cited_sources(db, CitationTarget::Program, ids).await?;
-    let fee_cites = read::cited_sources(db, CitationTarget::Fee, fees.iter().map(|f| f.id)).await?;
-    let fee_program: HashMap<i32, i32> = fees.iter().map(|f| (f.id, f.program_id)).collect();
-
-    let mut out = Vec::with_capacity(programs.len());
-    for p in programs {
-        let mut sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut sheets: HashMap<i32, Facts> = read::sheets(db, ids.clone())
+        .await?
+        .into_iter()
+        .map(|f| (f.program.id, f))
+        .collect();
+    let mut out = Vec::with_capacity(ids.len());
+    // In the list's order (the sheets come back by id).
+    for f in ids.iter().filter_map(|id| sheets.remove(id)) {
+        let sheet = sheet::sheet(&f, None);
+        let mut row = ExportRow {
+            slug: f.program.slug.clone(),
+            name: f.program.name.clone(),
+            local_name: f.program.local_name.clone(),
+            country: f.program.country.clone(),
+            category: f.program.category.as_str(),
+            values: BTreeMap::new(),
+            state: BTreeMap::new(),
+            notes: BTreeMap::new(),
+            last_verified: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            attribution: Vec::new(),
+        };
         let mut attribution = BTreeSet::new();
-        let mut add = |key: &str, s: &source::Model| {
-            // A source without a URL (an article known by its title) is named, not dropped.
-            let reference = match &s.url {
-                Some(url) => url.clone(),
-                None => format!(
-                    "{} [{}, no URL]",
-                    s.title,
-                    s.kind.as_str().replace('_', " ")
-                ),
-            };
-            let urls = sources.entry(key.to_owned()).or_default();
-            if !urls.contains(&reference) {
-                urls.push(reference);
-            }
-            if let Some(a) = &s.attribution {
-                attribution.insert(a.clone());
+        let mut add = |key: &str, citations: &[Arc<entity::citation::Model>]| {
+            for s in citations.iter().filter_map(|c| f.sources.get(&c.source_id)) {
+                let refs = row.sources.entry(key.to_owned()).or_default();
+                let r = reference(s);
+                if !refs.contains(&r) {
+                    refs.push(r);
+                }
+                if let Some(a) = &s.attribution {
+                    attribution.insert(a.clone());
+                }
             }
         };
-        for (c, s) in program_cites
+        let whole: Vec<_> = f
+            .program_citations
             .iter()
-            .filter(|(c, _)| c.program_id == Some(p.id))
-        {
-            match c.field.as_deref() {
-                None => add("program", s),
-                Some(f) if FACT_FIELDS.contains(&f) => add(f, s),
-                Some(_) => {}
+            .filter(|c| c.field.is_none())
+            .cloned()
+            .collect();
+        add("program", &whole);
+        for (attribute, column) in COLUMNS {
+            let Some(v) = sheet.iter().find(|v| v.attribute == attribute) else {
+                continue;
+            };
+            add(sources_key(column), &v.cell.citations);
+            row.values.insert(column.to_owned(), v.cell.value.clone());
+            row.state.insert(column.to_owned(), v.cell.state.as_str());
+            if let Some(note) = &v.cell.note {
+                row.notes.insert(column.to_owned(), note.clone());
+            }
+            if let Some(d) = v.cell.last_verified {
+                row.last_verified.insert(column.to_owned(), d.to_text());
             }
         }
-        for (_, s) in fee_cites
-            .iter()
-            .filter(|(c, _)| c.fee_id.and_then(|f| fee_program.get(&f)) == Some(&p.id))
-        {
-            add("fees", s);
-        }
-        let current_fees = fees
-            .iter()
-            .filter(|f| f.program_id == p.id)
-            .map(|f| match Amount::of(f) {
-                amount @ Amount::Words(_) => format!("{}: {amount} (not one amount)", f.label),
-                amount => format!("{}: {amount}", f.label),
-            })
-            .collect();
-        out.push(ExportRow {
-            in_force_on: PartialDate::stored(p.in_force_on, p.in_force_precision)
-                .map(PartialDate::to_text),
-            max_stay: p.max_stay_unit.map(|u| match p.max_stay_value {
-                Some(v) => format!("{v} {}", u.as_str()),
-                None => u.as_str(),
-            }),
-            slug: p.slug,
-            name: p.name,
-            local_name: p.local_name,
-            country: p.country,
-            category: p.category.as_str(),
-            legal_status: p.legal_status.as_str(),
-            employer_sponsorship: p.employer_sponsorship.as_str(),
-            work_authorization: p.work_authorization.as_str(),
-            pr_path: p.pr_path.as_str(),
-            entries: p.entries.as_str(),
-            current_fees,
-            sources,
-            attribution: attribution.into_iter().collect(),
-        });
+        row.attribution = attribution.into_iter().collect();
+        out.push(row);
     }
     Ok(out)
 }
@@ -242,28 +258,22 @@ fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
     let mut buf = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut buf);
-        let mut headers: Vec<String> = [
-            "slug",
-            "name",
-            "local_name",
-            "country",
-            "category",
-            "legal_status",
-            "in_force_on",
-            "employer_sponsorship",
-            "work_authorization",
-            "pr_path",
-            "entries",
-            "max_stay",
-            "current_fees",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+        let mut headers: Vec<String> = ["slug", "name", "local_name", "country", "category"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        // Each value, then how far it can be trusted, why, and when a source last verified it.
+        for (_, column) in COLUMNS {
+            headers.extend([
+                column.to_owned(),
+                format!("{column}_state"),
+                format!("{column}_note"),
+                format!("{column}_last_verified"),
+            ]);
+        }
         let source_keys: Vec<&str> = ["program"]
             .into_iter()
-            .chain(FACT_FIELDS)
-            .chain(["fees"])
+            .chain(COLUMNS.iter().map(|(_, c)| sources_key(c)))
             .collect();
         headers.extend(source_keys.iter().map(|k| format!("{k}_sources")));
         headers.push("attribution".to_owned());
@@ -275,15 +285,18 @@ fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
                 r.local_name.clone().unwrap_or_default(),
                 r.country.clone(),
                 r.category.clone(),
-                r.legal_status.clone(),
-                r.in_force_on.clone().unwrap_or_default(),
-                r.employer_sponsorship.clone(),
-                r.work_authorization.clone(),
-                r.pr_path.clone(),
-                r.entries.clone(),
-                r.max_stay.clone().unwrap_or_default(),
-                r.current_fees.join(" | "),
             ];
+            for (_, column) in COLUMNS {
+                record.extend([
+                    r.values.get(column).cloned().flatten().unwrap_or_default(),
+                    r.state
+                        .get(column)
+                        .map(|s| (*s).to_owned())
+                        .unwrap_or_default(),
+                    r.notes.get(column).cloned().unwrap_or_default(),
+                    r.last_verified.get(column).cloned().unwrap_or_default(),
+                ]);
+            }
             record.extend(
                 source_keys
                     .iter()

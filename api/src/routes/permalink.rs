@@ -4,12 +4,13 @@
 //! else is 404.
 
 use crate::kb::error::ApiError;
+use crate::kb::fees::{is_current, scheduled_end};
 use crate::kb::global_id::{self, encode};
 use crate::kb::values::{
     PartialDate, check_storable, e4_to_money, is_slug, partial_date_text, short_title,
 };
 use crate::kb::visibility::CitationTarget;
-use crate::kb::{RecordKind, read, visibility};
+use crate::kb::{RecordKind, read, sheet, visibility};
 use crate::permalink::{PublicBase, cite_as, escape_html};
 use crate::store::rows;
 use actix_web::http::header;
@@ -70,6 +71,28 @@ async fn citations(
         .collect())
 }
 
+/// A value of the program's sheet as a schema.org PropertyValue: its value only when it may be
+/// shown, and in `description` how far it can be trusted (KNOWN, UNVERIFIED, UNCONFIRMED,
+/// UNKNOWN), why, and when a source last verified it.
+fn property(v: &sheet::Value) -> Value {
+    let mut description = v.cell.state.as_str().to_owned();
+    if let Some(note) = &v.cell.note {
+        description.push_str(": ");
+        description.push_str(note);
+    }
+    match v.cell.last_verified {
+        Some(d) => description.push_str(&format!("; last verified {}", d.to_text())),
+        None => description.push_str("; no source"),
+    }
+    compact(json!({
+        "@type": "PropertyValue",
+        "propertyID": v.attribute,
+        "name": v.label,
+        "value": v.cell.value,
+        "description": description,
+    }))
+}
+
 async fn program_ld(
     db: &DatabaseConnection,
     base: &PublicBase,
@@ -77,9 +100,16 @@ async fn program_ld(
 ) -> Result<Value, ApiError> {
     let link = base.program(&p.slug);
     let today = chrono::Utc::now().date_naive();
-    let fees = read::current_fees(db, [p.id], today).await?;
-    let offers: Vec<Value> = fees
+    let facts = read::sheets(db, [p.id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(not_found())?;
+    let values = sheet::sheet(&facts, None);
+    let offers: Vec<Value> = facts
+        .fees
         .iter()
+        .filter(|f| is_current(f, today))
         .map(|f| {
             compact(json!({
                 "@type": "Offer",
@@ -88,10 +118,11 @@ async fn program_ld(
                 "priceCurrency": f.currency,
                 "validFrom": f.effective_from.map(|d| d.to_string()),
                 "validThrough": f.effective_until.map(|d| d.to_string()),
+                // Not a known end: a term the sources say is scheduled to run out.
+                "description": scheduled_end(f),
             }))
         })
         .collect();
-    let property = |name: &str, value: String| json!({ "@type": "PropertyValue", "name": name, "value": value });
     Ok(compact(json!({
         "@context": "https://schema.org",
         "@type": "GovernmentService",
@@ -106,13 +137,11 @@ async fn program_ld(
         "sameAs": p.official_url,
         "version": p.version,
         "dateModified": p.updated_at.to_rfc3339(),
-        "additionalProperty": [
-            property("legalStatus", p.legal_status.as_str()),
-            property("employerSponsorship", p.employer_sponsorship.as_str()),
-            property("workAuthorization", p.work_authorization.as_str()),
-            property("pathToPermanentResidence", p.pr_path.as_str()),
-            property("entries", p.entries.as_str()),
-        ],
+        "additionalProperty": values
+            .iter()
+            .filter(|v| v.attribute != "country")
+            .map(property)
+            .collect::<Vec<_>>(),
         "offers": offers,
         "citation": citations(db, CitationTarget::Program, p.id).await?,
         "creditText": cite_as(&p.name, p.version, &link),

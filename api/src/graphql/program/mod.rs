@@ -13,14 +13,17 @@ use super::enums::{Category, Entries, LegalStatus, PrPath, WorkAuthorization, Ye
 use super::fact::Fact;
 use super::fee::Fee;
 use super::ids::{RecordKind, encode};
-use super::loaders::{CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf};
+use super::loaders::{
+    CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf, SheetOf,
+};
 use super::policy_event::PolicyEvent;
 use super::requirement::Requirement;
 use super::scalars::{Duration, ExactDecimal, PartialDate};
+use super::value::ProgramValue;
 use crate::graphql::scalars::Timestamp;
 use crate::kb::error::ApiResult;
-use crate::kb::fees;
 use crate::kb::status::{Status, status_on};
+use crate::kb::{fees, sheet};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{NaiveDate, Utc};
 use entity::program;
@@ -48,6 +51,14 @@ impl From<std::sync::Arc<program::Model>> for Program {
 }
 
 impl Program {
+    /// The program's sheet on the day it is seen on (empty if it is no longer visible).
+    async fn sheet(&self, ctx: &Context<'_>) -> ApiResult<Vec<sheet::Value>> {
+        let facts = loaders(ctx)?.load_one(SheetOf(self.row.id)).await?;
+        Ok(facts
+            .map(|f| sheet::sheet(&f, self.as_of))
+            .unwrap_or_default())
+    }
+
     /// The same program seen as it stood on `day`.
     pub fn seen_on(self, day: Option<NaiveDate>) -> Self {
         Self {
@@ -268,6 +279,25 @@ impl Program {
             .await?
             .unwrap_or_default();
         Ok(ProgramStatus(status_on(&self.row, &events, self.as_of)))
+    }
+
+    /// Every attribute with its value and how far it can be trusted, seen on the day the
+    /// program is seen on: KNOWN (a cited official or secondary source supports it), UNVERIFIED,
+    /// UNCONFIRMED (with the reason in `note`) or UNKNOWN; the same values `compare`, the exports
+    /// and the permalinks show. Requirements get one value per kind the program has.
+    async fn values(&self, ctx: &Context<'_>) -> ApiResult<Vec<ProgramValue>> {
+        Ok(self
+            .sheet(ctx)
+            .await?
+            .into_iter()
+            .map(ProgramValue::from)
+            .collect())
+    }
+
+    /// When a source last verified anything about the program: the newest `lastVerifiedOn`
+    /// of its values; null when no source supports any.
+    async fn last_verified_on(&self, ctx: &Context<'_>) -> ApiResult<Option<PartialDate>> {
+        Ok(sheet::last_verified(&self.sheet(ctx).await?).map(PartialDate))
     }
 
     /// How each field is known: the researched wording, confidence, note and citations.
