@@ -43,6 +43,9 @@ pub struct Settings {
     /// `VISA_KB_MAX_SUBSCRIPTIONS_PER_SOCKET`: subscriptions running at once on one
     /// connection; another is refused with TOO_MANY_SUBSCRIPTIONS.
     pub max_subscriptions_per_socket: usize,
+    /// `VISA_KB_REVERIFY_AFTER_DAYS`: a value whose newest source is older than this many days
+    /// is on the editors' re-verification list (`valuesToReverify`).
+    pub reverify_after_days: u32,
     /// `VISA_KB_SEED`: seed an empty database from the bundled data on start.
     pub seed: bool,
     /// `VISA_KB_CORS_ORIGINS`: origins (comma-separated) whose browser apps may call the API;
@@ -95,7 +98,7 @@ pub struct Settings {
 
 /// Every setting's key (`VISA_KB_<KEY>` or `key` in the file), and `config` (the file's own
 /// name, `VISA_KB_CONFIG`, which the environment source also reads).
-const KNOWN_KEYS: [&str; 31] = [
+const KNOWN_KEYS: [&str; 32] = [
     "config",
     "database_url",
     "addr",
@@ -104,6 +107,7 @@ const KNOWN_KEYS: [&str; 31] = [
     "db_acquire_timeout_ms",
     "max_sockets_per_client",
     "max_subscriptions_per_socket",
+    "reverify_after_days",
     "seed",
     "cors_origins",
     "cors_allow_headers",
@@ -207,6 +211,12 @@ impl Settings {
             .and_then(|b| b.set_default("db_acquire_timeout_ms", 2000))
             .and_then(|b| b.set_default("max_sockets_per_client", 8))
             .and_then(|b| b.set_default("max_subscriptions_per_socket", 20))
+            .and_then(|b| {
+                b.set_default(
+                    "reverify_after_days",
+                    crate::kb::reverify::DEFAULT_AFTER_DAYS,
+                )
+            })
             .and_then(|b| b.set_default("seed", true))
             .and_then(|b| b.set_default("cors_origins", "*"))
             .and_then(|b| b.set_default("cors_allow_headers", DEFAULT_CORS_ALLOW_HEADERS))
@@ -269,6 +279,7 @@ impl Settings {
             db_acquire_timeout_ms: 2000,
             max_sockets_per_client: 8,
             max_subscriptions_per_socket: 20,
+            reverify_after_days: crate::kb::reverify::DEFAULT_AFTER_DAYS,
             seed: false,
             cors_origins: "*".to_owned(),
             loader_delay_us: 0,
@@ -316,6 +327,11 @@ impl Settings {
         if self.workers == 0 || self.db_max_connections == 0 {
             return Err(ConfigError(
                 "VISA_KB_WORKERS and VISA_KB_DB_MAX_CONNECTIONS must be at least 1".to_owned(),
+            ));
+        }
+        if self.reverify_after_days == 0 {
+            return Err(ConfigError(
+                "VISA_KB_REVERIFY_AFTER_DAYS must be at least 1".to_owned(),
             ));
         }
         if self.db_acquire_timeout_ms == 0 {

@@ -238,6 +238,7 @@ fn serve(
         sockets: routes::graphql::SocketSlots::default(),
         max_sockets_per_client: settings.max_sockets_per_client,
         max_subscriptions_per_socket: settings.max_subscriptions_per_socket,
+        reverify_after: crate::kb::reverify::AfterDays(settings.reverify_after_days),
         live,
     });
     let server = HttpServer::new(move || {

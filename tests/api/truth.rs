@@ -101,3 +101,136 @@ backend_test!(compare_and_program_values_agree, seeded, |app| async move {
         }
     }
 });
+
+const REVERIFY: &str = r#"query($days: Int, $limit: Int = 20, $offset: Int = 0) {
+  valuesToReverify(staleAfterDays: $days, limit: $limit, offset: $offset) {
+    totalCount staleAfterDays
+    items { reason program { slug } value { attribute state note lastVerifiedOn { text } } } } }"#;
+
+backend_test!(
+    editors_get_the_values_to_reverify,
+    seeded,
+    |app| async move {
+        // Editors only.
+        let anonymous = app.graphql(REVERIFY, json!({})).await;
+        assert_eq!(
+            anonymous["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{anonymous:#}"
+        );
+        let token = app.editor().await;
+        let list = app.data_as(&token, REVERIFY, json!({ "limit": 100 })).await;
+        let list = &list["valuesToReverify"];
+        assert_eq!(list["staleAfterDays"], 365, "the configured default");
+        let items = list["items"].as_array().unwrap();
+        let total = list["totalCount"].as_u64().unwrap();
+        assert!(total >= items.len() as u64 && !items.is_empty(), "{list:#}");
+        // Most urgent first.
+        let rank = |r: &Value| match r.as_str().unwrap() {
+            "PAST_SCHEDULED_END" => 0,
+            "NEVER_VERIFIED" => 1,
+            _ => 2,
+        };
+        let ranks: Vec<u8> = items.iter().map(|i| rank(&i["reason"])).collect();
+        let mut sorted = ranks.clone();
+        sorted.sort();
+        assert_eq!(ranks, sorted);
+        for item in items {
+            match item["reason"].as_str().unwrap() {
+                "NEVER_VERIFIED" => assert!(item["value"]["lastVerifiedOn"].is_null()),
+                "NOT_VERIFIED_SINCE" => {
+                    assert!(item["value"]["lastVerifiedOn"]["text"].is_string())
+                }
+                _ => assert_eq!(item["value"]["state"], "UNCONFIRMED"),
+            }
+        }
+        if past_the_h1b_payment_term() {
+            let first = &items[0];
+            assert_eq!(
+                (
+                    &first["reason"],
+                    &first["program"]["slug"],
+                    &first["value"]["attribute"]
+                ),
+                (
+                    &json!("PAST_SCHEDULED_END"),
+                    &json!("us-h1b"),
+                    &json!("currentFees")
+                ),
+                "{list:#}"
+            );
+        }
+        // A shorter window finds at least as many; paging walks the same list.
+        let strict = app
+            .data_as(&token, REVERIFY, json!({ "days": 30, "limit": 1 }))
+            .await;
+        assert!(strict["valuesToReverify"]["totalCount"].as_u64().unwrap() >= total);
+        let second = app
+            .data_as(&token, REVERIFY, json!({ "limit": 1, "offset": 1 }))
+            .await;
+        assert_eq!(
+            second["valuesToReverify"]["items"][0]["value"]["attribute"],
+            items[1]["value"]["attribute"]
+        );
+        for bad in [
+            json!({ "days": 0 }),
+            json!({ "limit": 0 }),
+            json!({ "offset": -1 }),
+        ] {
+            let error = app.error_as(&token, REVERIFY, bad).await;
+            assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error:#}");
+        }
+    }
+);
+
+const FRESHNESS: &str = r#"query($since: Date, $notSince: Date) {
+  programs(first: 100, filter: { verifiedSince: $since, notVerifiedSince: $notSince }) {
+    totalCount nodes { slug lastVerifiedOn { text } } } }"#;
+
+backend_test!(
+    lists_filter_on_when_a_source_last_verified,
+    seeded,
+    |app| async move {
+        let all = app.data(FRESHNESS, json!({})).await;
+        let total = all["programs"]["totalCount"].as_u64().unwrap();
+        let day = "2025-10-01";
+        let fresh = app.data(FRESHNESS, json!({ "since": day })).await;
+        let stale = app.data(FRESHNESS, json!({ "notSince": day })).await;
+        let count = |v: &Value| v["programs"]["totalCount"].as_u64().unwrap();
+        assert_eq!(
+            count(&fresh) + count(&stale),
+            total,
+            "each program is one or the other"
+        );
+        assert!(count(&fresh) > 0 && count(&stale) > 0);
+        // The filter and `lastVerifiedOn` follow one rule (a partial date from its first day).
+        for p in fresh["programs"]["nodes"].as_array().unwrap() {
+            let text = p["lastVerifiedOn"]["text"].as_str().unwrap();
+            let padded = match text.len() {
+                4 => format!("{text}-01-01"),
+                7 => format!("{text}-01"),
+                _ => text.to_owned(),
+            };
+            assert!(padded.as_str() >= day, "{p:#}");
+        }
+        for p in stale["programs"]["nodes"].as_array().unwrap() {
+            if let Some(text) = p["lastVerifiedOn"]["text"].as_str() {
+                assert!(text < day, "{p:#}");
+            }
+        }
+        // The export takes the same filter.
+        let exported = app
+            .get_json(&format!("/export/programs.json?verified_since={day}"))
+            .await;
+        assert_eq!(exported.as_array().unwrap().len() as u64, count(&fresh));
+        let bad = app
+            .client
+            .get(format!(
+                "{}/export/programs.json?verified_since=soon",
+                app.base
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 400);
+    }
+);

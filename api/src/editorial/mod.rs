@@ -6,6 +6,7 @@
 //! also writes links (commentary ↔ programs) commits or fails as a whole.
 
 pub mod engine;
+pub mod reverify;
 pub mod revisions;
 
 pub use engine::{Saved, Transition};

@@ -191,14 +191,18 @@ impl Walk<'_> {
             (false, "facts") => at_least_one(b.facts_per_program),
             (false, "commentaries") => at_least_one(b.commentaries_per_program),
             (false, "citations") => at_least_one(match parent {
-                "facts" | "cells" => b.citations_per_fact.max(b.citations_per_record),
+                "facts" | "cells" | "values" | "value" => {
+                    b.citations_per_fact.max(b.citations_per_record)
+                }
                 "requirements" | "fees" | "policyEvents" | "commentaries" => b.citations_per_record,
                 // A program's own, or a record whose kind the parent does not tell.
                 _ => b.citations_per_program.max(b.citations_per_record),
             }),
             (false, "programs") => b.programs_per_commentary.max(COMPARISON_PROGRAMS),
             (false, "checks") => b.requirements_per_program + PROFILE_CHECKS,
-            (false, "rows") => COMPARISON_ROWS,
+            (false, "rows" | "values") => COMPARISON_ROWS,
+            // A page of `valuesToReverify`: at most the largest page.
+            (false, "items") => m.max_page_size,
             (false, "cells") => COMPARISON_PROGRAMS,
             (false, "changes" | "pendingChanges") => FIELD_CHANGES,
             _ => 1,

@@ -25,6 +25,7 @@ mod policy_event;
 mod program;
 mod query;
 mod requirement;
+mod reverify;
 pub mod scalars;
 mod search;
 mod source;

@@ -162,6 +162,21 @@ impl Query {
         Ok(records)
     }
 
+    /// Published values to check again (editors): past a scheduled end with no source since,
+    /// never verified, or last verified more than `staleAfterDays` days ago (default
+    /// `VISA_KB_REVERIFY_AFTER_DAYS`, 365). Most urgent first. `limit` is at most the largest
+    /// page size.
+    #[graphql(guard = "RequireRole(Role::Editor)")]
+    async fn values_to_reverify(
+        &self,
+        ctx: &Context<'_>,
+        stale_after_days: Option<i32>,
+        #[graphql(default = 20)] limit: i32,
+        #[graphql(default = 0)] offset: i32,
+    ) -> ApiResult<super::reverify::ReverifyList> {
+        super::reverify::list(ctx, stale_after_days, limit, offset).await
+    }
+
     /// Every revision of a record, newest first, with field-level diffs (editors).
     #[graphql(guard = "RequireRole(Role::Editor)")]
     async fn revisions(&self, ctx: &Context<'_>, of: ID) -> ApiResult<Vec<Revision>> {

@@ -3,8 +3,12 @@
 //! editor last read it. A fact no source supports was never verified.
 
 use super::values::PartialDate;
+use super::visibility::{self, CitationTarget};
+use chrono::NaiveDate;
 use entity::enums::DatePrecision;
-use entity::source;
+use entity::{citation, fee, policy_event, program, requirement, source};
+use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition};
 
 /// The newest date a source vouches for: its publication or its last access, whichever is
 /// later (a partial publication date counts from its first day, so it is never made newer than
@@ -39,6 +43,64 @@ pub fn is_stale(verified: Option<PartialDate>, today: chrono::NaiveDate, after_d
         None => true,
         Some(v) => (today - v.date).num_days() > i64::from(after_days),
     }
+}
+
+/// Programs (a condition on `program`) that a source verified on or after `day`: some visible
+/// citation of the program, or of one of its requirements, fees or events, cites a source
+/// published or read on or after that day. A partial publication date counts from its first
+/// day, as in [`verified_on`], so the filter and `lastVerifiedOn` agree.
+pub fn verified_since(day: NaiveDate) -> Condition {
+    let fresh = Query::select()
+        .column(source::Column::Id)
+        .from(source::Entity)
+        .cond_where(
+            Condition::any()
+                .add(source::Column::PublishedOn.gte(day))
+                .add(source::Column::AccessedOn.gte(day)),
+        )
+        .to_owned();
+    let cited = |target: CitationTarget| -> SelectStatement {
+        Query::select()
+            .column(target.column())
+            .from(citation::Entity)
+            .cond_where(visibility::citations_of(target))
+            .and_where(citation::Column::SourceId.in_subquery(fresh.clone()))
+            .to_owned()
+    };
+    // The program of a cited child (the citation rule has already found the child visible).
+    fn program_of<E: sea_orm::EntityTrait>(
+        table: E,
+        id: E::Column,
+        program_id: E::Column,
+        cited: SelectStatement,
+    ) -> SelectStatement {
+        Query::select()
+            .column(program_id)
+            .from(table)
+            .and_where(id.in_subquery(cited))
+            .to_owned()
+    }
+    use program::Column::Id;
+    Condition::any()
+        .add(Id.in_subquery(cited(CitationTarget::Program)))
+        .add(Id.in_subquery(program_of(
+            requirement::Entity,
+            requirement::Column::Id,
+            requirement::Column::ProgramId,
+            cited(CitationTarget::Requirement),
+        )))
+        .add(Id.in_subquery(program_of(
+            fee::Entity,
+            fee::Column::Id,
+            fee::Column::ProgramId,
+            cited(CitationTarget::Fee),
+        )))
+        .add(Id.in_subquery(program_of(
+            policy_event::Entity,
+            policy_event::Column::Id,
+            policy_event::Column::ProgramId,
+            cited(CitationTarget::PolicyEvent),
+        )))
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod lists;
 pub mod matching;
 pub mod programs;
 pub mod read;
+pub mod reverify;
 pub mod rules;
 pub mod sheet;
 pub mod status;

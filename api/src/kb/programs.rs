@@ -3,6 +3,7 @@
 //! each surface says where it sits (`filter.country` in GraphQL, `?country=` in an export).
 
 use super::error::{ApiError, ApiResult};
+use super::freshness;
 use super::keyset::{KeyType, Ordering, SortKey};
 use super::kind::RecordKind;
 use super::lists;
@@ -37,6 +38,10 @@ pub struct ProgramQuery {
     pub max_fee: Option<(Decimal, String)>,
     /// Words in the name, local name or summary (case-insensitive substring).
     pub text: Option<String>,
+    /// Programs a source verified on or after this day (`kb::freshness`).
+    pub verified_since: Option<NaiveDate>,
+    /// Programs no source verified on or after this day: the stale ones.
+    pub not_verified_since: Option<NaiveDate>,
 }
 
 /// What to sort programs by.
@@ -93,6 +98,12 @@ impl ProgramQuery {
         }
         if let Some(v) = self.entries {
             select = select.filter(C::Entries.is_in(v));
+        }
+        if let Some(day) = self.verified_since {
+            select = select.filter(freshness::verified_since(day));
+        }
+        if let Some(day) = self.not_verified_since {
+            select = select.filter(freshness::verified_since(day).not());
         }
         if let Some(kinds) = self.requirement_kind {
             let sub = Query::select()

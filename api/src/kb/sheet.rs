@@ -56,6 +56,8 @@ pub struct Cell {
     pub citations: Vec<Arc<citation::Model>>,
     /// The newest date a supporting source vouches for (None: never verified).
     pub last_verified: Option<PartialDate>,
+    /// A term behind the value is past its scheduled end with no source since.
+    pub past_scheduled_end: bool,
 }
 
 /// One attribute of a program.
@@ -135,6 +137,7 @@ impl Facts {
             wording: fact.and_then(|f| f.wording.clone()),
             note: fact.and_then(|f| f.note.clone()),
             last_verified: self.verified(&citations),
+            past_scheduled_end: false,
             citations,
         }
     }
@@ -245,6 +248,7 @@ fn current_fees(f: &Facts, day: NaiveDate) -> Cell {
     }
     if lapsed {
         cell.state = State::Unconfirmed;
+        cell.past_scheduled_end = true;
     }
     cell.note = (!notes.is_empty()).then(|| notes.join("; "));
     cell
@@ -393,9 +397,19 @@ pub fn sheet(f: &Facts, as_of: Option<NaiveDate>) -> Vec<Value> {
     values(f, as_of, &kinds_of(f))
 }
 
-/// When anything on a sheet was last verified (None: nothing on it ever was).
-pub fn last_verified(values: &[Value]) -> Option<PartialDate> {
-    newest(values.iter().filter_map(|v| v.cell.last_verified))
+/// When a source last verified anything about the program: the newest date among the sources
+/// of all its visible citations (of the program, its requirements, fees and events), the same
+/// rule as the `verifiedSince` filter ([`super::freshness::verified_since`]). None: never.
+pub fn last_verified(f: &Facts) -> Option<PartialDate> {
+    let all = f
+        .program_citations
+        .iter()
+        .chain(f.citations_of_requirement.values().flatten())
+        .chain(f.citations_of_fee.values().flatten())
+        .chain(f.citations_of_event.values().flatten())
+        .cloned()
+        .collect::<Vec<_>>();
+    f.verified(&all)
 }
 
 #[cfg(test)]
@@ -534,7 +548,7 @@ pub(crate) mod tests {
             "never verified"
         );
         assert_eq!(
-            last_verified(&values).map(PartialDate::to_text).as_deref(),
+            last_verified(&f).map(PartialDate::to_text).as_deref(),
             Some("2025-10")
         );
     }

@@ -1,7 +1,7 @@
 //! `GET /export/programs.csv` and `GET /export/programs.json`: every published program matching
 //! the filters, one row each, with its key facts, current fees and the URLs of the sources behind
 //! each fact. Filters are query parameters with the import format's spellings, comma-separated:
-//! `?country=CN,US&category=talent&employer_sponsorship=no&text=visa`.
+//! `?country=CN,US&category=talent&employer_sponsorship=no&text=visa&not_verified_since=2026-01-01`.
 
 use crate::kb::error::ApiError;
 use crate::kb::programs::{Order, ProgramQuery};
@@ -9,7 +9,7 @@ use crate::kb::sheet::{self, Facts};
 use crate::kb::values::check_storable;
 use crate::kb::{lists, read};
 use actix_web::{HttpResponse, http::header, web};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use entity::{program, source};
 use sea_orm::{DatabaseConnection, QuerySelect};
 use serde::Serialize;
@@ -85,6 +85,16 @@ fn filter_from(params: &HashMap<String, String>) -> Result<ProgramQuery, ApiErro
             })
             .transpose()
     }
+    fn day(params: &HashMap<String, String>, key: &str) -> Result<Option<NaiveDate>, ApiError> {
+        params
+            .get(key)
+            .map(|v| {
+                NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+                    ApiError::bad_input(key, format!("`{v}` is not a date (YYYY-MM-DD)"))
+                })
+            })
+            .transpose()
+    }
     for (key, value) in params {
         check_storable(key, value)?;
     }
@@ -97,6 +107,8 @@ fn filter_from(params: &HashMap<String, String>) -> Result<ProgramQuery, ApiErro
             "work_authorization",
             "pr_path",
             "text",
+            "verified_since",
+            "not_verified_since",
         ]
         .contains(&k.as_str())
     }) {
@@ -115,6 +127,8 @@ fn filter_from(params: &HashMap<String, String>) -> Result<ProgramQuery, ApiErro
         work_authorization: list(params, "work_authorization")?,
         pr_path: list(params, "pr_path")?,
         text: params.get("text").cloned(),
+        verified_since: day(params, "verified_since")?,
+        not_verified_since: day(params, "not_verified_since")?,
         ..ProgramQuery::default()
     })
 }

@@ -41,6 +41,8 @@ pub struct RequestConfig {
     pub max_sockets_per_client: usize,
     /// `VISA_KB_MAX_SUBSCRIPTIONS_PER_SOCKET`.
     pub max_subscriptions_per_socket: usize,
+    /// `VISA_KB_REVERIFY_AFTER_DAYS`.
+    pub reverify_after: crate::kb::reverify::AfterDays,
     /// Live changes: mutations wake subscribers through it.
     pub live: crate::live::LiveChanges,
 }

@@ -5,6 +5,7 @@ use super::super::enums::{
     Category, Entries, LegalStatus, PrPath, RequirementKind, WorkAuthorization, YesNoUnknown,
 };
 use super::MoneyInput;
+use crate::graphql::scalars::Date;
 use crate::kb::error::ApiResult;
 use crate::kb::programs::ProgramQuery;
 use async_graphql::InputObject;
@@ -37,6 +38,11 @@ pub struct ProgramFilter {
     pub max_fee: Option<MoneyInput>,
     /// Words in the name, local name or summary (case-insensitive substring).
     pub text: Option<String>,
+    /// Programs a source verified on or after this day (see `Program.lastVerifiedOn`).
+    pub verified_since: Option<Date>,
+    /// Programs no source verified on or after this day (never, or before it): the ones to
+    /// check before printing.
+    pub not_verified_since: Option<Date>,
 }
 
 /// GraphQL's values as the domain's.
@@ -58,6 +64,8 @@ impl From<ProgramFilter> for ProgramQuery {
             field_of_study: f.field_of_study,
             max_fee: f.max_fee.map(|m| (m.amount.0, m.currency)),
             text: f.text,
+            verified_since: f.verified_since.map(|d| d.0),
+            not_verified_since: f.not_verified_since.map(|d| d.0),
         }
     }
 }

@@ -294,10 +294,14 @@ impl Program {
             .collect())
     }
 
-    /// When a source last verified anything about the program: the newest `lastVerifiedOn`
-    /// of its values; null when no source supports any.
+    /// When a source last verified anything about the program: the newest publication or
+    /// access date among the sources behind it, its requirements, fees and events (what the
+    /// `verifiedSince` and `notVerifiedSince` filters test); null when no source supports any.
     async fn last_verified_on(&self, ctx: &Context<'_>) -> ApiResult<Option<PartialDate>> {
-        Ok(sheet::last_verified(&self.sheet(ctx).await?).map(PartialDate))
+        let facts = loaders(ctx)?.load_one(SheetOf(self.row.id)).await?;
+        Ok(facts
+            .and_then(|f| sheet::last_verified(&f))
+            .map(PartialDate))
     }
 
     /// How each field is known: the researched wording, confidence, note and citations.

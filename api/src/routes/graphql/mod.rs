@@ -290,6 +290,7 @@ async fn run(
             .data(keys.clone())
             .data(base.clone())
             .data(shared.config.live.clone())
+            .data(shared.config.reverify_after)
     };
     let batch = match batch {
         BatchRequest::Single(request) => BatchRequest::Single(with_data(request)),
