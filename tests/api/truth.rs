@@ -234,3 +234,37 @@ backend_test!(
         assert_eq!(bad.status(), 400);
     }
 );
+
+backend_test!(
+    a_citation_claims_no_more_than_its_source,
+    seeded,
+    |app| async move {
+        let token = app.editor().await;
+        let source = app
+            .data_as(
+                &token,
+                r#"mutation { createSource(input: { title: "A wire story on the K visa",
+                   kind: NEWS, url: "https://news.example/k-visa" }) { id } }"#,
+                json!({}),
+            )
+            .await;
+        let source = source["createSource"]["id"].as_str().unwrap().to_owned();
+        let program = app
+            .data(r#"{ program(slug: "cn-k-visa") { id } }"#, json!({}))
+            .await;
+        let program = program["program"]["id"].as_str().unwrap().to_owned();
+        const CITE: &str = r#"mutation($source: ID!, $program: ID!, $confidence: Confidence) {
+          createCitation(input: { sourceId: $source, supports: $program,
+            field: "employer_sponsorship", confidence: $confidence }) { id } }"#;
+        let vars = |confidence: &str| json!({ "source": source, "program": program, "confidence": confidence });
+        // News confirms at most SECONDARY, whatever the fact's own confidence.
+        let error = app.error_as(&token, CITE, vars("OFFICIAL")).await;
+        assert_eq!(
+            (&error["extensions"]["code"], &error["extensions"]["field"]),
+            (&json!("BAD_USER_INPUT"), &json!("confidence")),
+            "{error:#}"
+        );
+        assert_eq!(error["message"], "a news source confirms at most SECONDARY");
+        app.data_as(&token, CITE, vars("SECONDARY")).await;
+    }
+);

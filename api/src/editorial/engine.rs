@@ -112,6 +112,35 @@ async fn check_unique(
     Ok(())
 }
 
+/// The rules that need the database: a citation may not claim more confidence than its source
+/// can confirm (`kb::confidence`), as the importer caps it.
+async fn check_linked(
+    txn: &DatabaseTransaction,
+    kind: RecordKind,
+    snapshot: &Map<String, Value>,
+) -> ApiResult<()> {
+    if kind != RecordKind::Citation {
+        return Ok(());
+    }
+    let claimed: Option<entity::enums::Confidence> = snapshot
+        .get("confidence")
+        .cloned()
+        .and_then(|v| serde_json::from_value(v).ok());
+    let source_id = snapshot
+        .get("source_id")
+        .and_then(Value::as_i64)
+        .and_then(|id| i32::try_from(id).ok());
+    if let (Some(claimed), Some(source_id)) = (claimed, source_id)
+        && let Some(source) = entity::source::Entity::find_by_id(source_id)
+            .one(txn)
+            .await?
+    {
+        crate::kb::confidence::check_claim(Some(claimed), source.kind)
+            .map_err(|message| ApiError::bad_input("confidence", message))?;
+    }
+    Ok(())
+}
+
 /// The editorial state of a row's snapshot.
 fn state_of(snapshot: &Map<String, Value>) -> ApiResult<EditorialState> {
     snapshot
@@ -242,6 +271,7 @@ pub async fn create(
     snapshot.insert("created_at".to_owned(), now_value());
     snapshot.insert("updated_at".to_owned(), now_value());
     check_unique(txn, kind, &snapshot, None).await?;
+    check_linked(txn, kind, &snapshot).await?;
     let id = rows::insert(txn, kind, snapshot.clone())
         .await
         .map_err(|e| db_error(kind, e))?;
@@ -327,6 +357,7 @@ pub async fn update(
     }
     check(kind, &edited)?;
     check_unique(txn, kind, &edited, Some(id)).await?;
+    check_linked(txn, kind, &edited).await?;
     let version = expected_version + 1;
     let published = state == EditorialState::Published;
     let mut row = if published {
@@ -452,6 +483,7 @@ pub async fn transition(
     );
     if to == Transition::Publish {
         check_unique(txn, kind, &row, Some(id)).await?;
+        check_linked(txn, kind, &row).await?;
     }
     write_live(txn, kind, id, expected_version, row.clone()).await?;
     if let Some((draft_row, _)) = pending {

@@ -82,8 +82,14 @@ impl Citation {
         self.0.excerpt.as_deref()
     }
 
-    /// How strongly this source supports the fact; null means not assessed.
-    async fn confidence(&self) -> Option<Confidence> {
-        self.0.confidence.map(Into::into)
+    /// How strongly this source supports the fact, never more than the kind of source can
+    /// confirm (news, an agency or a law firm: at most SECONDARY); null means not assessed.
+    async fn confidence(&self, ctx: &Context<'_>) -> ApiResult<Option<Confidence>> {
+        let source = loaders(ctx)?.load_one(SourceById(self.0.source_id)).await?;
+        let confidence = match source {
+            Some(s) => crate::kb::confidence::of_citation(self.0.confidence, s.kind),
+            None => self.0.confidence,
+        };
+        Ok(confidence.map(Into::into))
     }
 }

@@ -33,6 +33,19 @@ pub fn of_citation(claimed: Option<Confidence>, source: SourceKind) -> Option<Co
     claimed.map(|c| if rank(c) > rank(cap) { cap } else { c })
 }
 
+/// The write rule for an editor's citation: its confidence may not claim more than its source
+/// can confirm. The error names the most the source allows.
+pub fn check_claim(claimed: Option<Confidence>, source: SourceKind) -> Result<(), String> {
+    match claimed {
+        Some(c) if rank(c) > rank(ceiling(source)) => Err(format!(
+            "a {} source confirms at most {}",
+            source.as_str().replace('_', " "),
+            ceiling(source).as_str().to_uppercase()
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +69,16 @@ mod tests {
             Some(Confidence::Unverified)
         );
         assert_eq!(of_citation(None, SourceKind::Official), None);
+    }
+
+    #[test]
+    fn an_editor_may_not_claim_more_than_the_source() {
+        assert_eq!(
+            check_claim(Some(Confidence::Official), SourceKind::News),
+            Err("a news source confirms at most SECONDARY".to_owned())
+        );
+        assert!(check_claim(Some(Confidence::Secondary), SourceKind::LawFirm).is_ok());
+        assert!(check_claim(Some(Confidence::Official), SourceKind::LegalText).is_ok());
+        assert!(check_claim(None, SourceKind::SocialMedia).is_ok());
     }
 }

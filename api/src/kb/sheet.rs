@@ -4,6 +4,7 @@
 //! GraphQL's `Program.values` all read these cells, so none of them can show a value as known
 //! that another shows as unverified.
 
+use super::confidence::of_citation;
 use super::fees::{Amount, Term, is_current, scheduled_end, scheduled_end_note, term_on};
 use super::freshness::{newest, verified_on};
 use super::status::{Status, status_on};
@@ -143,14 +144,22 @@ impl Facts {
     }
 }
 
-/// Whether a cited official or secondary source supports a value.
-fn supported(citations: &[Arc<citation::Model>]) -> bool {
-    citations.iter().any(|c| {
-        matches!(
-            c.confidence,
-            Some(Confidence::Official | Confidence::Secondary)
-        )
-    })
+impl Facts {
+    /// Whether a cited official or secondary source supports a value: the citation's
+    /// confidence, never more than its source can confirm (a source's kind may have changed
+    /// since the citation was written).
+    fn supported(&self, citations: &[Arc<citation::Model>]) -> bool {
+        citations.iter().any(|c| {
+            let confidence = match self.sources.get(&c.source_id) {
+                Some(s) => of_citation(c.confidence, s.kind),
+                None => c.confidence,
+            };
+            matches!(
+                confidence,
+                Some(Confidence::Official | Confidence::Secondary)
+            )
+        })
+    }
 }
 
 /// Known unless it is the enum's "unknown" member.
@@ -376,7 +385,7 @@ pub fn values(f: &Facts, as_of: Option<NaiveDate>, kinds: &[RequirementKind]) ->
     // One rule for every value: KNOWN only where a cited official or secondary source
     // supports it. (The program's country is what the record is about, not a claim.)
     for v in values.iter_mut().filter(|v| v.attribute != "country") {
-        if v.cell.state == State::Known && !supported(&v.cell.citations) {
+        if v.cell.state == State::Known && !f.supported(&v.cell.citations) {
             v.cell.state = State::Unverified;
         }
     }
