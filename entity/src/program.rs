@@ -34,6 +34,11 @@ pub struct Model {
     pub in_force_precision: Option<DatePrecision>,
     pub ends_on: Option<Date>,
     pub ends_precision: Option<DatePrecision>,
+    /// The day the program is scheduled to end, when a source gives one; unlike `ends_on`, not
+    /// known to have happened.
+    pub scheduled_end_on: Option<Date>,
+    /// The condition on that end, as the sources give it ("unless renewed").
+    pub scheduled_end_condition: Option<String>,
     pub validity_value: Option<i32>,
     pub validity_unit: Option<DurationUnit>,
     pub max_stay_value: Option<i32>,

@@ -25,6 +25,10 @@ pub struct Model {
     pub income_currency: Option<String>,
     pub income_period: Option<IncomePeriod>,
     pub position: i32,
+    /// The day the requirement is scheduled to end, when a source gives one.
+    pub scheduled_end_on: Option<Date>,
+    /// The condition on that end, as the sources give it ("unless extended").
+    pub scheduled_end_condition: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
     pub state: EditorialState,

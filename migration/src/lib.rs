@@ -12,6 +12,7 @@ mod m20261204_000005_parent_state;
 mod m20261204_000006_reading_order;
 mod m20261204_000007_revision_notify;
 mod m20261204_000008_scheduled_end;
+mod m20261205_000009_scheduled_end_of_programs;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000006_reading_order::Migration),
             Box::new(m20261204_000007_revision_notify::Migration),
             Box::new(m20261204_000008_scheduled_end::Migration),
+            Box::new(m20261205_000009_scheduled_end_of_programs::Migration),
         ]
     }
 }

@@ -268,3 +268,97 @@ backend_test!(
         app.data_as(&token, CITE, vars("SECONDARY")).await;
     }
 );
+
+backend_test!(
+    a_program_past_its_scheduled_end_is_unconfirmed,
+    seeded,
+    |app| async move {
+        let token = app.editor().await;
+        let program = app
+            .data(
+                r#"{ program(slug: "cn-k-visa") { id version lastVerifiedOn { text } } }"#,
+                json!({}),
+            )
+            .await;
+        let (id, version) = (
+            program["program"]["id"].as_str().unwrap().to_owned(),
+            program["program"]["version"].as_i64().unwrap(),
+        );
+        const SCHEDULE: &str = r#"mutation($id: ID!, $v: Int!, $on: Date!) {
+          updateProgram(id: $id, expectedVersion: $v, input: {
+            scheduledEndOn: $on, scheduledEndCondition: "an illustrative pilot term" }) { version } }"#;
+        // Not before the day it took effect (2025-10-01).
+        let early = app
+            .error_as(
+                &token,
+                SCHEDULE,
+                json!({ "id": id, "v": version, "on": "2025-09-30" }),
+            )
+            .await;
+        assert_eq!(early["extensions"]["field"], "scheduledEndOn", "{early:#}");
+        let saved = app
+            .data_as(
+                &token,
+                SCHEDULE,
+                json!({ "id": id, "v": version, "on": "2026-01-31" }),
+            )
+            .await;
+        let v = saved["updateProgram"]["version"].as_i64().unwrap();
+        app.data_as(
+            &token,
+            "mutation($id: ID!, $v: Int!) { publish(id: $id, expectedVersion: $v) { id } }",
+            json!({ "id": id, "v": v }),
+        )
+        .await;
+        let seen = app
+            .data(
+                r#"{ program(slug: "cn-k-visa") { scheduledEndOn scheduledEndCondition
+                     values { attribute state note } } }"#,
+                json!({}),
+            )
+            .await;
+        assert_eq!(seen["program"]["scheduledEndOn"], "2026-01-31");
+        let status = value(&seen["program"], "status");
+        let newest = program["program"]["lastVerifiedOn"]["text"]
+            .as_str()
+            .unwrap();
+        assert!(
+            newest < "2026-01-31",
+            "the seed's sources predate the end: {newest}"
+        );
+        assert_eq!(status["state"], "UNCONFIRMED", "{status:#}");
+        let note = status["note"].as_str().unwrap();
+        assert!(
+            note.contains("scheduled to end on 2026-01-31 (an illustrative pilot term)")
+                && note.contains(&format!("no source since {newest}")),
+            "{note}"
+        );
+        // The same day seen before the end: the term is said, the status stands.
+        let before = app
+            .data(
+                r#"{ program(slug: "cn-k-visa", asOf: "2026-01-15") { values { attribute state note } } }"#,
+                json!({}),
+            )
+            .await;
+        let status = value(&before["program"], "status");
+        assert_ne!(status["state"], "UNCONFIRMED", "{status:#}");
+        assert!(
+            status["note"]
+                .as_str()
+                .unwrap()
+                .contains("scheduled to end on 2026-01-31")
+        );
+        // And editors are told to look at it.
+        let due = app.data_as(&token, REVERIFY, json!({ "limit": 100 })).await;
+        assert!(
+            due["valuesToReverify"]["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["program"]["slug"] == "cn-k-visa"
+                    && i["value"]["attribute"] == "status"
+                    && i["reason"] == "PAST_SCHEDULED_END"),
+            "{due:#}"
+        );
+    }
+);

@@ -116,6 +116,17 @@ impl Requirement {
         self.0.note.as_deref()
     }
 
+    /// The day the requirement is scheduled to end, when a source gives one; past it with no
+    /// source since, its value is UNCONFIRMED (see `Program.values`).
+    async fn scheduled_end_on(&self) -> Option<super::scalars::Date> {
+        self.0.scheduled_end_on.map(super::scalars::Date)
+    }
+
+    /// The condition on that end, as the sources give it ("unless extended").
+    async fn scheduled_end_condition(&self) -> Option<&str> {
+        self.0.scheduled_end_condition.as_deref()
+    }
+
     /// The sources that support this requirement.
     async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
         super::citation::of(ctx, CitationsOf::Requirement(self.0.id)).await

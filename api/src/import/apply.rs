@@ -505,6 +505,7 @@ async fn upsert_program(ctx: &mut Ctx, record: &str, p: &ProgramDoc) -> Result<(
     let announced = date_of(record, "announced_on", p.announced_on.as_deref())?;
     let in_force = date_of(record, "in_force_on", p.in_force_on.as_deref())?;
     let ends = date_of(record, "ends_on", p.ends_on.as_deref())?;
+    let scheduled_end = day_of(record, "scheduled_end_on", p.scheduled_end_on.as_deref())?;
     check_planned(
         record,
         "",
@@ -514,6 +515,7 @@ async fn upsert_program(ctx: &mut Ctx, record: &str, p: &ProgramDoc) -> Result<(
             "announced_on": announced.map(|d| d.date.to_string()),
             "in_force_on": in_force.map(|d| d.date.to_string()),
             "ends_on": ends.map(|d| d.date.to_string()),
+            "scheduled_end_on": scheduled_end.map(|d| d.to_string()),
         }),
     )?;
     let (validity_value, validity_unit) = duration(record, "validity", p.validity.as_ref())?;
@@ -545,6 +547,9 @@ async fn upsert_program(ctx: &mut Ctx, record: &str, p: &ProgramDoc) -> Result<(
     am.ends_on.set_if_not_equals(ends.map(|d| d.date));
     am.ends_precision
         .set_if_not_equals(ends.map(|d| d.precision));
+    am.scheduled_end_on.set_if_not_equals(scheduled_end);
+    am.scheduled_end_condition
+        .set_if_not_equals(p.scheduled_end_condition.clone());
     am.validity_value.set_if_not_equals(validity_value);
     am.validity_unit.set_if_not_equals(validity_unit);
     am.max_stay_value.set_if_not_equals(max_stay_value);
@@ -684,6 +689,13 @@ async fn upsert_requirement(
     am.income_currency.set_if_not_equals(income_currency);
     am.income_period.set_if_not_equals(r.income_period);
     am.position.set_if_not_equals(position);
+    am.scheduled_end_on.set_if_not_equals(day_of(
+        record,
+        &format!("{field}.scheduled_end_on"),
+        r.scheduled_end_on.as_deref(),
+    )?);
+    am.scheduled_end_condition
+        .set_if_not_equals(r.scheduled_end_condition.clone());
     am.confidence.set_if_not_equals(r.confidence);
     am.note.set_if_not_equals(r.note.clone());
     let saved = save!(ctx, (record, field), am, existed);

@@ -117,6 +117,13 @@ pub struct ProgramDoc {
     pub announced_on: Option<String>,
     pub in_force_on: Option<String>,
     pub ends_on: Option<String>,
+    /// `YYYY-MM-DD`: the day the program is scheduled to end, when a source gives one (not known
+    /// to have happened, unlike `ends_on`).
+    #[serde(default)]
+    pub scheduled_end_on: Option<String>,
+    /// The condition on that end, as the sources give it ("unless renewed").
+    #[serde(default)]
+    pub scheduled_end_condition: Option<String>,
     pub validity: Option<DurationDoc>,
     pub max_stay: Option<DurationDoc>,
     #[serde(default = "unknown_entries")]
@@ -178,6 +185,12 @@ pub struct RequirementDoc {
     pub min_income: Option<serde_json::Value>,
     pub income_currency: Option<String>,
     pub income_period: Option<IncomePeriod>,
+    /// `YYYY-MM-DD`: the day the requirement is scheduled to end, when a source gives one.
+    #[serde(default)]
+    pub scheduled_end_on: Option<String>,
+    /// The condition on that end, as the sources give it ("unless extended").
+    #[serde(default)]
+    pub scheduled_end_condition: Option<String>,
     pub confidence: Option<Confidence>,
     pub note: Option<String>,
     #[serde(default)]

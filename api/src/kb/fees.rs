@@ -1,5 +1,6 @@
 //! Fees: which are in effect on a day, and how an amount reads.
 
+use super::term::Scheduled;
 use super::values::{PartialDate, e4_to_money};
 use chrono::NaiveDate;
 use entity::fee;
@@ -19,6 +20,11 @@ pub enum Term {
     Ended,
 }
 
+/// A fee's scheduled end, when a source gives one.
+pub fn scheduled(fee: &fee::Model) -> Option<Scheduled<'_>> {
+    Scheduled::of(fee.scheduled_end_on, fee.scheduled_end_condition.as_deref())
+}
+
 /// Where `fee` stands on `day`, given the newest date a source supporting it was verified
 /// (`verified`, see [`super::freshness`]). On its scheduled last day it is still in effect;
 /// past it, only a source verified after the scheduled end keeps it in effect.
@@ -27,9 +33,7 @@ pub fn term_on(fee: &fee::Model, day: NaiveDate, verified: Option<PartialDate>) 
         Term::NotYet
     } else if fee.effective_until.is_some_and(|until| until < day) {
         Term::Ended
-    } else if let Some(end) = fee.scheduled_end_on.filter(|end| *end < day)
-        && verified.is_none_or(|v| v.date <= end)
-    {
+    } else if scheduled(fee).is_some_and(|end| end.lapsed(day, verified)) {
         Term::PastScheduledEnd
     } else {
         Term::InEffect
@@ -39,26 +43,12 @@ pub fn term_on(fee: &fee::Model, day: NaiveDate, verified: Option<PartialDate>) 
 /// A fee's scheduled end in words: "scheduled to end on 2026-09-21 (12 months from 2025-09-21
 /// unless extended)"; None when no source gives one.
 pub fn scheduled_end(fee: &fee::Model) -> Option<String> {
-    let end = fee.scheduled_end_on?;
-    Some(match &fee.scheduled_end_condition {
-        Some(condition) => format!("scheduled to end on {end} ({condition})"),
-        None => format!("scheduled to end on {end}"),
-    })
+    scheduled(fee).map(|end| end.text())
 }
 
-/// What a reader is told of a fee past its scheduled end: "H-1B payment: scheduled to end on
-/// 2026-09-21 (12 months from 2025-09-21 unless extended); no source since 2025-11-20, so
-/// whether it still applies is not confirmed".
+/// What a reader is told of a fee past its scheduled end (see [`Scheduled::lapsed_note`]).
 pub fn scheduled_end_note(fee: &fee::Model, verified: Option<PartialDate>) -> Option<String> {
-    let scheduled = scheduled_end(fee)?;
-    let since = match verified {
-        Some(v) => format!("no source since {}", v.to_text()),
-        None => "no source".to_owned(),
-    };
-    Some(format!(
-        "{}: {scheduled}; {since}, so whether it still applies is not confirmed",
-        fee.label
-    ))
+    scheduled(fee).map(|end| end.lapsed_note(&fee.label, verified))
 }
 
 /// Whether a fee is in effect on `day`: a term that has run out is not current; unknown start

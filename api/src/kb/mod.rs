@@ -24,6 +24,7 @@ pub mod reverify;
 pub mod rules;
 pub mod sheet;
 pub mod status;
+pub mod term;
 pub mod values;
 pub mod visibility;
 

@@ -99,6 +99,11 @@ pub fn check(kind: RecordKind, record: &Map<String, Value>) -> Result<(), Violat
                 record,
                 ("in_force_on", "it took effect"),
                 ("ends_on", "it ends"),
+            )?;
+            in_order(
+                record,
+                ("in_force_on", "it took effect"),
+                ("scheduled_end_on", "it is scheduled to end"),
             )
         }
         RecordKind::Fee => {
@@ -217,6 +222,13 @@ mod tests {
             column(
                 RecordKind::Fee,
                 json!({"effective_from": "2025-09-21", "scheduled_end_on": "2025-09-20"})
+            ),
+            Some("scheduled_end_on")
+        );
+        assert_eq!(
+            column(
+                RecordKind::Program,
+                json!({"name": "X", "in_force_on": "2025-10-01", "scheduled_end_on": "2025-09-30"})
             ),
             Some("scheduled_end_on")
         );

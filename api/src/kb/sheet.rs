@@ -8,11 +8,12 @@ use super::confidence::of_citation;
 use super::fees::{Amount, Term, is_current, scheduled_end, scheduled_end_note, term_on};
 use super::freshness::{newest, verified_on};
 use super::status::{Status, status_on};
+use super::term::Scheduled;
 use super::values::PartialDate;
 use chrono::NaiveDate;
 use entity::enums::{
-    Confidence, DatePrecision, DurationUnit, Entries, PrPath, RequirementKind, WorkAuthorization,
-    YesNoUnknown,
+    Confidence, DatePrecision, DurationUnit, Entries, LegalStatus, PrPath, RequirementKind,
+    WorkAuthorization, YesNoUnknown,
 };
 use entity::{citation, fee, policy_event, program, program_fact, requirement, source};
 use std::collections::HashMap;
@@ -263,9 +264,10 @@ fn current_fees(f: &Facts, day: NaiveDate) -> Cell {
     cell
 }
 
-/// The cell for the program's requirements of `kind` (an UNKNOWN cell saying none is recorded
-/// when it has none).
-fn requirements(f: &Facts, kind: RequirementKind) -> Cell {
+/// The cell for the program's requirements of `kind` on `day` (an UNKNOWN cell saying none is
+/// recorded when it has none; UNCONFIRMED when one is past its scheduled end with no source
+/// since).
+fn requirements(f: &Facts, kind: RequirementKind, day: NaiveDate) -> Cell {
     let of_kind: Vec<&Arc<requirement::Model>> =
         f.requirements.iter().filter(|r| r.kind == kind).collect();
     let described: Vec<String> = of_kind
@@ -282,9 +284,24 @@ fn requirements(f: &Facts, kind: RequirementKind) -> Cell {
         None,
         citations,
     );
-    cell.note = of_kind
-        .is_empty()
-        .then(|| "no requirement of this kind is recorded".to_owned());
+    let mut notes = Vec::new();
+    if of_kind.is_empty() {
+        notes.push("no requirement of this kind is recorded".to_owned());
+    }
+    for r in &of_kind {
+        let Some(end) = Scheduled::of(r.scheduled_end_on, r.scheduled_end_condition.as_deref())
+        else {
+            continue;
+        };
+        let verified = f.verified(&f.cited(&f.citations_of_requirement, r.id));
+        let label = r.description.as_deref().unwrap_or("This requirement");
+        notes.push(end.note_on(label, day, verified));
+        if end.lapsed(day, verified) {
+            cell.state = State::Unconfirmed;
+            cell.past_scheduled_end = true;
+        }
+    }
+    cell.note = (!notes.is_empty()).then(|| notes.join("; "));
     cell
 }
 
@@ -303,6 +320,25 @@ pub fn values(f: &Facts, as_of: Option<NaiveDate>, kinds: &[RequirementKind]) ->
         // The status comes from an event: its sources are the ones that count.
         legal_status.citations = f.cited(&f.citations_of_event, event.id);
         legal_status.last_verified = f.verified(&legal_status.citations);
+    }
+    // A program scheduled to end: said before; past it with no source on the program since,
+    // whether it still runs is unconfirmed.
+    if let Some(end) = Scheduled::of(p.scheduled_end_on, p.scheduled_end_condition.as_deref())
+        && matches!(
+            status.status,
+            Some(LegalStatus::InForce | LegalStatus::Announced)
+        )
+    {
+        let verified = last_verified(f);
+        let note = end.note_on("The program", day, verified);
+        legal_status.note = Some(match legal_status.note.take() {
+            Some(n) => format!("{n}; {note}"),
+            None => note,
+        });
+        if end.lapsed(day, verified) {
+            legal_status.state = State::Unconfirmed;
+            legal_status.past_scheduled_end = true;
+        }
     }
     let since = date(p.in_force_on, p.in_force_precision)
         .filter(|_| p.in_force_on.is_some_and(|d| d <= day));
@@ -378,7 +414,7 @@ pub fn values(f: &Facts, as_of: Option<NaiveDate>, kinds: &[RequirementKind]) ->
             values.push(value(
                 &format!("requirement.{attribute}"),
                 label,
-                requirements(f, kind),
+                requirements(f, kind, day),
             ));
         }
     }
@@ -559,6 +595,49 @@ pub(crate) mod tests {
         assert_eq!(
             last_verified(&f).map(PartialDate::to_text).as_deref(),
             Some("2025-10")
+        );
+    }
+
+    #[test]
+    fn programs_and_requirements_can_run_out_too() {
+        let mut p = program(LegalStatus::InForce);
+        p.in_force_on = Some(day("2024-01-01"));
+        p.scheduled_end_on = Some(day("2026-06-30"));
+        p.scheduled_end_condition = Some("a two-year pilot unless renewed".into());
+        let mut f = facts(p, vec![]);
+        let mut rule = crate::kb::fixtures::requirement(5, RequirementKind::Income);
+        rule.scheduled_end_on = Some(day("2026-03-31"));
+        f.requirements = vec![Arc::new(rule)];
+        f.citations_of_requirement
+            .insert(5, vec![cites(None, Some(Confidence::Official), 1)]);
+        Arc::make_mut(&mut f.sources).insert(1, source(1, "2025-05-01", DatePrecision::Day));
+        let before = sheet(&f, Some(day("2026-01-15")));
+        assert_eq!(
+            get(&before, "status").note.as_deref(),
+            Some("The program: scheduled to end on 2026-06-30 (a two-year pilot unless renewed)")
+        );
+        assert_eq!(get(&before, "requirement.income").state, State::Known);
+        let after = sheet(&f, Some(day("2026-12-05")));
+        let status = get(&after, "status");
+        assert_eq!(
+            (status.state, status.past_scheduled_end),
+            (State::Unconfirmed, true)
+        );
+        assert!(
+            status
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("no source since 2025-05-01")),
+            "{status:?}"
+        );
+        let income = get(&after, "requirement.income");
+        assert_eq!(income.state, State::Unconfirmed);
+        assert_eq!(
+            income.note.as_deref(),
+            Some(
+                "Income rule: scheduled to end on 2026-03-31; no source since 2025-05-01, so \
+                 whether it still applies is not confirmed"
+            )
         );
     }
 

@@ -4,6 +4,7 @@ use super::{Changes, ContentInput};
 use crate::graphql::enums::{
     Category, DurationUnit, Entries, LegalStatus, PrPath, WorkAuthorization, YesNoUnknown,
 };
+use crate::graphql::scalars::Date;
 use crate::kb::RecordKind;
 use crate::kb::error::ApiResult;
 use crate::kb::values::{CountryCode, Slug};
@@ -53,6 +54,11 @@ pub struct ProgramInput {
     pub in_force_on: MaybeUndefined<String>,
     /// When it ends: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (not before `inForceOn`).
     pub ends_on: MaybeUndefined<String>,
+    /// The day its term is scheduled to end, when a source gives one (e.g. "a two-year pilot
+    /// unless renewed"): past it, its value is UNCONFIRMED until a newer source.
+    pub scheduled_end_on: MaybeUndefined<Date>,
+    /// The condition on that end, as the sources give it ("unless renewed").
+    pub scheduled_end_condition: MaybeUndefined<String>,
     /// How long the visa or permit is valid.
     pub validity: MaybeUndefined<DurationInput>,
     /// Longest stay per entry.
@@ -140,6 +146,19 @@ impl ContentInput for ProgramInput {
             "endsOn",
             ("ends_on", "ends_precision"),
             &self.ends_on,
+            false,
+        )?;
+        c.date(
+            "scheduledEndOn",
+            "scheduled_end_on",
+            &self.scheduled_end_on,
+            false,
+        )?;
+        c.text(
+            "scheduledEndCondition",
+            "scheduled_end_condition",
+            &self.scheduled_end_condition,
+            300,
             false,
         )?;
         duration(

@@ -2,7 +2,7 @@
 
 use super::{Changes, ContentInput, amount_e4, currency, reference_field};
 use crate::graphql::enums::{Confidence, DegreeLevel, IncomePeriod, RequirementKind};
-use crate::graphql::scalars::ExactDecimal;
+use crate::graphql::scalars::{Date, ExactDecimal};
 use crate::kb::RecordKind;
 use crate::kb::error::ApiResult;
 use async_graphql::{ID, InputObject, MaybeUndefined};
@@ -35,6 +35,11 @@ pub struct RequirementInput {
     pub income_currency: MaybeUndefined<String>,
     /// The period `minIncome` refers to.
     pub income_period: MaybeUndefined<IncomePeriod>,
+    /// The day its term is scheduled to end, when a source gives one (e.g. "a two-year pilot
+    /// unless renewed"): past it, its value is UNCONFIRMED until a newer source.
+    pub scheduled_end_on: MaybeUndefined<Date>,
+    /// The condition on that end, as the sources give it ("unless renewed").
+    pub scheduled_end_condition: MaybeUndefined<String>,
     /// Order among the program's requirements (default 0).
     pub position: MaybeUndefined<i32>,
     /// How the requirement was established; null when unknown.
@@ -128,6 +133,19 @@ impl ContentInput for RequirementInput {
             "incomePeriod",
             "income_period",
             &self.income_period,
+            false,
+        )?;
+        c.date(
+            "scheduledEndOn",
+            "scheduled_end_on",
+            &self.scheduled_end_on,
+            false,
+        )?;
+        c.text(
+            "scheduledEndCondition",
+            "scheduled_end_condition",
+            &self.scheduled_end_condition,
+            300,
             false,
         )?;
         c.with_default("position", "position", &self.position, 0)?;

@@ -194,6 +194,18 @@ impl Program {
         PartialDate::from_parts(self.row.ends_on, self.row.ends_precision)
     }
 
+    /// The day the program is scheduled to end, when a source gives one (a pilot, a
+    /// proclamation "unless extended"); unlike `endsOn`, not known to have happened. Past it
+    /// with no source since, its status value is UNCONFIRMED (see `values`).
+    async fn scheduled_end_on(&self) -> Option<super::scalars::Date> {
+        self.row.scheduled_end_on.map(super::scalars::Date)
+    }
+
+    /// The condition on that end, as the sources give it ("unless renewed").
+    async fn scheduled_end_condition(&self) -> Option<&str> {
+        self.row.scheduled_end_condition.as_deref()
+    }
+
     /// How long a visa or permit is valid; null when not known as a number (see `facts`).
     async fn validity(&self) -> Option<Duration> {
         Duration::from_parts(self.row.validity_value, self.row.validity_unit)
