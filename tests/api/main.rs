@@ -12,6 +12,7 @@ mod auth;
 mod batching;
 mod clients;
 mod config;
+mod content;
 mod cursors;
 mod editing;
 mod errors;

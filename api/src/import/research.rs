@@ -273,9 +273,19 @@ impl Converter<'_> {
     ) -> Result<RequirementDoc, ImportError> {
         let field = format!("eligibility.{key}");
         let conf = self.confidence(&field, &fact.confidence)?;
+        let description = self.known(fact);
+        // An unknown requirement's wording ("None stated") is not a value, but it is what the
+        // research says: it is kept in the note, marked as unconfirmed, never dropped.
+        let unconfirmed = wording(fact.value.as_ref())
+            .filter(|_| description.is_none())
+            .map(|w| format!("Researched wording (not confirmed): \u{201c}{w}\u{201d}."));
+        let note = match (unconfirmed, fact.note.clone()) {
+            (Some(w), Some(n)) => Some(format!("{w} {n}")),
+            (w, n) => w.or(n),
+        };
         Ok(RequirementDoc {
             kind,
-            description: self.known(fact),
+            description,
             mandatory: None,
             min_age: None,
             max_age: None,
@@ -287,7 +297,7 @@ impl Converter<'_> {
             scheduled_end_on: None,
             scheduled_end_condition: None,
             confidence: conf,
-            note: fact.note.clone(),
+            note,
             citations: self.cites(&field, &fact.refs, conf)?,
         })
     }
