@@ -362,3 +362,60 @@ backend_test!(
         );
     }
 );
+
+backend_test!(
+    changes_and_the_feed_keep_a_dates_precision,
+    seeded,
+    |app| async move {
+        // An editor corrects a source's date to what it gives: a month.
+        let token = app.editor().await;
+        let since = chrono::Utc::now().to_rfc3339();
+        let source = app
+            .data(
+                r#"{ sources(first: 1, filter: { text: "udn.com" }) { nodes { id publishedOn { text } } } }"#,
+                json!({}),
+            )
+            .await;
+        let source = &source["sources"]["nodes"][0];
+        assert_eq!(source["publishedOn"]["text"], "2025-08-14", "{source:#}");
+        let record = app
+            .data_as(
+                &token,
+                "query($id: ID!) { editorialRecord(id: $id) { version } }",
+                json!({ "id": source["id"] }),
+            )
+            .await;
+        let saved = app
+            .data_as(
+                &token,
+                r#"mutation($id: ID!, $v: Int!) { updateSource(id: $id, expectedVersion: $v,
+                     input: { publishedOn: "2025-08" }) { version } }"#,
+                json!({ "id": source["id"], "v": record["editorialRecord"]["version"] }),
+            )
+            .await;
+        app.data_as(
+            &token,
+            "mutation($id: ID!, $v: Int!) { publish(id: $id, expectedVersion: $v) { id } }",
+            json!({ "id": source["id"], "v": saved["updateSource"]["version"] }),
+        )
+        .await;
+        let changes = app
+            .data(
+                r#"query($since: DateTime!) { changes(since: $since, recordTypes: [SOURCE], first: 10) {
+                     nodes { changes { field before after } } } }"#,
+                json!({ "since": since }),
+            )
+            .await;
+        let fields = &changes["changes"]["nodes"][0]["changes"];
+        assert_eq!(
+            fields,
+            &json!([{ "field": "publishedOn", "before": "2025-08-14", "after": "2025-08" }]),
+            "a date and its precision are one field, read at its precision"
+        );
+        let feed = app.get_text("/feed.atom").await;
+        assert!(
+            feed.contains("published_on: 2025-08-14 → 2025-08") && !feed.contains("_precision"),
+            "the feed reads dates as the API does"
+        );
+    }
+);
