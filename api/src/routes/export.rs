@@ -11,6 +11,7 @@ use crate::kb::{lists, read};
 use actix_web::{HttpResponse, http::header, web};
 use chrono::{NaiveDate, Utc};
 use entity::{program, source};
+use futures::StreamExt;
 use sea_orm::{DatabaseConnection, QuerySelect};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -145,18 +146,27 @@ fn reference(s: &source::Model) -> String {
     }
 }
 
-async fn rows(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<ExportRow>, ApiError> {
+/// Programs read and written per batch: what one export holds in memory at a time, however
+/// many programs it has.
+const BATCH: usize = 500;
+
+/// The matching programs' ids, in the list's reading order.
+async fn ids(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<i32>, ApiError> {
     let today = Utc::now().date_naive();
     let select = filter.apply(lists::programs(), today)?;
-    let ids: Vec<i32> = Order::default()
+    Ok(Order::default()
         .ordering(db.get_database_backend())
         .sort(select)
         .select_only()
         .column(program::Column::Id)
         .into_tuple()
         .all(db)
-        .await?;
-    let mut sheets: HashMap<i32, Facts> = read::sheets(db, ids.clone())
+        .await?)
+}
+
+/// The rows of the programs `ids`, in that order.
+async fn rows(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<ExportRow>, ApiError> {
+    let mut sheets: HashMap<i32, Facts> = read::sheets(db, ids.iter().copied())
         .await?
         .into_iter()
         .map(|f| (f.program.id, f))
@@ -218,43 +228,109 @@ async fn rows(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<Expor
     Ok(out)
 }
 
-/// `GET /export/programs.json`
-pub async fn json(
-    db: web::Data<DatabaseConnection>,
-    params: web::Query<HashMap<String, String>>,
-) -> HttpResponse {
-    match filter_from(&params).map(|f| rows(&db, f)) {
-        Ok(fut) => match fut.await {
-            Ok(rows) => HttpResponse::Ok().json(rows),
-            Err(e) => super::error::response(e, "export"),
-        },
-        Err(e) => super::error::response(e, "export"),
+/// How an export is written: its opening, its rows batch by batch, its end.
+#[derive(Clone, Copy)]
+enum Format {
+    Json,
+    Csv,
+}
+
+impl Format {
+    fn head(self) -> Vec<u8> {
+        match self {
+            Self::Json => b"[".to_vec(),
+            Self::Csv => csv_head(),
+        }
+    }
+
+    /// `rows`, the first of the export when `first`.
+    fn rows(self, rows: &[ExportRow], first: bool) -> Result<Vec<u8>, ApiError> {
+        match self {
+            Self::Json => {
+                let mut out = Vec::new();
+                for (i, row) in rows.iter().enumerate() {
+                    if !(first && i == 0) {
+                        out.push(b',');
+                    }
+                    serde_json::to_writer(&mut out, row)
+                        .map_err(|e| ApiError::Internal(format!("json export: {e}")))?;
+                }
+                Ok(out)
+            }
+            Self::Csv => csv_rows(rows).map_err(|e| ApiError::Internal(format!("csv export: {e}"))),
+        }
+    }
+
+    fn tail(self) -> Vec<u8> {
+        match self {
+            Self::Json => b"]".to_vec(),
+            Self::Csv => Vec::new(),
+        }
     }
 }
 
-/// `GET /export/programs.csv`: UTF-8 with a byte-order mark (so spreadsheets read the accents
-/// and CJK names right), RFC 4180 quoting, lists joined by ` | `.
-pub async fn csv(
+/// Answers an export: the filter and the first batch are read before the answer starts, so a
+/// bad filter or an unavailable database still gets its status (400, 503); the rest is read
+/// and sent a batch at a time. A failure after the start is logged and ends the body early.
+async fn export(
     db: web::Data<DatabaseConnection>,
-    params: web::Query<HashMap<String, String>>,
-) -> HttpResponse {
-    let rows = match filter_from(&params) {
-        Ok(filter) => match rows(&db, filter).await {
-            Ok(rows) => rows,
-            Err(e) => return super::error::response(e, "export"),
-        },
-        Err(e) => return super::error::response(e, "export"),
-    };
-    match to_csv(&rows) {
-        Ok(body) => HttpResponse::Ok()
+    params: &HashMap<String, String>,
+    format: Format,
+) -> Result<HttpResponse, ApiError> {
+    let ids = ids(&db, filter_from(params)?).await?;
+    let first = rows(&db, &ids[..ids.len().min(BATCH)]).await?;
+    let mut body = format.head();
+    body.extend(format.rows(&first, true)?);
+    let db = db.into_inner();
+    let rest: Vec<Vec<i32>> = ids.chunks(BATCH).skip(1).map(<[i32]>::to_vec).collect();
+    let batches = futures::stream::iter(rest).then(move |chunk| {
+        let db = db.clone();
+        async move {
+            let rows = rows(&db, &chunk).await?;
+            format.rows(&rows, false)
+        }
+    });
+    let stream = futures::stream::once(async move { Ok(body) })
+        .chain(batches)
+        .chain(futures::stream::once(async move { Ok(format.tail()) }))
+        .map(|part: Result<Vec<u8>, ApiError>| {
+            part.map(web::Bytes::from).map_err(|e| {
+                tracing::error!(error = ?e, "export failed after its answer started");
+                actix_web::error::ErrorInternalServerError("export interrupted")
+            })
+        });
+    let mut response = HttpResponse::Ok();
+    match format {
+        Format::Json => response.content_type("application/json"),
+        Format::Csv => response
             .content_type("text/csv; charset=utf-8")
             .insert_header((
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"programs.csv\"",
-            ))
-            .body(body),
-        Err(e) => super::error::response(ApiError::Internal(format!("csv: {e}")), "export"),
-    }
+            )),
+    };
+    Ok(response.streaming(stream))
+}
+
+/// `GET /export/programs.json`: a JSON array, streamed.
+pub async fn json(
+    db: web::Data<DatabaseConnection>,
+    params: web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    export(db, &params, Format::Json)
+        .await
+        .unwrap_or_else(|e| super::error::response(e, "export"))
+}
+
+/// `GET /export/programs.csv`: UTF-8 with a byte-order mark (so spreadsheets read the accents
+/// and CJK names right), RFC 4180 quoting, lists joined by ` | `; streamed.
+pub async fn csv(
+    db: web::Data<DatabaseConnection>,
+    params: web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    export(db, &params, Format::Csv)
+        .await
+        .unwrap_or_else(|e| super::error::response(e, "export"))
 }
 
 /// A cell a spreadsheet will not run as a formula (OWASP, CSV injection): text that begins with
@@ -268,30 +344,43 @@ fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
+/// The columns: each value, then how far it can be trusted, why, and when a source last
+/// verified it; the sources per column; the attribution.
+fn source_keys() -> Vec<&'static str> {
+    ["program"]
+        .into_iter()
+        .chain(COLUMNS.iter().map(|(_, c)| sources_key(c)))
+        .collect()
+}
+
+/// The byte-order mark and the header line.
+fn csv_head() -> Vec<u8> {
+    let mut headers: Vec<String> = ["slug", "name", "local_name", "country", "category"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    for (_, column) in COLUMNS {
+        headers.extend([
+            column.to_owned(),
+            format!("{column}_state"),
+            format!("{column}_note"),
+            format!("{column}_last_verified"),
+        ]);
+    }
+    headers.extend(source_keys().iter().map(|k| format!("{k}_sources")));
+    headers.push("attribution".to_owned());
     let mut buf = "\u{feff}".as_bytes().to_vec();
+    // Header names are plain ASCII: nothing to quote or neutralise.
+    buf.extend(headers.join(",").into_bytes());
+    buf.extend(b"\r\n");
+    buf
+}
+
+fn csv_rows(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut buf = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut buf);
-        let mut headers: Vec<String> = ["slug", "name", "local_name", "country", "category"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-        // Each value, then how far it can be trusted, why, and when a source last verified it.
-        for (_, column) in COLUMNS {
-            headers.extend([
-                column.to_owned(),
-                format!("{column}_state"),
-                format!("{column}_note"),
-                format!("{column}_last_verified"),
-            ]);
-        }
-        let source_keys: Vec<&str> = ["program"]
-            .into_iter()
-            .chain(COLUMNS.iter().map(|(_, c)| sources_key(c)))
-            .collect();
-        headers.extend(source_keys.iter().map(|k| format!("{k}_sources")));
-        headers.push("attribution".to_owned());
-        w.write_record(&headers)?;
+        let source_keys = source_keys();
         for r in rows {
             let mut record = vec![
                 r.slug.clone(),
@@ -327,7 +416,52 @@ fn to_csv(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::neutralised;
+    use super::*;
+
+    fn row(slug: &str) -> ExportRow {
+        ExportRow {
+            slug: slug.to_owned(),
+            name: format!("=Name of {slug}"),
+            local_name: None,
+            country: "CN".to_owned(),
+            category: "talent".to_owned(),
+            values: BTreeMap::from([("entries".to_owned(), Some("multiple".to_owned()))]),
+            state: BTreeMap::from([("entries".to_owned(), "KNOWN")]),
+            notes: BTreeMap::new(),
+            last_verified: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            attribution: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn batches_join_into_one_document() {
+        let batches = [vec![row("a-1"), row("a-2")], vec![row("a-3")]];
+        let json = |format: Format| -> Vec<u8> {
+            let mut out = format.head();
+            for (i, batch) in batches.iter().enumerate() {
+                out.extend(format.rows(batch, i == 0).unwrap_or_default());
+            }
+            out.extend(format.tail());
+            out
+        };
+        let parsed: serde_json::Value =
+            serde_json::from_slice(&json(Format::Json)).unwrap_or_default();
+        let slugs: Vec<&str> = parsed
+            .as_array()
+            .map(|a| a.iter().filter_map(|r| r["slug"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(slugs, ["a-1", "a-2", "a-3"]);
+        let csv = json(Format::Csv);
+        let text = String::from_utf8(csv).unwrap_or_default();
+        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let names: Vec<String> = reader
+            .records()
+            .filter_map(Result::ok)
+            .map(|r| r[1].to_owned())
+            .collect();
+        assert_eq!(names, ["'=Name of a-1", "'=Name of a-2", "'=Name of a-3"]);
+    }
 
     #[test]
     fn formula_cells_are_neutralised_and_others_kept() {
