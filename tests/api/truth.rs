@@ -266,6 +266,36 @@ backend_test!(
         );
         assert_eq!(error["message"], "a news source confirms at most SECONDARY");
         app.data_as(&token, CITE, vars("SECONDARY")).await;
+
+        // A source may not become a kind that confirms less than its citations claim.
+        let official = app
+            .data_as(
+                &token,
+                r#"mutation { createSource(input: { title: "The decree",
+                   kind: OFFICIAL, url: "https://gov.example/decree" }) { id version } }"#,
+                json!({}),
+            )
+            .await;
+        let official = &official["createSource"];
+        let vars =
+            json!({ "source": official["id"], "program": program, "confidence": "OFFICIAL" });
+        app.data_as(&token, CITE, vars).await;
+        let demoted = app
+            .error_as(
+                &token,
+                r#"mutation($id: ID!, $v: Int!) { updateSource(id: $id, expectedVersion: $v,
+                     input: { kind: NEWS }) { version } }"#,
+                json!({ "id": official["id"], "v": official["version"] }),
+            )
+            .await;
+        assert_eq!(
+            (
+                &demoted["extensions"]["code"],
+                &demoted["extensions"]["field"]
+            ),
+            (&json!("BAD_USER_INPUT"), &json!("kind")),
+            "{demoted:#}"
+        );
     }
 );
 

@@ -19,8 +19,8 @@ use chrono::Utc;
 use entity::enums::EditorialState;
 use entity::{draft, revision};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
-    SqlErr,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set, SqlErr,
 };
 use serde_json::{Map, Value};
 
@@ -113,12 +113,51 @@ async fn check_unique(
 }
 
 /// The rules that need the database: a citation may not claim more confidence than its source
-/// can confirm (`kb::confidence`), as the importer caps it.
+/// can confirm (`kb::confidence`), as the importer caps it; and a source's kind may not change
+/// to one that confirms less than its citations claim (lower them first), so what readers are
+/// shown never overclaims.
 async fn check_linked(
     txn: &DatabaseTransaction,
     kind: RecordKind,
     snapshot: &Map<String, Value>,
 ) -> ApiResult<()> {
+    if kind == RecordKind::Source {
+        let id = snapshot.get("id").and_then(Value::as_i64);
+        let source_kind: Option<entity::enums::SourceKind> = snapshot
+            .get("kind")
+            .cloned()
+            .and_then(|v| serde_json::from_value(v).ok());
+        if let (Some(id), Some(source_kind)) = (id.and_then(|i| i32::try_from(i).ok()), source_kind)
+        {
+            let claims: Vec<Option<entity::enums::Confidence>> = entity::citation::Entity::find()
+                .filter(entity::citation::Column::SourceId.eq(id))
+                .filter(entity::citation::Column::State.ne(EditorialState::Archived))
+                .select_only()
+                .column(entity::citation::Column::Confidence)
+                .into_tuple()
+                .all(txn)
+                .await?;
+            let over = claims
+                .iter()
+                .filter(|c| crate::kb::confidence::check_claim(**c, source_kind).is_err())
+                .count();
+            if over > 0 {
+                let why = crate::kb::confidence::check_claim(
+                    Some(entity::enums::Confidence::Official),
+                    source_kind,
+                )
+                .err()
+                .unwrap_or_default();
+                return Err(ApiError::bad_input(
+                    "kind",
+                    format!(
+                        "{over} citation(s) of this source claim more: {why}; lower them first"
+                    ),
+                ));
+            }
+        }
+        return Ok(());
+    }
     if kind != RecordKind::Citation {
         return Ok(());
     }

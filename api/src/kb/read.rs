@@ -275,23 +275,51 @@ pub async fn sheets(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<Facts>> {
+    sheets_of(db, ids, true).await
+}
+
+/// As [`sheets`], without the requirements (and their citations): for surfaces that show the
+/// program's own values and fees only (the exports), which then read a third fewer rows.
+pub async fn sheets_without_requirements(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<Facts>> {
+    sheets_of(db, ids, false).await
+}
+
+async fn sheets_of(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+    with_requirements: bool,
+) -> ApiResult<Vec<Facts>> {
     let programs = programs(db, ids).await?;
     let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();
-    let requirements = requirements(db, ids.clone()).await?;
+    let requirements = if with_requirements {
+        requirements(db, ids.clone()).await?
+    } else {
+        Vec::new()
+    };
     let fees = fees(db, ids.clone()).await?;
     let events = events(db, ids.clone()).await?;
     let facts = facts(db, ids.clone()).await?;
-    let mut cites = citations(db, CitationTarget::Program, ids.clone()).await?;
-    cites.extend(
-        citations(
-            db,
+    let mut cites = Vec::new();
+    for (target, of) in [
+        (CitationTarget::Program, ids.clone()),
+        (
             CitationTarget::Requirement,
-            requirements.iter().map(|r| r.id),
-        )
-        .await?,
-    );
-    cites.extend(citations(db, CitationTarget::Fee, fees.iter().map(|f| f.id)).await?);
-    cites.extend(citations(db, CitationTarget::PolicyEvent, events.iter().map(|e| e.id)).await?);
+            requirements.iter().map(|r| r.id).collect(),
+        ),
+        (CitationTarget::Fee, fees.iter().map(|f| f.id).collect()),
+        (
+            CitationTarget::PolicyEvent,
+            events.iter().map(|e| e.id).collect(),
+        ),
+    ] {
+        // No records of a kind, no statement for their citations.
+        if !of.is_empty() {
+            cites.extend(citations(db, target, of).await?);
+        }
+    }
     let source_ids: BTreeSet<i32> = cites.iter().map(|c| c.source_id).collect();
     let sources: HashMap<i32, Arc<source::Model>> = sources(db, source_ids)
         .await?

@@ -166,11 +166,13 @@ async fn ids(db: &DatabaseConnection, filter: ProgramQuery) -> Result<Vec<i32>, 
 
 /// The rows of the programs `ids`, in that order.
 async fn rows(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<ExportRow>, ApiError> {
-    let mut sheets: HashMap<i32, Facts> = read::sheets(db, ids.iter().copied())
-        .await?
-        .into_iter()
-        .map(|f| (f.program.id, f))
-        .collect();
+    // Exports show no requirements: they are not read.
+    let mut sheets: HashMap<i32, Facts> =
+        read::sheets_without_requirements(db, ids.iter().copied())
+            .await?
+            .into_iter()
+            .map(|f| (f.program.id, f))
+            .collect();
     let mut out = Vec::with_capacity(ids.len());
     // In the list's order (the sheets come back by id).
     for f in ids.iter().filter_map(|id| sheets.remove(id)) {
