@@ -115,3 +115,35 @@ backend_test!(
         }
     }
 );
+
+// A comparison reads every compared program's sheet together: the statements do not grow with
+// the number of programs. Nine: the cache's content version, the slug lookup; the sheets'
+// programs, requirements, fees, events, facts, and the citations of all four kinds of record
+// with their sources in one; the sources the answer's `citations { source }` asks for.
+backend_test!(
+    compare_reads_its_sheets_together,
+    seeded,
+    |app| async move {
+        const COMPARE: &str = r#"query($slugs: [String!]!) { compare(slugs: $slugs) {
+      programs { slug } rows { attribute cells { value state lastVerifiedOn { text }
+      citations { confidence source { title url } } } } } }"#;
+        let count = |slugs: serde_json::Value| async move {
+            let log_start = app.statement_log.lock().unwrap().len();
+            let data = app.data(COMPARE, json!({ "slugs": slugs })).await;
+            assert!(!data["compare"]["rows"].as_array().unwrap().is_empty());
+            let log: Vec<String> = app.statement_log.lock().unwrap()[log_start..].to_vec();
+            log
+        };
+        let two = count(json!(["cn-k-visa", "us-h1b"])).await;
+        let five = count(json!([
+            "cn-k-visa",
+            "us-h1b",
+            "us-o1",
+            "us-gold-card",
+            "gb-global-talent"
+        ]))
+        .await;
+        assert!(two.len() <= 9, "{} statements: {two:#?}", two.len());
+        assert_eq!(two.len(), five.len(), "{five:#?}");
+    }
+);
