@@ -117,9 +117,11 @@ backend_test!(
 );
 
 // A comparison reads every compared program's sheet together: the statements do not grow with
-// the number of programs. Nine: the cache's content version, the slug lookup; the sheets'
-// programs, requirements, fees, events, facts, and the citations of all four kinds of record
-// with their sources in one; the sources the answer's `citations { source }` asks for.
+// the number of programs. Thirteen: the cache's content version, the slug lookup; the sheets'
+// programs, requirements, fees, events, facts, the citations of each of the four kinds of
+// record and their sources; the sources the answer's `citations { source }` asks for. (One
+// statement for all citations with their sources, an OR of four lists joined to `source`, was
+// measured slower on PostgreSQL: 0.8x on compare of 10, 1.3x on the export.)
 backend_test!(
     compare_reads_its_sheets_together,
     seeded,
@@ -143,7 +145,7 @@ backend_test!(
             "gb-global-talent"
         ]))
         .await;
-        assert!(two.len() <= 9, "{} statements: {two:#?}", two.len());
+        assert!(two.len() <= 13, "{} statements: {two:#?}", two.len());
         assert_eq!(two.len(), five.len(), "{five:#?}");
     }
 );

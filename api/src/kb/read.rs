@@ -20,9 +20,7 @@ use entity::{
     requirement, source,
 };
 use sea_orm::sea_query::NullOrdering;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -304,14 +302,12 @@ async fn sheets_of(
     let fees = fees(db, ids.clone()).await?;
     let events = events(db, ids.clone()).await?;
     let facts = facts(db, ids.clone()).await?;
-    // Every citation the sheets need, of any of the four kinds of record, with its source: one
-    // statement (the parents are visible already; the citation's own rule still applies).
-    let mut supports = Condition::any();
+    let mut cites = Vec::new();
     for (target, of) in [
         (CitationTarget::Program, ids.clone()),
         (
             CitationTarget::Requirement,
-            requirements.iter().map(|r| r.id).collect::<Vec<i32>>(),
+            requirements.iter().map(|r| r.id).collect(),
         ),
         (CitationTarget::Fee, fees.iter().map(|f| f.id).collect()),
         (
@@ -319,28 +315,22 @@ async fn sheets_of(
             events.iter().map(|e| e.id).collect(),
         ),
     ] {
+        // No records of a kind, no statement for their citations.
         if !of.is_empty() {
-            supports = supports.add(target.column().is_in(of));
+            cites.extend(citations(db, target, of).await?);
         }
     }
-    let pairs = if ids.is_empty() {
-        Vec::new()
-    } else {
-        citation::Entity::find()
-            .filter(supports)
-            .filter(visibility::under_visible_parent(RecordKind::Citation))
-            .find_also_related(source::Entity)
-            .order_by_asc(citation::Column::Id)
-            .all(db)
-            .await?
-    };
-    let mut sources: HashMap<i32, Arc<source::Model>> = HashMap::new();
-    let mut cites: Vec<Arc<citation::Model>> = Vec::with_capacity(pairs.len());
-    for (c, s) in pairs {
-        let Some(s) = s else { continue };
-        sources.entry(s.id).or_insert_with(|| Arc::new(s));
-        cites.push(Arc::new(c));
-    }
+    let source_ids: BTreeSet<i32> = cites.iter().map(|c| c.source_id).collect();
+    let sources: HashMap<i32, Arc<source::Model>> = sources(db, source_ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, Arc::new(s)))
+        .collect();
+    let cites: Vec<Arc<citation::Model>> = cites
+        .into_iter()
+        .filter(|c| sources.contains_key(&c.source_id))
+        .map(Arc::new)
+        .collect();
     let of = |column: fn(&citation::Model) -> Option<i32>| {
         let mut map: HashMap<i32, Vec<Arc<citation::Model>>> = HashMap::new();
         for c in &cites {
