@@ -239,6 +239,7 @@ fn serve(
         max_sockets_per_client: settings.max_sockets_per_client,
         max_subscriptions_per_socket: settings.max_subscriptions_per_socket,
         reverify_after: crate::kb::reverify::AfterDays(settings.reverify_after_days),
+        eligibility: Arc::default(),
         live,
     });
     let server = HttpServer::new(move || {

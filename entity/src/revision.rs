@@ -20,6 +20,11 @@ pub struct Model {
     pub summary: String,
     /// False when the snapshot is a pending draft of a published record, not what readers see.
     pub live: bool,
+    /// Whether readers saw this revision: a publication, or an import of a published record,
+    /// of the live content. The public change list (`changes`, the feed) is these rows.
+    pub public: bool,
+    /// The record's public revision before this one (None: the first, or not public).
+    pub previous_public_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ mod m20261204_000006_reading_order;
 mod m20261204_000007_revision_notify;
 mod m20261204_000008_scheduled_end;
 mod m20261205_000009_scheduled_end_of_programs;
+mod m20261205_000010_public_changes;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_revision_notify::Migration),
             Box::new(m20261204_000008_scheduled_end::Migration),
             Box::new(m20261205_000009_scheduled_end_of_programs::Migration),
+            Box::new(m20261205_000010_public_changes::Migration),
         ]
     }
 }

@@ -283,7 +283,7 @@ backend_test!(
                 "filter.text",
             ),
             (
-                r#"{ eligiblePrograms(profile: {fieldOfStudy: "eng\u0000"}) { result } }"#,
+                r#"{ eligiblePrograms(profile: {fieldOfStudy: "eng\u0000"}) { totalCount } }"#,
                 json!({}),
                 "profile.fieldOfStudy",
             ),
@@ -487,7 +487,7 @@ backend_test!(
         // nested lists. Refused before anything runs, in no time.
         let alias = "programs { name requirements { description citations { source { title } } } fees { label } }";
         let op: String = (0..40)
-            .map(|i| format!("e{i}: eligiblePrograms(profile: {{age: 30}}) {{ program {{ {alias} }} checks {{ reason }} }}"))
+            .map(|i| format!("e{i}: eligiblePrograms(profile: {{age: 30}}, first: 100) {{ edges {{ node {{ program {{ {alias} }} checks {{ reason }} }} }} }}"))
             .collect::<Vec<_>>()
             .join(" ");
         let batch: Vec<Value> = (0..10)
@@ -540,7 +540,7 @@ backend_test!(
     a_request_running_too_long_is_stopped_with_a_code,
     seeded_impatient,
     |app| async move {
-        let heavy = json!({ "query": "{ eligiblePrograms(profile: {age: 30}) { program { name requirements { description } fees { label } } checks { reason } } }" });
+        let heavy = json!({ "query": "{ eligiblePrograms(profile: {age: 30}, first: 100) { edges { node { program { name requirements { description } fees { label } } checks { reason } } } } }" });
         let (status, body, took) = post_json(app, &heavy).await;
         assert_eq!(status, 503, "{body}");
         assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");

@@ -328,8 +328,25 @@ backend_test!(
 );
 
 const ELIGIBLE: &str = r#"query($profile: ProfileInput!, $only: [Likelihood!]) {
-  eligiblePrograms(profile: $profile, only: $only) {
-    program { slug } result checks { criterion outcome reason requirement { kind description } } } }"#;
+  eligiblePrograms(profile: $profile, only: $only, first: 100) { totalCount edges { node {
+    program { slug } result checks { criterion outcome reason requirement { kind description } } } } } }"#;
+
+/// The results of an `ELIGIBLE` answer (one page holds them all).
+fn eligible(data: &Value) -> Vec<Value> {
+    let connection = &data["eligiblePrograms"];
+    let nodes: Vec<Value> = connection["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no edges: {data}"))
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    assert_eq!(
+        connection["totalCount"],
+        nodes.len(),
+        "one page holds them all"
+    );
+    nodes
+}
 
 backend_test!(
     eligibility_gives_likely_unlikely_and_unknown_with_reasons,
@@ -339,7 +356,7 @@ backend_test!(
         "fieldOfStudy": "engineering", "yearsOfExperience": 3,
         "annualIncome": { "amount": "30000", "currency": "EUR" } });
         let data = app.data(ELIGIBLE, json!({ "profile": profile })).await;
-        let all = data["eligiblePrograms"].as_array().unwrap();
+        let all = eligible(&data);
         let of = |slug: &str| {
             all.iter()
                 .find(|e| e["program"]["slug"] == slug)
@@ -380,13 +397,10 @@ backend_test!(
         no_offer["hasJobOffer"] = json!(false);
         let data = app.data(ELIGIBLE, json!({ "profile": no_offer })).await;
         let find = |slug: &str| {
-            data["eligiblePrograms"]
-                .as_array()
-                .unwrap()
-                .iter()
+            eligible(&data)
+                .into_iter()
                 .find(|e| e["program"]["slug"] == slug)
                 .unwrap()
-                .clone()
         };
         let h1b = find("us-h1b");
         assert_eq!(h1b["result"], "UNLIKELY");
@@ -417,24 +431,15 @@ backend_test!(
         let likely = app
             .data(ELIGIBLE, json!({ "profile": profile, "only": ["LIKELY"] }))
             .await;
-        assert!(
-            likely["eligiblePrograms"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|e| e["result"] == "LIKELY")
-        );
+        assert!(eligible(&likely).iter().all(|e| e["result"] == "LIKELY"));
 
         // An income in another currency is not converted.
         let dollars = json!({ "annualIncome": { "amount": "100000", "currency": "USD" } });
         let data = app.data(ELIGIBLE, json!({ "profile": dollars })).await;
-        let italy = data["eligiblePrograms"]
-            .as_array()
-            .unwrap()
-            .iter()
+        let italy = eligible(&data)
+            .into_iter()
             .find(|e| e["program"]["slug"] == "italy-digital-nomad")
-            .unwrap()
-            .clone();
+            .unwrap();
         assert_eq!(italy["result"], "UNKNOWN");
         assert!(
             italy["checks"]
@@ -981,5 +986,103 @@ backend_test!(
             )
             .await;
         assert_eq!(fees_cell(&then)["state"], "KNOWN", "{}", fees_cell(&then));
+    }
+);
+
+const ELIGIBLE_PAGE: &str = r#"query($profile: ProfileInput!, $first: Int, $after: String, $last: Int, $before: String) {
+  eligiblePrograms(profile: $profile, first: $first, after: $after, last: $last, before: $before) {
+    totalCount edges { cursor node { program { slug } result } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"#;
+
+backend_test!(
+    eligibility_is_a_paged_connection_in_its_ranking_order,
+    seeded,
+    |app| async move {
+        let profile = json!({ "nationality": "IN", "age": 27, "highestDegree": "MASTER",
+        "fieldOfStudy": "engineering", "yearsOfExperience": 3,
+        "annualIncome": { "amount": "30000", "currency": "EUR" } });
+        let all = eligible(
+            &app.data(ELIGIBLE, json!({ "profile": profile.clone() }))
+                .await,
+        );
+        let slugs = |nodes: &[Value]| -> Vec<String> {
+            nodes
+                .iter()
+                .map(|n| n["program"]["slug"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        // LIKELY first, then UNKNOWN, then UNLIKELY; the first and another are there.
+        let rank = |r: &Value| match r.as_str() {
+            Some("LIKELY") => 0,
+            Some("UNKNOWN") => 1,
+            _ => 2,
+        };
+        let ranks: Vec<i32> = all.iter().map(|n| rank(&n["result"])).collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+        assert!(
+            ranks.first() == Some(&0) && ranks.last() != Some(&0),
+            "{ranks:?}"
+        );
+
+        // Forward by pages of 10: the same programs in the same order.
+        let mut paged = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let vars = json!({ "profile": profile.clone(), "first": 10, "after": after });
+            let page = app.data(ELIGIBLE_PAGE, vars).await["eligiblePrograms"].clone();
+            assert_eq!(page["totalCount"], all.len());
+            let edges = page["edges"].as_array().cloned().unwrap_or_default();
+            assert!(edges.len() <= 10);
+            paged.extend(edges.iter().map(|e| e["node"].clone()));
+            assert_eq!(page["pageInfo"]["hasPreviousPage"], !after.is_null());
+            if page["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(slugs(&paged), slugs(&all));
+
+        // Backward from the end: the last 5, then the 5 before them.
+        let vars = json!({ "profile": profile.clone(), "last": 5 });
+        let tail = app.data(ELIGIBLE_PAGE, vars).await["eligiblePrograms"].clone();
+        let tail_nodes: Vec<Value> = tail["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"].clone())
+            .collect();
+        assert_eq!(slugs(&tail_nodes), slugs(&all[all.len() - 5..]));
+        let vars = json!({ "profile": profile.clone(), "last": 5, "before": tail["pageInfo"]["startCursor"] });
+        let before = app.data(ELIGIBLE_PAGE, vars).await["eligiblePrograms"].clone();
+        let before_nodes: Vec<Value> = before["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"].clone())
+            .collect();
+        assert_eq!(
+            slugs(&before_nodes),
+            slugs(&all[all.len() - 10..all.len() - 5])
+        );
+
+        // A cursor of another list is refused with the argument named.
+        let other = app
+            .data(
+                "{ programs(first: 1) { pageInfo { endCursor } } }",
+                json!({}),
+            )
+            .await["programs"]["pageInfo"]["endCursor"]
+            .clone();
+        let body = app
+            .graphql(
+                ELIGIBLE_PAGE,
+                json!({ "profile": profile, "first": 5, "after": other }),
+            )
+            .await;
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{body}"
+        );
+        assert_eq!(body["errors"][0]["extensions"]["field"], "after", "{body}");
     }
 );

@@ -2,6 +2,9 @@
 //! verified it, the same in GraphQL, compare and the exports; terms that run out stop being
 //! current.
 
+use entity::revision;
+use migration::MigratorTrait;
+use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 
 const VALUES: &str = r#"query($slug: String!) { program(slug: $slug) {
@@ -447,5 +450,25 @@ backend_test!(
             feed.contains("published_on: 2025-08-14 → 2025-08") && !feed.contains("_precision"),
             "the feed reads dates as the API does"
         );
+
+        // Migration 10 fills in older histories with the rule the writers apply: run again on
+        // this history, it gives every revision the same public flag and predecessor.
+        let db = app.db.connect().await;
+        let marks = || async {
+            revision::Entity::find()
+                .order_by_asc(revision::Column::Id)
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.id, r.public, r.previous_public_id))
+                .collect::<Vec<_>>()
+        };
+        let written = marks().await;
+        assert!(written.iter().any(|(_, _, previous)| previous.is_some()));
+        assert!(written.iter().any(|(_, public, _)| !public));
+        migration::Migrator::down(&db, Some(1)).await.unwrap();
+        migration::Migrator::up(&db, None).await.unwrap();
+        assert_eq!(marks().await, written);
     }
 );

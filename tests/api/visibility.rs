@@ -575,15 +575,15 @@ async fn check_programs_views(app: &common::TestApp, world: &World) {
         .collect();
     let eligible = app
         .data(
-            "{ eligiblePrograms(profile: { age: 30 }) { program { slug } } }",
+            "{ eligiblePrograms(profile: { age: 30 }, first: 100) { edges { node { program { slug } } } } }",
             json!({}),
         )
         .await;
-    let slugs: BTreeSet<String> = eligible["eligiblePrograms"]
+    let slugs: BTreeSet<String> = eligible["eligiblePrograms"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["program"]["slug"].as_str().unwrap().to_owned())
+        .map(|e| e["node"]["program"]["slug"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(slugs, visible_slugs, "eligiblePrograms");
 

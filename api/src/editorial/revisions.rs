@@ -2,6 +2,7 @@
 //! both append here, so every revision has the same shape whoever made it.
 
 use crate::kb::RecordKind;
+use crate::kb::changes;
 use crate::kb::error::{ApiError, ApiResult};
 use chrono::Utc;
 use entity::revision;
@@ -29,6 +30,13 @@ pub async fn append(
     author: Option<i32>,
     entry: Revision<'_>,
 ) -> ApiResult<()> {
+    let public = changes::is_public(entry.action, entry.live, entry.snapshot);
+    // A record's first version has no earlier revision to follow (most imported rows).
+    let previous_public_id = if public && entry.version > 1 {
+        changes::latest_public(db, entry.kind, entry.id).await?
+    } else {
+        None
+    };
     let snapshot = serde_json::to_string(entry.snapshot)
         .map_err(|e| ApiError::Internal(format!("cannot serialise a snapshot: {e}")))?;
     revision::ActiveModel {
@@ -41,6 +49,8 @@ pub async fn append(
         snapshot: Set(snapshot),
         summary: Set(entry.summary),
         live: Set(entry.live),
+        public: Set(public),
+        previous_public_id: Set(previous_public_id),
         ..Default::default()
     }
     .insert(db)

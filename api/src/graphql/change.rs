@@ -1,7 +1,9 @@
 //! `Change`: what readers could see change (the rule and the diffs are `kb::changes`).
 
+use super::context::loaders;
 use super::editorial::FieldChange;
 use super::ids::encode;
+use super::loaders::RevisionById;
 use super::node::{self, Node};
 use crate::graphql::scalars::Timestamp;
 use crate::kb::changes::{self, ChangeDetail};
@@ -9,7 +11,6 @@ use crate::kb::error::ApiResult;
 use async_graphql::{Context, Enum, ID, Object};
 
 use entity::revision;
-use sea_orm::ConnectionTrait;
 
 /// Whether a change brought a record to readers or changed one they could already see.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -46,10 +47,17 @@ impl From<revision::Model> for Change {
 }
 
 impl Change {
-    /// Compares with the record's previous public revision (once per change).
-    pub async fn detail(&self, db: &impl ConnectionTrait) -> ApiResult<&ChangeDetail> {
+    /// Compares with the record's previous public revision (once per change; the
+    /// predecessors of a page are read together).
+    pub async fn detail(&self, ctx: &Context<'_>) -> ApiResult<&ChangeDetail> {
         self.detail
-            .get_or_try_init(|| changes::detail(db, &self.row))
+            .get_or_try_init(|| async {
+                let previous = match self.row.previous_public_id {
+                    None => None,
+                    Some(id) => loaders(ctx)?.load_one(RevisionById(id)).await?,
+                };
+                changes::detail(&self.row, previous.as_deref())
+            })
             .await
     }
 
@@ -74,11 +82,7 @@ impl Change {
 
     /// New or updated.
     async fn kind(&self, ctx: &Context<'_>) -> ApiResult<ChangeKind> {
-        Ok(self
-            .detail(super::context::db(ctx)?)
-            .await?
-            .kind_of_change
-            .into())
+        Ok(self.detail(ctx).await?.kind_of_change.into())
     }
 
     /// The type of the record.
@@ -99,7 +103,7 @@ impl Change {
 
     /// Its name (a program's name, a fee's label, an event's title...).
     async fn title(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        Ok(self.detail(super::context::db(ctx)?).await?.title.clone())
+        Ok(self.detail(ctx).await?.title.clone())
     }
 
     /// The record's version after the change.
@@ -115,7 +119,7 @@ impl Change {
     /// What changed, field by field, since the previous published version (empty when new).
     async fn changes(&self, ctx: &Context<'_>) -> ApiResult<Vec<FieldChange>> {
         Ok(self
-            .detail(super::context::db(ctx)?)
+            .detail(ctx)
             .await?
             .changes
             .iter()

@@ -20,7 +20,8 @@ pub struct CostModel {
 }
 
 /// Root fields that are pages (Relay connections).
-const PAGES: [&str; 9] = [
+const PAGES: [&str; 10] = [
+    "eligiblePrograms",
     "programs",
     "sources",
     "people",
@@ -182,7 +183,6 @@ impl Walk<'_> {
         let at_least_one = |n: u64| n.max(1);
         match (root, name) {
             (true, "editorialRecords") => self.int_argument(field, "limit").unwrap_or(20),
-            (true, "eligiblePrograms") => at_least_one(b.programs),
             (true, "revisions") => at_least_one(b.revisions_per_record),
             (true, "users") => at_least_one(b.users),
             (false, "requirements") => at_least_one(b.requirements_per_program),
@@ -289,17 +289,18 @@ mod tests {
     }
 
     #[test]
-    fn eligibility_counts_every_program_and_aliases_add_up() {
+    fn eligibility_counts_a_page_and_aliases_add_up() {
         let one = cost(
-            "{ eligiblePrograms(profile: {}) { program { name fees { label } } } }",
+            "{ eligiblePrograms(profile: {}, first: 10) { edges { node { program { name fees { label } } } } } }",
             serde_json::json!({}),
         );
-        assert_eq!(one, 1 + 2000 * (1 + 1 + 1 + 2));
+        // Per result: its edge, node, program, name, fees (one row) and two labels.
+        assert_eq!(one, 1 + 10 * (1 + 1 + 1 + 1 + 1 + 2));
         let two = cost(
-            "{ a: eligiblePrograms(profile: {}) { result } b: eligiblePrograms(profile: {}) { result } }",
+            "{ a: eligiblePrograms(profile: {}, first: 5) { edges { node { result } } } b: eligiblePrograms(profile: {}, first: 5) { edges { node { result } } } }",
             serde_json::json!({}),
         );
-        assert_eq!(two, 2 * (1 + 2000));
+        assert_eq!(two, 2 * (1 + 5 * (1 + 1 + 1)));
         assert_eq!(
             cost("{ program(slug: \"x\") { name } }", serde_json::json!({})),
             2

@@ -2,12 +2,14 @@
 //! rules live there).
 
 use super::enums::DegreeLevel;
+use super::pagination::{Page, PageArgs, SortedList, window};
 use super::program::{MoneyInput, Program};
 use super::requirement::Requirement;
 use crate::kb::eligibility::{self as kb, Money, Profile};
 use crate::kb::error::ApiResult;
-use async_graphql::{Enum, InputObject, Object};
-use sea_orm::DatabaseConnection;
+use crate::kb::keyset::Position;
+use async_graphql::{Context, Enum, InputObject, Object};
+use std::sync::Arc;
 
 /// Who is asking. Every field is optional: what is not given cannot be judged.
 #[derive(InputObject, Default)]
@@ -153,13 +155,47 @@ impl ProgramEligibility {
     }
 }
 
-/// Checks every published program; LIKELY first, then UNKNOWN, then UNLIKELY, by name.
+impl SortedList for kb::Ranking {
+    fn size(&self) -> usize {
+        kb::Ranking::len(self)
+    }
+
+    fn position(&self, i: usize) -> Option<Position> {
+        kb::Ranking::position(self, i)
+    }
+
+    fn count_before(&self, at: &Position, inclusive: bool) -> usize {
+        kb::Ranking::count_before(self, at, inclusive)
+    }
+}
+
+/// Every published program checked against a profile, a page at a time: ranked on the
+/// eligibility index, then only the page's programs are read and explained.
 pub async fn eligible_programs(
-    db: &DatabaseConnection,
+    ctx: &Context<'_>,
     profile: ProfileInput,
     only: Option<&[Likelihood]>,
-) -> ApiResult<Vec<ProgramEligibility>> {
+    args: PageArgs,
+) -> ApiResult<Page<ProgramEligibility>> {
+    let db = super::context::db(ctx)?;
+    // A schema run without the server's index (a test's) ranks on one of its own.
+    let own;
+    let index = match ctx.data_opt::<Arc<kb::EligibilityIndex>>() {
+        Some(shared) => shared,
+        None => {
+            own = Arc::default();
+            &own
+        }
+    };
     let only: Option<Vec<kb::Likelihood>> = only.map(|o| o.iter().map(|l| (*l).into()).collect());
-    let results = kb::eligible_programs(db, &profile.into(), only.as_deref()).await?;
-    Ok(results.into_iter().map(ProgramEligibility).collect())
+    let profile: Profile = profile.into();
+    let ranking = kb::rank(db, index, &profile, only.as_deref()).await?;
+    let window = window(
+        &ranking,
+        &kb::ordering(),
+        &args,
+        super::context::limits(ctx)?,
+    )?;
+    let page = kb::judged(db, &profile, &ranking.ids(window.range.clone())).await?;
+    Ok(window.connection(page.into_iter().map(ProgramEligibility).collect()))
 }

@@ -11,7 +11,8 @@ use crate::kb::visibility::CitationTarget;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::runtime::{TokioSpawner, TokioTimer};
 use entity::{
-    citation, commentary, fee, person, policy_event, program, program_fact, requirement, source,
+    citation, commentary, fee, person, policy_event, program, program_fact, requirement, revision,
+    source,
 };
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
@@ -255,6 +256,23 @@ impl Loader<ProgramById> for DbLoader {
     async fn load(&self, keys: &[ProgramById]) -> LoadResult<ProgramById, Self::Value> {
         let rows = read::programs(&self.db, ids(keys, |k| k.0)).await?;
         Ok(by_id(rows, |r| r.id, ProgramById))
+    }
+}
+
+/// A revision by id: the public revisions a page of changes follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RevisionById(pub i32);
+
+impl Loader<RevisionById> for DbLoader {
+    type Value = Arc<revision::Model>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[RevisionById]) -> LoadResult<RevisionById, Self::Value> {
+        let rows = crate::kb::changes::predecessors(&self.db, ids(keys, |k| k.0)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, r)| (RevisionById(id), Arc::new(r)))
+            .collect())
     }
 }
 

@@ -69,8 +69,15 @@ impl PageArgs {
 
 /// Fields added to every connection.
 pub struct ConnectionTotals {
-    db: DatabaseConnection,
-    count: SelectStatement,
+    count: Count,
+}
+
+/// How a connection knows its total.
+enum Count {
+    /// Counted by the database when asked: the list's statement, unordered.
+    Statement(DatabaseConnection, Box<SelectStatement>),
+    /// Known already (a list sorted in memory).
+    Known(u64),
 }
 
 /// Fields added to every connection.
@@ -78,11 +85,15 @@ pub struct ConnectionTotals {
 impl ConnectionTotals {
     /// How many records match the filter, on all pages.
     async fn total_count(&self) -> ApiResult<u64> {
+        let (db, list) = match &self.count {
+            Count::Known(n) => return Ok(*n),
+            Count::Statement(db, list) => (db, list),
+        };
         let query = Query::select()
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-            .from_subquery(self.count.clone(), Alias::new("matching"))
+            .from_subquery(SelectStatement::clone(list), Alias::new("matching"))
             .to_owned();
-        let row = self.db.query_one(&query).await?;
+        let row = db.query_one(&query).await?;
         let n: i64 = match row {
             Some(row) => row.try_get("", "n")?,
             None => 0,
@@ -195,8 +206,7 @@ pub async fn paginate_statement<Node: OutputType>(
     let mut count = list;
     count.clear_order_by();
     let totals = ConnectionTotals {
-        db: db.clone(),
-        count,
+        count: Count::Statement(db.clone(), Box::new(count)),
     };
     let mut connection = Connection::with_additional_fields(has_previous, has_next, totals);
     connection.edges.reserve(rows.len());
@@ -226,4 +236,84 @@ where
         Ok(to_node(E::Model::from_query_result(row, "")?))
     })
     .await
+}
+
+/// A list sorted in memory (a ranking), paged like the others: its places are keyset
+/// positions of an [`Ordering`], so its cursors look and are checked the same.
+pub trait SortedList {
+    /// How many items it holds.
+    fn size(&self) -> usize;
+    /// The place of the `i`th item.
+    fn position(&self, i: usize) -> Option<Position>;
+    /// How many items come before `at` (`inclusive`: at or before).
+    fn count_before(&self, at: &Position, inclusive: bool) -> usize;
+}
+
+/// The items of a [`SortedList`] a page holds, and the rest of its connection.
+pub struct Window {
+    pub range: std::ops::Range<usize>,
+    has_previous: bool,
+    has_next: bool,
+    cursors: Vec<String>,
+    total: u64,
+}
+
+/// The page of `list` the arguments ask for: `first`/`after` and `last`/`before` as in
+/// [`paginate_statement`], with the same errors.
+pub fn window(
+    list: &impl SortedList,
+    ordering: &Ordering,
+    args: &PageArgs,
+    limits: &Limits,
+) -> ApiResult<Window> {
+    let first = page_size("first", args.first, limits)?;
+    let last = page_size("last", args.last, limits)?;
+    if first.is_some() && last.is_some() {
+        return Err(ApiError::bad_input(
+            "last",
+            "give `first` or `last`, not both",
+        ));
+    }
+    let start = cursor(ordering, "after", args.after.as_ref())?
+        .map_or(0, |at| list.count_before(&at, true));
+    let end = cursor(ordering, "before", args.before.as_ref())?
+        .map_or(list.size(), |at| list.count_before(&at, false))
+        .max(start);
+    let size =
+        usize::try_from(last.or(first).unwrap_or(limits.default_page_size)).unwrap_or(usize::MAX);
+    let range = if last.is_some() {
+        end.saturating_sub(size).max(start)..end
+    } else {
+        start..end.min(start.saturating_add(size))
+    };
+    let cursors = range
+        .clone()
+        .filter_map(|i| list.position(i))
+        .map(|at| ordering.encode(&at))
+        .collect();
+    Ok(Window {
+        has_previous: range.start > 0,
+        has_next: range.end < list.size(),
+        range,
+        cursors,
+        total: list.size() as u64,
+    })
+}
+
+impl Window {
+    /// The connection of this window, `nodes` being its items in order.
+    pub fn connection<Node: OutputType>(self, nodes: Vec<Node>) -> Page<Node> {
+        let totals = ConnectionTotals {
+            count: Count::Known(self.total),
+        };
+        let mut connection =
+            Connection::with_additional_fields(self.has_previous, self.has_next, totals);
+        connection.edges = self
+            .cursors
+            .into_iter()
+            .zip(nodes)
+            .map(|(c, node)| Edge::new(KeysetCursor(c), node))
+            .collect();
+        connection
+    }
 }

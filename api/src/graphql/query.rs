@@ -359,15 +359,22 @@ impl Query {
     }
 
     /// Every published program checked against a profile: LIKELY, UNLIKELY or UNKNOWN with
-    /// the reason for each requirement (LIKELY first). An unknown never counts as a pass or a
-    /// fail; incomes in other currencies are not converted. `only` keeps some results.
+    /// the reason for each requirement, LIKELY first, then UNKNOWN, then UNLIKELY, each by
+    /// name; a page at a time. An unknown never counts as a pass or a fail; incomes in other
+    /// currencies are not converted. `only` keeps some results.
+    #[allow(clippy::too_many_arguments)]
     async fn eligible_programs(
         &self,
         ctx: &Context<'_>,
         profile: ProfileInput,
         only: Option<Vec<Likelihood>>,
-    ) -> ApiResult<Vec<ProgramEligibility>> {
-        eligible_programs(db(ctx)?, profile, only.as_deref()).await
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> ApiResult<Page<ProgramEligibility>> {
+        let args = PageArgs::new(ctx, first, after, last, before);
+        eligible_programs(ctx, profile, only.as_deref(), args).await
     }
 
     /// Ranked full-text search across programs (name, local name, summary, description),

@@ -9,8 +9,11 @@ use super::visibility;
 use chrono::{DateTime, Utc};
 use entity::revision;
 use sea_orm::Select;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// Whether a change brought a record to readers or changed one they could already see.
 #[derive(Copy, Clone, Debug, Eq, PartialEq)]
@@ -21,20 +24,37 @@ pub enum ChangeKind {
     Updated,
 }
 
-/// Revisions after which readers saw the record: a publication, or an import of a record that
-/// was published after it. (An import of a draft is not public; its publication will be.)
-/// Snapshots are compact JSON written by serde, so `"state":"published"` appears exactly when
-/// the record's state is published: a quote inside a text field would be escaped.
+/// Whether readers saw the record after this revision: a publication, or an import of a record
+/// that was published after it, of the live content. (An import of a draft is not public; its
+/// publication will be.) Decided once, when the revision is written (`editorial::revisions`),
+/// and kept in `revision.public`: migration 10 applied the same rule to older histories.
+pub fn is_public(action: &str, live: bool, snapshot: &Map<String, Value>) -> bool {
+    live && (action == "publish"
+        || (action == "import"
+            && snapshot.get("state").and_then(Value::as_str) == Some("published")))
+}
+
+/// The public revisions, on their partial index (migration 10).
 fn public_revision() -> Condition {
-    Condition::all().add(revision::Column::Live.eq(true)).add(
-        Condition::any()
-            .add(revision::Column::Action.eq("publish"))
-            .add(
-                Condition::all()
-                    .add(revision::Column::Action.eq("import"))
-                    .add(revision::Column::Snapshot.like(r#"%"state":"published"%"#)),
-            ),
-    )
+    Condition::all().add(revision::Column::Public.eq(true))
+}
+
+/// The latest public revision of a record, which the next public one follows.
+pub async fn latest_public(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+    id: i32,
+) -> ApiResult<Option<i32>> {
+    Ok(revision::Entity::find()
+        .select_only()
+        .column(revision::Column::Id)
+        .filter(revision::Column::RecordType.eq(kind.stored_name()))
+        .filter(revision::Column::RecordId.eq(id))
+        .filter(public_revision())
+        .order_by_desc(revision::Column::Version)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?)
 }
 
 /// Public changes of records readers can see now, after `since`; only `kinds` when given.
@@ -91,21 +111,35 @@ pub fn kind_of(row: &revision::Model) -> ApiResult<RecordKind> {
         .ok_or_else(|| ApiError::Internal(format!("revision {} has an unknown type", row.id)))
 }
 
-/// Compares a public revision with the record's previous public revision.
-pub async fn detail(db: &impl ConnectionTrait, row: &revision::Model) -> ApiResult<ChangeDetail> {
+/// The revisions `ids` (the `previous_public_id` of a page of changes), in one statement.
+pub async fn predecessors(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<HashMap<i32, revision::Model>> {
+    let ids: Vec<i32> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(revision::Entity::find()
+        .filter(revision::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect())
+}
+
+/// Compares a public revision with the record's previous public revision (`previous`, read by
+/// [`predecessors`]; None when the record was new).
+pub fn detail(
+    row: &revision::Model,
+    previous: Option<&revision::Model>,
+) -> ApiResult<ChangeDetail> {
     let kind = kind_of(row)?;
     let after = snapshot(row)?;
-    let previous = revision::Entity::find()
-        .filter(revision::Column::RecordType.eq(row.record_type.as_str()))
-        .filter(revision::Column::RecordId.eq(row.record_id))
-        .filter(public_revision())
-        .filter(revision::Column::Version.lt(row.version))
-        .order_by_desc(revision::Column::Version)
-        .one(db)
-        .await?;
     let (kind_of_change, changes) = match previous {
         None => (ChangeKind::New, Vec::new()),
-        Some(prev) => (ChangeKind::Updated, diff::diff(&snapshot(&prev)?, &after)),
+        Some(prev) => (ChangeKind::Updated, diff::diff(&snapshot(prev)?, &after)),
     };
     Ok(ChangeDetail {
         kind,
@@ -140,13 +174,14 @@ mod tests {
     }
 
     #[test]
-    fn the_published_state_is_found_in_compact_snapshots_only_as_a_field() {
-        let published = serde_json::to_string(&serde_json::json!({"state": "published"}));
-        assert_eq!(published.ok().as_deref(), Some(r#"{"state":"published"}"#));
-        let quoted = serde_json::to_string(
-            &serde_json::json!({"state": "draft", "body": r#""state":"published""#}),
-        )
-        .unwrap_or_default();
-        assert!(!quoted.contains(r#""state":"published""#));
+    fn a_revision_is_public_when_readers_saw_it() {
+        let published = map(serde_json::json!({"state": "published", "name": "K visa"}));
+        let draft = map(serde_json::json!({"state": "draft", "body": r#""state":"published""#}));
+        assert!(is_public("publish", true, &draft));
+        assert!(is_public("import", true, &published));
+        assert!(!is_public("import", true, &draft));
+        assert!(!is_public("update", true, &published));
+        // A pending draft of a published record is not what readers see.
+        assert!(!is_public("publish", false, &published));
     }
 }

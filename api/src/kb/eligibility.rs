@@ -4,11 +4,15 @@
 //! is UNKNOWN; incomes in other currencies are not converted.
 
 use super::error::{ApiError, ApiResult};
+use super::keyset::{KeyType, KeyValue, Ordering, Position, SortKey};
 use super::values::{e4_to_money, is_country_code, is_currency_code, money_to_e4};
 use entity::enums::{self as db, IncomePeriod, RequirementKind, YesNoUnknown};
 use entity::{program, requirement};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -98,135 +102,188 @@ fn degree_rank(d: db::DegreeLevel) -> u8 {
 struct Checked<'a> {
     input: &'a Profile,
     income_e4: Option<(i64, String)>,
+    /// The field of study as requirements spell theirs (trimmed, lower case).
+    field_of_study: Option<String>,
 }
 
-fn check(
-    requirement: Option<&Arc<requirement::Model>>,
-    criterion: &'static str,
-    relevant: bool,
-    outcome: CheckOutcome,
-    reason: String,
-) -> EligibilityCheck {
-    EligibilityCheck {
-        requirement: requirement.cloned(),
-        criterion,
-        outcome,
-        reason,
-        relevant,
+impl<'a> Checked<'a> {
+    /// `profile`, refused with the field at fault when a value is impossible.
+    fn new(profile: &'a Profile) -> ApiResult<Self> {
+        Ok(Self {
+            income_e4: validate(profile)?,
+            field_of_study: profile
+                .field_of_study
+                .as_deref()
+                .map(|f| f.trim().to_lowercase()),
+            input: profile,
+        })
     }
 }
 
-fn described(r: &requirement::Model) -> String {
-    r.description
-        .as_deref()
-        .map_or_else(|| "(not described)".to_owned(), |d| format!("\"{d}\""))
+/// What judging a requirement reads: its kind and its structured limits. The ranking of every
+/// program keeps these in memory ([`EligibilityIndex`]), not whole rows.
+#[derive(Debug, Clone)]
+pub struct Criteria {
+    kind: RequirementKind,
+    mandatory: Option<bool>,
+    min_age: Option<i32>,
+    max_age: Option<i32>,
+    min_degree: Option<db::DegreeLevel>,
+    fields_of_study: Option<Box<str>>,
+    min_income_e4: Option<i64>,
+    income_currency: Option<Box<str>>,
+    income_period: Option<IncomePeriod>,
 }
 
-fn judge(profile: &Checked<'_>, r: &Arc<requirement::Model>) -> EligibilityCheck {
-    use CheckOutcome::{Met, NotMet, Unknown};
+impl From<&requirement::Model> for Criteria {
+    fn from(r: &requirement::Model) -> Self {
+        Self {
+            kind: r.kind,
+            mandatory: r.mandatory,
+            min_age: r.min_age,
+            max_age: r.max_age,
+            min_degree: r.min_degree,
+            fields_of_study: r.fields_of_study.as_deref().map(Box::from),
+            min_income_e4: r.min_income_e4,
+            income_currency: r.income_currency.as_deref().map(Box::from),
+            income_period: r.income_period,
+        }
+    }
+}
+
+/// One judgement being made: with the requirement's row when its reasons are wanted (a page
+/// of results), without when only the outcome is (ranking every program), so that ranking
+/// formats no words.
+#[derive(Clone, Copy)]
+struct Judging<'r> {
+    /// The requirement judged, named by the check (None: the program's sponsorship rule).
+    row: Option<&'r Arc<requirement::Model>>,
+    /// Whether to say why.
+    explain: bool,
+}
+
+impl Judging<'_> {
+    fn check(
+        self,
+        criterion: &'static str,
+        relevant: bool,
+        outcome: CheckOutcome,
+        reason: impl FnOnce() -> String,
+    ) -> EligibilityCheck {
+        EligibilityCheck {
+            requirement: self.row.cloned(),
+            criterion,
+            outcome,
+            reason: if self.explain {
+                reason()
+            } else {
+                String::new()
+            },
+            relevant,
+        }
+    }
+
+    fn unknown(
+        self,
+        criterion: &'static str,
+        relevant: bool,
+        reason: impl FnOnce() -> String,
+    ) -> EligibilityCheck {
+        self.check(criterion, relevant, CheckOutcome::Unknown, reason)
+    }
+
+    /// The requirement's words, quoted.
+    fn described(self) -> String {
+        self.row
+            .and_then(|r| r.description.as_deref())
+            .map_or_else(|| "(not described)".to_owned(), |d| format!("\"{d}\""))
+    }
+}
+
+fn judge(profile: &Checked<'_>, r: &Criteria, j: Judging<'_>) -> EligibilityCheck {
+    use CheckOutcome::{Met, NotMet};
     let p = profile.input;
-    let unknown =
-        |criterion, relevant, why: String| check(Some(r), criterion, relevant, Unknown, why);
     match r.kind {
         RequirementKind::Age => match ((r.min_age, r.max_age), p.age) {
-            ((None, None), _) => unknown(
-                "age",
-                true,
-                format!("no age limits are recorded as data: {}", described(r)),
-            ),
-            (_, None) => unknown("age", true, "your age is not given".to_owned()),
+            ((None, None), _) => j.unknown("age", true, || {
+                format!("no age limits are recorded as data: {}", j.described())
+            }),
+            (_, None) => j.unknown("age", true, || "your age is not given".to_owned()),
             ((min, max), Some(age)) => {
                 let ok = min.is_none_or(|m| age >= m) && max.is_none_or(|m| age <= m);
-                let range = format!(
-                    "{}–{}",
-                    min.map_or("any".to_owned(), |m| m.to_string()),
-                    max.map_or("any".to_owned(), |m| m.to_string())
-                );
-                check(
-                    Some(r),
-                    "age",
-                    true,
-                    if ok { Met } else { NotMet },
-                    format!("ages {range} accepted; you are {age}"),
-                )
+                j.check("age", true, if ok { Met } else { NotMet }, || {
+                    let bound = |b: Option<i32>| b.map_or("any".to_owned(), |m| m.to_string());
+                    format!("ages {}–{} accepted; you are {age}", bound(min), bound(max))
+                })
             }
         },
         RequirementKind::Education => match (r.min_degree, p.highest_degree) {
-            (None, _) => unknown(
-                "education",
-                true,
+            (None, _) => j.unknown("education", true, || {
                 format!(
                     "the minimum degree is not recorded as data: {}",
-                    described(r)
-                ),
-            ),
-            (_, None) => unknown(
-                "education",
-                true,
-                "your highest degree is not given".to_owned(),
-            ),
+                    j.described()
+                )
+            }),
+            (_, None) => j.unknown("education", true, || {
+                "your highest degree is not given".to_owned()
+            }),
             (Some(min), Some(have)) => {
                 let ok = degree_rank(have) >= degree_rank(min);
-                check(
-                    Some(r),
-                    "education",
-                    true,
-                    if ok { Met } else { NotMet },
+                j.check("education", true, if ok { Met } else { NotMet }, || {
                     format!(
                         "at least a {} degree; yours is {}",
                         min.as_str(),
                         have.as_str()
-                    ),
-                )
+                    )
+                })
             }
         },
         RequirementKind::FieldOfStudy => {
-            let accepted: Vec<&str> = r
-                .fields_of_study
-                .as_deref()
-                .map(|f| f.split(',').filter(|t| !t.is_empty()).collect())
-                .unwrap_or_default();
-            match (accepted.is_empty(), &p.field_of_study) {
-                (true, _) => unknown(
-                    "fieldOfStudy",
-                    true,
+            // Walked, not collected: ranking judges every program's requirements.
+            let accepted = || {
+                r.fields_of_study
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|t| !t.is_empty())
+            };
+            match (accepted().next().is_none(), &profile.field_of_study) {
+                (true, _) => j.unknown("fieldOfStudy", true, || {
                     format!(
                         "the accepted fields are not recorded as data: {}",
-                        described(r)
-                    ),
-                ),
-                (_, None) => unknown(
-                    "fieldOfStudy",
-                    true,
-                    "your field of study is not given".to_owned(),
-                ),
-                (false, Some(field)) => {
-                    let field = field.trim().to_lowercase();
-                    let ok = accepted.contains(&field.as_str());
-                    check(
-                        Some(r),
-                        "fieldOfStudy",
-                        true,
-                        if ok { Met } else { NotMet },
-                        format!("accepted: {}; yours: {field}", accepted.join(", ")),
+                        j.described()
                     )
+                }),
+                (_, None) => j.unknown("fieldOfStudy", true, || {
+                    "your field of study is not given".to_owned()
+                }),
+                (false, Some(field)) => {
+                    let ok = accepted().any(|a| a == field.as_str());
+                    j.check("fieldOfStudy", true, if ok { Met } else { NotMet }, || {
+                        format!(
+                            "accepted: {}; yours: {field}",
+                            accepted().collect::<Vec<_>>().join(", ")
+                        )
+                    })
                 }
             }
         }
         RequirementKind::Income => {
-            match (r.min_income_e4, &r.income_currency, &profile.income_e4) {
-                (None, _, _) | (_, None, _) => unknown(
-                    "income",
-                    true,
-                    format!("no income threshold is recorded as data: {}", described(r)),
-                ),
-                (_, _, None) => unknown("income", true, "your income is not given".to_owned()),
+            match (
+                r.min_income_e4,
+                r.income_currency.as_deref(),
+                &profile.income_e4,
+            ) {
+                (None, _, _) | (_, None, _) => j.unknown("income", true, || {
+                    format!("no income threshold is recorded as data: {}", j.described())
+                }),
+                (_, _, None) => j.unknown("income", true, || "your income is not given".to_owned()),
                 (Some(min), Some(currency), Some((have, have_currency))) => {
-                    if currency != have_currency {
-                        return unknown(
+                    if currency != have_currency.as_str() {
+                        return j.unknown(
                             "income",
                             true,
-                            format!(
+                            || format!(
                                 "the threshold is in {currency} and your income in {have_currency}; incomes are not converted"
                             ),
                         );
@@ -235,19 +292,13 @@ fn judge(profile: &Checked<'_>, r: &Arc<requirement::Model>) -> EligibilityCheck
                         Some(IncomePeriod::Month) => min.saturating_mul(12),
                         Some(IncomePeriod::Year) => min,
                         None => {
-                            return unknown(
-                                "income",
-                                true,
-                                "the period of the income threshold is not recorded".to_owned(),
-                            );
+                            return j.unknown("income", true, || {
+                                "the period of the income threshold is not recorded".to_owned()
+                            });
                         }
                     };
                     let ok = *have >= yearly;
-                    check(
-                        Some(r),
-                        "income",
-                        true,
-                        if ok { Met } else { NotMet },
+                    j.check("income", true, if ok { Met } else { NotMet }, || {
                         format!(
                             "at least {currency} {} a year{}; yours is {currency} {}",
                             e4_to_money(yearly),
@@ -257,63 +308,116 @@ fn judge(profile: &Checked<'_>, r: &Arc<requirement::Model>) -> EligibilityCheck
                                 String::new()
                             },
                             e4_to_money(*have)
-                        ),
-                    )
+                        )
+                    })
                 }
             }
         }
         RequirementKind::Sponsorship => match p.has_job_offer {
-            None => unknown(
-                "sponsorship",
-                true,
+            None => j.unknown("sponsorship", true, || {
                 format!(
                     "whether you have a job offer is not given: {}",
-                    described(r)
-                ),
-            ),
-            Some(true) => check(
-                Some(r),
-                "sponsorship",
-                true,
-                Met,
-                "you have a job offer".to_owned(),
-            ),
-            Some(false) => check(
-                Some(r),
-                "sponsorship",
-                true,
-                NotMet,
-                format!("needs an employer: {}", described(r)),
-            ),
+                    j.described()
+                )
+            }),
+            Some(true) => j.check("sponsorship", true, Met, || {
+                "you have a job offer".to_owned()
+            }),
+            Some(false) => j.check("sponsorship", true, NotMet, || {
+                format!("needs an employer: {}", j.described())
+            }),
         },
-        RequirementKind::Experience => unknown(
-            "experience",
-            true,
+        RequirementKind::Experience => j.unknown("experience", true, || {
             format!(
                 "the experience required is not recorded as data: {}",
-                described(r)
-            ),
-        ),
-        RequirementKind::Nationality => unknown(
-            "nationality",
-            true,
+                j.described()
+            )
+        }),
+        RequirementKind::Nationality => j.unknown("nationality", true, || {
             format!(
                 "nationality rules are not recorded as data: {}",
-                described(r)
-            ),
-        ),
-        RequirementKind::Language => unknown(
-            "language",
-            false,
-            format!("check yourself: {}", described(r)),
-        ),
-        RequirementKind::Points => {
-            unknown("points", false, format!("check yourself: {}", described(r)))
+                j.described()
+            )
+        }),
+        RequirementKind::Language => j.unknown("language", false, || {
+            format!("check yourself: {}", j.described())
+        }),
+        RequirementKind::Points => j.unknown("points", false, || {
+            format!("check yourself: {}", j.described())
+        }),
+        RequirementKind::Other => j.unknown("other", false, || {
+            format!("check yourself: {}", j.described())
+        }),
+    }
+}
+
+/// The check of the program's own employer-sponsorship rule, when the profile or the program
+/// makes one.
+fn sponsorship_check(
+    sponsorship: YesNoUnknown,
+    profile: &Checked<'_>,
+    j: Judging<'_>,
+) -> Option<EligibilityCheck> {
+    let criterion = "employerSponsorship";
+    Some(match (sponsorship, profile.input.has_job_offer) {
+        (YesNoUnknown::Yes, Some(true)) => j.check(criterion, true, CheckOutcome::Met, || {
+            "an employer must sponsor; you have a job offer".to_owned()
+        }),
+        (YesNoUnknown::Yes, Some(false)) => j.check(criterion, true, CheckOutcome::NotMet, || {
+            "an employer must sponsor the application; you have no job offer".to_owned()
+        }),
+        (YesNoUnknown::Yes, None) => j.unknown(criterion, true, || {
+            "an employer must sponsor; whether you have a job offer is not given".to_owned()
+        }),
+        (YesNoUnknown::Unknown, Some(false)) => j.unknown(criterion, true, || {
+            "whether an employer must sponsor is not known".to_owned()
+        }),
+        _ => return None,
+    })
+}
+
+/// The program's result from its checks: UNLIKELY when one is not met; LIKELY when every check
+/// the profile speaks to (at least one) is met; UNKNOWN otherwise.
+fn likelihood(checks: impl IntoIterator<Item = EligibilityCheck>) -> Likelihood {
+    let (mut relevant, mut all_met) = (false, true);
+    for c in checks {
+        if c.outcome == CheckOutcome::NotMet {
+            return Likelihood::Unlikely;
         }
-        RequirementKind::Other => {
-            unknown("other", false, format!("check yourself: {}", described(r)))
+        if c.relevant {
+            relevant = true;
+            all_met &= c.outcome == CheckOutcome::Met;
         }
     }
+    if relevant && all_met {
+        Likelihood::Likely
+    } else {
+        Likelihood::Unknown
+    }
+}
+
+/// The checks of one program: its mandatory requirements (an optional one is not a condition)
+/// and its sponsorship rule. With `rows`, each check names its requirement and says why.
+fn checks<'a>(
+    profile: &'a Checked<'_>,
+    sponsorship: YesNoUnknown,
+    criteria: &'a [Criteria],
+    rows: Option<&'a [Arc<requirement::Model>]>,
+) -> impl Iterator<Item = EligibilityCheck> + 'a {
+    let explain = rows.is_some();
+    criteria
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.mandatory != Some(false))
+        .map(move |(i, c)| {
+            let row = rows.and_then(|rows| rows.get(i));
+            judge(profile, c, Judging { row, explain })
+        })
+        .chain(sponsorship_check(
+            sponsorship,
+            profile,
+            Judging { row: None, explain },
+        ))
 }
 
 fn evaluate(
@@ -321,54 +425,17 @@ fn evaluate(
     program: Arc<program::Model>,
     requirements: &[Arc<requirement::Model>],
 ) -> ProgramEligibility {
-    let mut checks: Vec<EligibilityCheck> = requirements
-        .iter()
-        // An optional requirement is not a condition.
-        .filter(|r| r.mandatory != Some(false))
-        .map(|r| judge(profile, r))
-        .collect();
-    match (program.employer_sponsorship, profile.input.has_job_offer) {
-        (YesNoUnknown::Yes, Some(true)) => checks.push(check(
-            None,
-            "employerSponsorship",
-            true,
-            CheckOutcome::Met,
-            "an employer must sponsor; you have a job offer".to_owned(),
-        )),
-        (YesNoUnknown::Yes, Some(false)) => checks.push(check(
-            None,
-            "employerSponsorship",
-            true,
-            CheckOutcome::NotMet,
-            "an employer must sponsor the application; you have no job offer".to_owned(),
-        )),
-        (YesNoUnknown::Yes, None) => checks.push(check(
-            None,
-            "employerSponsorship",
-            true,
-            CheckOutcome::Unknown,
-            "an employer must sponsor; whether you have a job offer is not given".to_owned(),
-        )),
-        (YesNoUnknown::Unknown, Some(false)) => checks.push(check(
-            None,
-            "employerSponsorship",
-            true,
-            CheckOutcome::Unknown,
-            "whether an employer must sponsor is not known".to_owned(),
-        )),
-        _ => {}
-    }
-    let relevant: Vec<&EligibilityCheck> = checks.iter().filter(|c| c.relevant).collect();
-    let result = if checks.iter().any(|c| c.outcome == CheckOutcome::NotMet) {
-        Likelihood::Unlikely
-    } else if !relevant.is_empty() && relevant.iter().all(|c| c.outcome == CheckOutcome::Met) {
-        Likelihood::Likely
-    } else {
-        Likelihood::Unknown
-    };
+    let criteria: Vec<Criteria> = requirements.iter().map(|r| Criteria::from(&**r)).collect();
+    let checks: Vec<EligibilityCheck> = checks(
+        profile,
+        program.employer_sponsorship,
+        &criteria,
+        Some(requirements),
+    )
+    .collect();
     ProgramEligibility {
+        result: likelihood(checks.iter().cloned()),
         program,
-        result,
         checks,
     }
 }
@@ -412,51 +479,268 @@ fn validate(profile: &Profile) -> ApiResult<Option<(i64, String)>> {
         .transpose()
 }
 
-/// Checks every published program; LIKELY first, then UNKNOWN, then UNLIKELY, by name.
-pub async fn eligible_programs(
-    db: &DatabaseConnection,
+/// A visible program as ranking reads it.
+struct Candidate {
+    id: i32,
+    name: Box<str>,
+    sponsorship: YesNoUnknown,
+    criteria: Vec<Criteria>,
+}
+
+/// Every visible program's criteria at one content version, by name.
+struct Candidates {
+    version: i64,
+    programs: Vec<Candidate>,
+}
+
+#[derive(FromQueryResult)]
+struct CriteriaRow {
+    program_id: i32,
+    kind: RequirementKind,
+    mandatory: Option<bool>,
+    min_age: Option<i32>,
+    max_age: Option<i32>,
+    min_degree: Option<db::DegreeLevel>,
+    fields_of_study: Option<String>,
+    min_income_e4: Option<i64>,
+    income_currency: Option<String>,
+    income_period: Option<IncomePeriod>,
+}
+
+impl From<CriteriaRow> for Criteria {
+    fn from(r: CriteriaRow) -> Self {
+        Self {
+            kind: r.kind,
+            mandatory: r.mandatory,
+            min_age: r.min_age,
+            max_age: r.max_age,
+            min_degree: r.min_degree,
+            fields_of_study: r.fields_of_study.map(String::into_boxed_str),
+            min_income_e4: r.min_income_e4,
+            income_currency: r.income_currency.map(String::into_boxed_str),
+            income_period: r.income_period,
+        }
+    }
+}
+
+/// Reads what ranking needs, two narrow statements: every visible program's name and
+/// sponsorship rule, and its visible requirements' criteria in their order.
+async fn candidates(db: &impl ConnectionTrait, version: i64) -> ApiResult<Candidates> {
+    use requirement::Column as R;
+    let programs: Vec<(i32, String, YesNoUnknown)> = super::lists::programs()
+        .select_only()
+        .columns([
+            program::Column::Id,
+            program::Column::Name,
+            program::Column::EmployerSponsorship,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut criteria: HashMap<i32, Vec<Criteria>> = HashMap::with_capacity(programs.len());
+    let rows = requirement::Entity::find()
+        .select_only()
+        .columns([
+            R::ProgramId,
+            R::Kind,
+            R::Mandatory,
+            R::MinAge,
+            R::MaxAge,
+            R::MinDegree,
+            R::FieldsOfStudy,
+            R::MinIncomeE4,
+            R::IncomeCurrency,
+            R::IncomePeriod,
+        ])
+        .filter(super::visibility::condition(super::RecordKind::Requirement))
+        .order_by_asc(R::Position)
+        .order_by_asc(R::Id)
+        .into_model::<CriteriaRow>()
+        .all(db)
+        .await?;
+    for row in rows {
+        criteria.entry(row.program_id).or_default().push(row.into());
+    }
+    let mut programs: Vec<Candidate> = programs
+        .into_iter()
+        .map(|(id, name, sponsorship)| Candidate {
+            criteria: criteria.remove(&id).unwrap_or_default(),
+            id,
+            name: name.into_boxed_str(),
+            sponsorship,
+        })
+        .collect();
+    programs.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(Candidates { version, programs })
+}
+
+/// What eligibility ranks on, kept between requests: the structured criteria of every visible
+/// program (about 4 MB at 10,000 programs), read again when the content version moves (any
+/// write of any replica, or an import, appends a revision). Judging 10,000 programs' criteria
+/// in memory takes about a millisecond; reading them took most of a request.
+#[derive(Default)]
+pub struct EligibilityIndex {
+    current: tokio::sync::Mutex<Option<Arc<Candidates>>>,
+}
+
+impl EligibilityIndex {
+    /// The candidates at the database's content version, read again when it moved. One reader
+    /// rebuilds while the others wait for its result instead of reading the same rows.
+    async fn at(&self, db: &impl ConnectionTrait) -> ApiResult<Arc<Candidates>> {
+        let version = super::read::content_version(db).await?;
+        let mut current = self.current.lock().await;
+        if let Some(found) = current.as_ref().filter(|c| c.version == version) {
+            return Ok(Arc::clone(found));
+        }
+        let built = Arc::new(candidates(db, version).await?);
+        *current = Some(Arc::clone(&built));
+        Ok(built)
+    }
+}
+
+/// The rank of a result in the list: LIKELY first, then UNKNOWN, then UNLIKELY.
+pub fn rank_of(l: Likelihood) -> i64 {
+    match l {
+        Likelihood::Likely => 0,
+        Likelihood::Unknown => 1,
+        Likelihood::Unlikely => 2,
+    }
+}
+
+/// The list's reading order, for its cursors: rank, name (byte-wise), id. The list is sorted
+/// in memory, so the keys' expressions are never sent to a database.
+pub fn ordering() -> Ordering {
+    let key = |ty| SortKey::asc(Expr::val(0), ty);
+    Ordering::new(
+        "eligibility",
+        vec![key(KeyType::Int), key(KeyType::Text), key(KeyType::Int)],
+    )
+}
+
+/// Every visible program's result for a profile, in the list's order: by rank, then name, then
+/// id. Holds the candidates it ranked, so a page of it reads the same content.
+pub struct Ranking {
+    candidates: Arc<Candidates>,
+    /// (rank, index into the candidates).
+    order: Vec<(i64, usize)>,
+}
+
+impl Ranking {
+    /// How many programs have one of the results asked for.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    fn key(&self, i: usize) -> Option<(i64, &str, i64)> {
+        let (rank, at) = *self.order.get(i)?;
+        let c = self.candidates.programs.get(at)?;
+        Some((rank, &c.name, i64::from(c.id)))
+    }
+
+    /// The place of the `i`th program in [`ordering`].
+    pub fn position(&self, i: usize) -> Option<Position> {
+        let (rank, name, id) = self.key(i)?;
+        Some(Position::new(vec![
+            Some(KeyValue::Int(rank)),
+            Some(KeyValue::Text(name.to_owned())),
+            Some(KeyValue::Int(id)),
+        ]))
+    }
+
+    /// How many programs come before `at` (or, `inclusive`, at or before it): a binary search,
+    /// the list being in key order.
+    pub fn count_before(&self, at: &Position, inclusive: bool) -> usize {
+        let at = (at.int(0), at.text(1), at.int(2));
+        let at = (
+            at.0.unwrap_or_default(),
+            at.1.unwrap_or_default(),
+            at.2.unwrap_or_default(),
+        );
+        let comes_first = |i| {
+            self.key(i)
+                .is_some_and(|k| if inclusive { k <= at } else { k < at })
+        };
+        let (mut low, mut high) = (0, self.order.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if comes_first(middle) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
+
+    /// The ids of the programs at `range`, in order.
+    pub fn ids(&self, range: std::ops::Range<usize>) -> Vec<i32> {
+        self.order
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .map(|&(_, i)| self.candidates.programs[i].id)
+            .collect()
+    }
+}
+
+/// Ranks every visible program for `profile` (`only` keeps some results), on the index: no
+/// program row is read and no reason is written until a page of the ranking is shown
+/// ([`judged`]).
+pub async fn rank(
+    db: &impl ConnectionTrait,
+    index: &EligibilityIndex,
     profile: &Profile,
     only: Option<&[Likelihood]>,
+) -> ApiResult<Ranking> {
+    let profile = Checked::new(profile)?;
+    let candidates = index.at(db).await?;
+    let mut order: Vec<(i64, usize)> = candidates
+        .programs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let result = likelihood(checks(&profile, c.sponsorship, &c.criteria, None));
+            only.is_none_or(|only| only.contains(&result))
+                .then_some((rank_of(result), i))
+        })
+        .collect();
+    // Stable: within a rank the candidates' order (name, then id) is kept.
+    order.sort_by_key(|&(rank, _)| rank);
+    Ok(Ranking { candidates, order })
+}
+
+/// The results for the visible programs `ids` with every check and its reason, in the order of
+/// `ids` (a page of a [`Ranking`]): two statements, the programs and their requirements.
+pub async fn judged(
+    db: &impl ConnectionTrait,
+    profile: &Profile,
+    ids: &[i32],
 ) -> ApiResult<Vec<ProgramEligibility>> {
-    let profile = Checked {
-        income_e4: validate(profile)?,
-        input: profile,
-    };
-    let programs = super::lists::programs().all(db).await?;
-    let ids: Vec<i32> = programs.iter().map(|p| p.id).collect();
-    let mut requirements: HashMap<i32, Vec<Arc<requirement::Model>>> = HashMap::new();
-    for r in requirement::Entity::find()
-        .filter(requirement::Column::ProgramId.is_in(ids))
-        .filter(super::visibility::condition(super::RecordKind::Requirement))
-        .order_by_asc(requirement::Column::Position)
-        .order_by_asc(requirement::Column::Id)
-        .all(db)
+    let profile = Checked::new(profile)?;
+    let mut programs: HashMap<i32, program::Model> = super::read::programs(db, ids.iter().copied())
         .await?
-    {
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut requirements: HashMap<i32, Vec<Arc<requirement::Model>>> = HashMap::new();
+    for r in super::read::requirements(db, ids.iter().copied()).await? {
         requirements
             .entry(r.program_id)
             .or_default()
             .push(Arc::new(r));
     }
-    let mut results: Vec<ProgramEligibility> = programs
-        .into_iter()
-        .map(|p| {
-            let reqs = requirements.remove(&p.id).unwrap_or_default();
-            evaluate(&profile, Arc::new(p), &reqs)
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            let program = programs.remove(id)?;
+            let reqs = requirements.remove(id).unwrap_or_default();
+            Some(evaluate(&profile, Arc::new(program), &reqs))
         })
-        .filter(|e| only.is_none_or(|only| only.contains(&e.result)))
-        .collect();
-    let rank = |l: Likelihood| match l {
-        Likelihood::Likely => 0,
-        Likelihood::Unknown => 1,
-        Likelihood::Unlikely => 2,
-    };
-    results.sort_by(|a, b| {
-        rank(a.result)
-            .cmp(&rank(b.result))
-            .then_with(|| a.program.name.cmp(&b.program.name))
-    });
-    Ok(results)
+        .collect())
 }
 
 #[cfg(test)]
@@ -466,9 +750,8 @@ mod tests {
     use entity::enums::LegalStatus;
 
     fn judged(profile: Profile, requirements: Vec<requirement::Model>) -> ProgramEligibility {
-        let checked = Checked {
-            income_e4: validate(&profile).unwrap_or_default(),
-            input: &profile,
+        let Ok(checked) = Checked::new(&profile) else {
+            panic!("a valid profile");
         };
         let requirements: Vec<Arc<requirement::Model>> =
             requirements.into_iter().map(Arc::new).collect();

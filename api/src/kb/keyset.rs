@@ -188,6 +188,19 @@ impl KeyValue {
 pub struct Position(Vec<Option<KeyValue>>);
 
 impl Position {
+    /// A position from its keys' values (a list ordered in memory names its places so).
+    pub fn new(values: Vec<Option<KeyValue>>) -> Self {
+        Self(values)
+    }
+
+    /// The value of key `i` when it is a known text.
+    pub fn text(&self, i: usize) -> Option<&str> {
+        match self.0.get(i) {
+            Some(Some(KeyValue::Text(s))) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The value of key `i` when it is a known whole number (a score read with the page).
     pub fn int(&self, i: usize) -> Option<i64> {
         match self.0.get(i) {

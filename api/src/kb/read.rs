@@ -389,3 +389,21 @@ async fn sheets_of(
         })
         .collect())
 }
+
+/// The content version: the newest revision's id (0 before any). Every write of every
+/// replica, and every import, appends a revision, so what was read at one version is current
+/// while the database still reports it (the response cache, the eligibility index).
+pub async fn content_version(db: &impl ConnectionTrait) -> Result<i64, sea_orm::DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    let query = Query::select()
+        .expr_as(Expr::cust("COALESCE(MAX(id), 0)"), Alias::new("v"))
+        .from(Alias::new("revision"))
+        .to_owned();
+    let row = db.query_one(&query).await?;
+    Ok(match row {
+        Some(row) => row
+            .try_get::<i64>("", "v")
+            .or_else(|_| row.try_get::<i32>("", "v").map(i64::from))?,
+        None => 0,
+    })
+}

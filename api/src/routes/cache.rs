@@ -11,8 +11,6 @@
 use chrono::{NaiveDate, Utc};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
-use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use std::sync::Arc;
 
 /// A response computed at a content version on a day.
@@ -79,17 +77,4 @@ impl ResponseCache {
     }
 }
 
-/// The content version: the newest revision's id (0 before any).
-pub async fn content_version(db: &DatabaseConnection) -> Result<i64, DbErr> {
-    let query = Query::select()
-        .expr_as(Expr::cust("COALESCE(MAX(id), 0)"), Alias::new("v"))
-        .from(Alias::new("revision"))
-        .to_owned();
-    let row = db.query_one(&query).await?;
-    Ok(match row {
-        Some(row) => row
-            .try_get::<i64>("", "v")
-            .or_else(|_| row.try_get::<i32>("", "v").map(i64::from))?,
-        None => 0,
-    })
-}
+pub use crate::kb::read::content_version;

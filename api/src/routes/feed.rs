@@ -71,11 +71,14 @@ async fn build(
         .limit(FEED_SIZE)
         .all(db)
         .await?;
+    let previous =
+        changes::predecessors(db, rows.iter().filter_map(|r| r.previous_public_id)).await?;
     let mut entries = Vec::with_capacity(rows.len());
     let mut newest: Option<DateTime<Utc>> = None;
     for row in rows {
         newest = newest.max(Some(row.created_at));
-        let detail = changes::detail(db, &row).await?;
+        let before = row.previous_public_id.and_then(|id| previous.get(&id));
+        let detail = changes::detail(&row, before)?;
         let id = global_id::encode(detail.kind, row.record_id);
         let what = match detail.kind_of_change {
             ChangeKind::New => "new",

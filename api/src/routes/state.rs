@@ -43,6 +43,8 @@ pub struct RequestConfig {
     pub max_subscriptions_per_socket: usize,
     /// `VISA_KB_REVERIFY_AFTER_DAYS`.
     pub reverify_after: crate::kb::reverify::AfterDays,
+    /// What `eligiblePrograms` ranks on, shared by every worker (`kb::eligibility`).
+    pub eligibility: Arc<crate::kb::eligibility::EligibilityIndex>,
     /// Live changes: mutations wake subscribers through it.
     pub live: crate::live::LiveChanges,
 }

@@ -166,7 +166,7 @@ async fn cached(
     key: &web::Bytes,
     request_id: RequestId,
 ) -> Result<HttpResponse, Option<i64>> {
-    match super::cache::content_version(&shared.db).await {
+    match super::cache::content_version(shared.db.get_ref()).await {
         Ok(version) => match shared.config.cache.get(key, version) {
             Some(hit) => Ok({
                 shared.config.metrics.cache_hit(true);
@@ -291,6 +291,7 @@ async fn run(
             .data(base.clone())
             .data(shared.config.live.clone())
             .data(shared.config.reverify_after)
+            .data(Arc::clone(&shared.config.eligibility))
     };
     let batch = match batch {
         BatchRequest::Single(request) => BatchRequest::Single(with_data(request)),
