@@ -2,9 +2,10 @@
 //! Atom feed found public revisions by reading every revision's snapshot (`LIKE` on its JSON)
 //! and sorting them all, then looked up each change's previous public revision one statement
 //! at a time: both grew with the history. Now each revision says, when it is written, whether
-//! readers saw it (`public`) and which public revision it follows (`previous_public_id`), and a
-//! partial index holds the public ones in reading order (newest first), so a page of changes
-//! reads only its own rows and their predecessors in two statements.
+//! readers saw it (`public`) and which public revision it follows (`previous_public_id`), and an
+//! index holds the public ones in reading order (newest first), so a page of changes reads only
+//! its own rows and their predecessors in two statements. (Not a partial index: a prepared
+//! statement's generic plan sees `public = $1`, which a `WHERE public` index cannot serve.)
 //!
 //! Existing histories are filled in here with the same rule `editorial::revisions` applies to
 //! new rows (a publication, or an import of a published record, of the live content).
@@ -41,7 +42,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         db.execute_unprepared(
-            "CREATE INDEX idx_revision_public ON revision (created_at, id) WHERE public",
+            "CREATE INDEX idx_revision_public ON revision (public, created_at, id)",
         )
         .await?;
         Ok(())

@@ -2,10 +2,10 @@
 //! sources, each with a highlighted snippet. See `crate::search` for how matching works.
 
 use super::commentary::Commentary;
-use super::context::{db, limits};
+use super::context::{db, limits, loaders};
 use super::editorial::camel;
-use super::ids::{RecordKind, encode};
-use super::node::{self, Node};
+use super::ids::RecordKind;
+use super::loaders::RowOf;
 use super::pagination::{Page, PageArgs, paginate_statement};
 use super::person::Person;
 use super::program::Program;
@@ -15,9 +15,9 @@ use crate::kb::error::{ApiError, ApiResult};
 use crate::search::index::fields_of;
 use crate::search::query::ranking;
 use crate::search::query::{kind, matched_terms, matches, snippet, terms};
-use crate::store::rows;
 use async_graphql::{Context, Object, Union};
-use serde_json::Value;
+use entity::{commentary, person, program, requirement, source};
+use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// What a search finds.
@@ -51,16 +51,10 @@ impl SearchHit {
     /// The record found.
     async fn node(&self, ctx: &Context<'_>) -> Option<SearchResult> {
         let found = async {
-            Ok(node::load(db(ctx)?, &encode(self.kind, self.id))
-                .await?
-                .and_then(|n| match n {
-                    Node::Program(p) => Some(SearchResult::Program(p)),
-                    Node::Requirement(r) => Some(SearchResult::Requirement(r)),
-                    Node::Commentary(c) => Some(SearchResult::Commentary(c)),
-                    Node::Source(s) => Some(SearchResult::Source(s)),
-                    Node::Person(p) => Some(SearchResult::Person(p)),
-                    _ => None,
-                }))
+            match self.row(ctx).await? {
+                Some(row) => result_of(self.kind, &row),
+                None => Ok(None),
+            }
         };
         super::error::or_null(ctx, found.await)
     }
@@ -97,13 +91,18 @@ impl SearchHit {
 }
 
 impl SearchHit {
+    /// The record's row, read with the page's other hits (the node and the snippet share it).
+    async fn row(&self, ctx: &Context<'_>) -> ApiResult<Option<Arc<Map<String, Value>>>> {
+        Ok(loaders(ctx)?.load_one(RowOf(self.kind, self.id)).await?)
+    }
+
     /// The field that matches best, and its snippet (read once per hit).
     async fn best(&self, ctx: &Context<'_>) -> ApiResult<&Option<(String, String)>> {
         self.best.get_or_try_init(|| self.find_best(ctx)).await
     }
 
     async fn find_best(&self, ctx: &Context<'_>) -> ApiResult<Option<(String, String)>> {
-        let Some(row) = rows::fetch(db(ctx)?, self.kind, self.id).await? else {
+        let Some(row) = self.row(ctx).await? else {
             return Ok(None);
         };
         // The field that matches most of the query, then the weightiest.
@@ -121,6 +120,35 @@ impl SearchHit {
             Some((camel(field), found))
         }))
     }
+}
+
+/// The GraphQL object of a hit's row (search finds these five kinds).
+fn result_of(kind: RecordKind, row: &Map<String, Value>) -> ApiResult<Option<SearchResult>> {
+    fn read<M: serde::de::DeserializeOwned>(
+        kind: RecordKind,
+        row: &Map<String, Value>,
+    ) -> ApiResult<M> {
+        serde_json::from_value(Value::Object(row.clone())).map_err(|e| {
+            ApiError::Internal(format!(
+                "a {} row did not read back: {e}",
+                kind.stored_name()
+            ))
+        })
+    }
+    Ok(Some(match kind {
+        RecordKind::Program => {
+            SearchResult::Program(Program::from(read::<program::Model>(kind, row)?))
+        }
+        RecordKind::Requirement => {
+            SearchResult::Requirement(Requirement::from(read::<requirement::Model>(kind, row)?))
+        }
+        RecordKind::Commentary => {
+            SearchResult::Commentary(Commentary::from(read::<commentary::Model>(kind, row)?))
+        }
+        RecordKind::Source => SearchResult::Source(Source::from(read::<source::Model>(kind, row)?)),
+        RecordKind::Person => SearchResult::Person(Person::from(read::<person::Model>(kind, row)?)),
+        _ => return Ok(None),
+    }))
 }
 
 /// Runs a search, a page at a time.

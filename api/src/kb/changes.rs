@@ -34,7 +34,7 @@ pub fn is_public(action: &str, live: bool, snapshot: &Map<String, Value>) -> boo
             && snapshot.get("state").and_then(Value::as_str) == Some("published")))
 }
 
-/// The public revisions, on their partial index (migration 10).
+/// The public revisions, on their index (migration 10).
 fn public_revision() -> Condition {
     Condition::all().add(revision::Column::Public.eq(true))
 }
@@ -66,7 +66,7 @@ pub fn public_changes(
     let mut select =
         revision::Entity::find()
             .filter(public_revision())
-            .filter(visibility::records(
+            .filter(visibility::records_row_by_row(
                 revision::Column::RecordType,
                 revision::Column::RecordId,
             ));

@@ -37,6 +37,34 @@ pub async fn fetch(
     })
 }
 
+/// The rows `ids` of `kind` readers may see, as JSON objects with their ids, in one statement
+/// (a page of search hits).
+pub async fn fetch_visible(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+    ids: Vec<i32>,
+) -> Result<Vec<(i32, Map<String, Value>)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    with_entity!(kind, E => {
+        let rows = E::find()
+            .filter(column::<E>("id")?.is_in(ids))
+            .filter(crate::kb::visibility::condition(kind))
+            .all(db)
+            .await?;
+        rows.into_iter()
+            .map(|model| {
+                let id = model.id;
+                match serde_json::to_value(model).map_err(|e| json_err(kind, e))? {
+                    Value::Object(map) => Ok((id, map)),
+                    _ => Err(DbErr::Json("a row did not serialise to an object".to_owned())),
+                }
+            })
+            .collect()
+    })
+}
+
 /// Inserts a row from a snapshot (its `id` is ignored) and returns the new id.
 pub async fn insert(
     db: &impl ConnectionTrait,
