@@ -97,7 +97,8 @@ impl Application {
         // replica's commits; on SQLite the writers here wake the subscribers.
         let live = crate::live::LiveChanges::new(backend);
         if backend == sea_orm::DbBackend::Postgres {
-            let listening = db::connect(&settings.database_url, 1, settings.db_acquire_timeout())
+            // One connection listens, the other sends the heartbeat.
+            let listening = db::connect(&settings.database_url, 2, settings.db_acquire_timeout())
                 .await
                 .map_err(StartupError::Connect)?;
             live.listen(listening);

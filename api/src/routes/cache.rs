@@ -1,11 +1,12 @@
 //! A cache of public GraphQL responses, so that the same question from many readers is
 //! answered once per change of the content.
 //!
-//! Correctness across replicas comes from the database, not from this process: every entry
-//! remembers the content version it was computed at (the newest revision's id: every write of
-//! every replica, and every import, appends a revision), and an entry is used only while the
-//! database still reports that version. Checking costs one indexed query instead of running the
-//! whole request. Entries also carry the day they were computed on, since "current" fees change
+//! Every entry remembers the content version it was computed at, and is used only while the
+//! content is still at that version. On PostgreSQL, while the listener hears every replica's
+//! commits (`live`), the version is what it has heard, and a hit costs no database round trip;
+//! otherwise (SQLite, the listener lost or silent) it is the newest revision's id, which every
+//! write of every replica, and every import, moves on: one indexed query instead of the whole
+//! request. Entries also carry the day they were computed on, since "current" fees change
 //! at midnight. Only requests without a token are cached, and only answers without errors.
 
 use chrono::{NaiveDate, Utc};
@@ -13,9 +14,31 @@ use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use std::sync::Arc;
 
+/// The content version an answer was computed at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// What the listener had heard (`LiveChanges::heard`).
+    Heard(u64),
+    /// What the database reported (`kb::read::content_version`).
+    Stored(i64),
+}
+
+impl Version {
+    /// The content version now: what was heard, else one statement.
+    pub async fn now(
+        live: &crate::live::LiveChanges,
+        db: &impl sea_orm::ConnectionTrait,
+    ) -> Result<Self, sea_orm::DbErr> {
+        match live.heard() {
+            Some(heard) => Ok(Self::Heard(heard)),
+            None => Ok(Self::Stored(content_version(db).await?)),
+        }
+    }
+}
+
 /// A response computed at a content version on a day.
 pub struct Cached {
-    pub version: i64,
+    pub version: Version,
     pub day: NaiveDate,
     pub body: actix_web::web::Bytes,
     /// The operations' names, for the access log and the metrics of a hit.
@@ -50,7 +73,7 @@ impl ResponseCache {
     }
 
     /// The cached answer to `request`, if it is still current at `version`.
-    pub fn get(&self, request: &actix_web::web::Bytes, version: i64) -> Option<Arc<Cached>> {
+    pub fn get(&self, request: &actix_web::web::Bytes, version: Version) -> Option<Arc<Cached>> {
         let hit = self.entries.as_ref()?.get(request)?;
         (hit.version == version && hit.day == Utc::now().date_naive()).then_some(hit)
     }
@@ -58,7 +81,7 @@ impl ResponseCache {
     /// Keeps copies of exactly the bytes of `request` and `body`: the originals may be views of
     /// larger buffers (the connection's read buffer, a serialiser's grown `Vec`), which would
     /// otherwise stay allocated, unweighed, as long as the entry.
-    pub fn put(&self, request: &[u8], version: i64, body: &[u8], operation: Option<&str>) {
+    pub fn put(&self, request: &[u8], version: Version, body: &[u8], operation: Option<&str>) {
         if let Some(entries) = &self.entries {
             let day = Utc::now().date_naive();
             let body = actix_web::web::Bytes::copy_from_slice(body);

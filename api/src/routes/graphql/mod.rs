@@ -13,6 +13,7 @@ use media::{Answer, Media};
 pub use persisted::PersistedQueries;
 pub use ws::{SocketSlots, is_upgrade, subscribe};
 
+use super::cache::Version;
 use super::state::RequestConfig;
 use crate::auth::viewer::{AuthFailure, authenticate};
 use crate::auth::{RequestMeta, TokenKeys, Viewer};
@@ -150,7 +151,7 @@ async fn lookup(
     base: &PublicBase,
     request: &web::Bytes,
     request_id: RequestId,
-) -> Result<HttpResponse, Option<(web::Bytes, i64)>> {
+) -> Result<HttpResponse, Option<(web::Bytes, Version)>> {
     let Some(key) = cache_key(req, &shared.config, base, request) else {
         return Err(None);
     };
@@ -165,8 +166,8 @@ async fn cached(
     req: &HttpRequest,
     key: &web::Bytes,
     request_id: RequestId,
-) -> Result<HttpResponse, Option<i64>> {
-    match super::cache::content_version(shared.db.get_ref()).await {
+) -> Result<HttpResponse, Option<Version>> {
+    match Version::now(&shared.config.live, shared.db.get_ref()).await {
         Ok(version) => match shared.config.cache.get(key, version) {
             Some(hit) => Ok({
                 shared.config.metrics.cache_hit(true);
@@ -198,7 +199,7 @@ async fn run(
     request_id: RequestId,
     batch: BatchRequest,
     base: PublicBase,
-    cache: Option<(web::Bytes, i64)>,
+    cache: Option<(web::Bytes, Version)>,
 ) -> HttpResponse {
     let (viewer, meta) = match identify(req, &shared.db, &shared.config, request_id).await {
         Ok(found) => found,
