@@ -11,7 +11,7 @@ use super::error::or_null;
 use super::guard::{RequireRole, require};
 use super::ids::{RecordKind, decode, decode_named};
 use super::node::{self, Node};
-use super::pagination::{Page, PageArgs, paginate};
+use super::pagination::{ConnectionTotals, Page, PageArgs, paginate};
 use super::person::{Person, PersonFilter};
 use super::policy_event::{PolicyEvent, PolicyEventFilter};
 use super::program::{Program, ProgramFilter, ProgramOrder};
@@ -21,7 +21,7 @@ use super::source::{Source, SourceFilter};
 use super::user::User;
 use crate::auth::{Viewer, accounts};
 use crate::graphql::scalars::Timestamp;
-use crate::kb::changes::public_changes;
+use crate::kb::changes::{public_changes, public_changes_to_count};
 use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::lists;
 use crate::kb::values::check_slug;
@@ -31,7 +31,7 @@ use chrono::Utc;
 use entity::audit_log;
 use entity::enums::Role;
 use entity::program;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 /// `filter.country` → `countries`: the timeline's argument names.
 fn timeline_field(field: &str) -> String {
@@ -412,15 +412,21 @@ impl Query {
             .map(RecordKind::from)
             .collect();
         let select = public_changes(Some(since.0), &kinds);
-        paginate(
-            db(ctx)?,
+        let db = db(ctx)?;
+        let mut page = paginate(
+            db,
             select,
             &lists::changes_order(),
             PageArgs::new(ctx, first, after, last, before),
             limits(ctx)?,
             Change::from,
         )
-        .await
+        .await?;
+        page.additional_fields = ConnectionTotals::counted_by(
+            db,
+            public_changes_to_count(Some(since.0), &kinds).into_query(),
+        );
+        Ok(page)
     }
 
     /// Policy events across programs, newest first: the timeline journalists ask for.

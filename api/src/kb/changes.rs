@@ -63,13 +63,36 @@ pub fn public_changes(
     since: Option<DateTime<Utc>>,
     kinds: &[RecordKind],
 ) -> Select<revision::Entity> {
-    let mut select =
-        revision::Entity::find()
-            .filter(public_revision())
-            .filter(visibility::records_row_by_row(
-                revision::Column::RecordType,
-                revision::Column::RecordId,
-            ));
+    // A page looks each change's record up by its key (a few rows along the index).
+    changes_where(
+        visibility::records_row_by_row(revision::Column::RecordType, revision::Column::RecordId),
+        since,
+        kinds,
+    )
+}
+
+/// The same changes as [`public_changes`], to count all of them: every visible record of each
+/// kind is read once (hashed) instead of looked up once per change, which at 50,000 changes
+/// was the difference between a statement and a timeout.
+pub fn public_changes_to_count(
+    since: Option<DateTime<Utc>>,
+    kinds: &[RecordKind],
+) -> Select<revision::Entity> {
+    changes_where(
+        visibility::records(revision::Column::RecordType, revision::Column::RecordId),
+        since,
+        kinds,
+    )
+}
+
+fn changes_where(
+    visible: Condition,
+    since: Option<DateTime<Utc>>,
+    kinds: &[RecordKind],
+) -> Select<revision::Entity> {
+    let mut select = revision::Entity::find()
+        .filter(public_revision())
+        .filter(visible);
     if let Some(since) = since {
         select = select.filter(revision::Column::CreatedAt.gt(since));
     }
