@@ -149,3 +149,23 @@ backend_test!(
         assert_eq!(two.len(), five.len(), "{five:#?}");
     }
 );
+
+// A page of changes reads its records with one statement per kind of record, and its
+// predecessors in one, however many changes it holds (each change read its record alone).
+backend_test!(
+    a_page_of_changes_reads_its_records_together,
+    seeded,
+    |app| async move {
+        const CHANGES: &str = r#"query($first: Int) { changes(since: "2000-01-01T00:00:00Z", first: $first) {
+      nodes { title kind changes { field } record { id } } } }"#;
+        let before = app.statements.load(Ordering::SeqCst);
+        let data = app.data(CHANGES, json!({ "first": 60 })).await;
+        let taken = app.statements.load(Ordering::SeqCst) - before;
+        let nodes = data["changes"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), 60);
+        assert!(nodes.iter().all(|n| n["record"]["id"].is_string()), "{nodes:#?}");
+        // The content version, the page, the predecessors, and a statement per kind of record
+        // (eight at most).
+        assert!(taken <= 11, "60 changes took {taken} statements");
+    }
+);

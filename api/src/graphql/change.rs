@@ -3,7 +3,7 @@
 use super::context::loaders;
 use super::editorial::FieldChange;
 use super::ids::encode;
-use super::loaders::RevisionById;
+use super::loaders::{RevisionById, RowOf};
 use super::node::{self, Node};
 use crate::graphql::scalars::Timestamp;
 use crate::kb::changes::{self, ChangeDetail};
@@ -97,7 +97,18 @@ impl Change {
 
     /// The record as readers see it now.
     async fn record(&self, ctx: &Context<'_>) -> Option<Node> {
-        let found = async { node::load(super::context::db(ctx)?, &self.global_id()?).await };
+        // Read with the page's other records, one statement per kind (the same visibility
+        // rule as `node(id:)`).
+        let found = async {
+            let kind = changes::kind_of(&self.row)?;
+            match loaders(ctx)?
+                .load_one(RowOf(kind, self.row.record_id))
+                .await?
+            {
+                Some(row) => node::from_row(kind, &row).map(Some),
+                None => Ok(None),
+            }
+        };
         super::error::or_null(ctx, found.await)
     }
 

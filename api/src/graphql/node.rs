@@ -9,7 +9,7 @@ use super::policy_event::PolicyEvent;
 use super::program::Program;
 use super::requirement::Requirement;
 use super::source::Source;
-use crate::kb::error::ApiResult;
+use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::visibility;
 use async_graphql::{ID, Interface};
 use entity::{citation, commentary, fee, person, policy_event, program, requirement, source};
@@ -73,4 +73,40 @@ where
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i32>,
 {
     Ok(E::find_by_id(id).filter(visible).one(db).await?)
+}
+
+/// A row read as JSON (`store::rows`, the `RowOf` loader) as its model.
+pub(crate) fn read<M: serde::de::DeserializeOwned>(
+    kind: RecordKind,
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> ApiResult<M> {
+    serde_json::from_value(serde_json::Value::Object(row.clone())).map_err(|e| {
+        ApiError::Internal(format!(
+            "a {} row did not read back: {e}",
+            kind.stored_name()
+        ))
+    })
+}
+
+/// The node of a row of `kind` read as JSON (a page of changes reads its records together).
+pub(crate) fn from_row(
+    kind: RecordKind,
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> ApiResult<Node> {
+    Ok(match kind {
+        RecordKind::Program => Node::Program(Program::from(read::<program::Model>(kind, row)?)),
+        RecordKind::Requirement => {
+            Node::Requirement(Requirement::from(read::<requirement::Model>(kind, row)?))
+        }
+        RecordKind::Fee => Node::Fee(Fee::from(read::<fee::Model>(kind, row)?)),
+        RecordKind::PolicyEvent => {
+            Node::PolicyEvent(PolicyEvent::from(read::<policy_event::Model>(kind, row)?))
+        }
+        RecordKind::Source => Node::Source(Source::from(read::<source::Model>(kind, row)?)),
+        RecordKind::Person => Node::Person(Person::from(read::<person::Model>(kind, row)?)),
+        RecordKind::Commentary => {
+            Node::Commentary(Commentary::from(read::<commentary::Model>(kind, row)?))
+        }
+        RecordKind::Citation => Node::Citation(Citation::from(read::<citation::Model>(kind, row)?)),
+    })
 }

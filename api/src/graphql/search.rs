@@ -6,6 +6,7 @@ use super::context::{db, limits, loaders};
 use super::editorial::camel;
 use super::ids::RecordKind;
 use super::loaders::RowOf;
+use super::node::read;
 use super::pagination::{Page, PageArgs, paginate_statement};
 use super::person::Person;
 use super::program::Program;
@@ -124,17 +125,6 @@ impl SearchHit {
 
 /// The GraphQL object of a hit's row (search finds these five kinds).
 fn result_of(kind: RecordKind, row: &Map<String, Value>) -> ApiResult<Option<SearchResult>> {
-    fn read<M: serde::de::DeserializeOwned>(
-        kind: RecordKind,
-        row: &Map<String, Value>,
-    ) -> ApiResult<M> {
-        serde_json::from_value(Value::Object(row.clone())).map_err(|e| {
-            ApiError::Internal(format!(
-                "a {} row did not read back: {e}",
-                kind.stored_name()
-            ))
-        })
-    }
     Ok(Some(match kind {
         RecordKind::Program => {
             SearchResult::Program(Program::from(read::<program::Model>(kind, row)?))
