@@ -13,7 +13,7 @@ const EVERYTHING: &str = r#"query($first: Int, $filter: ProgramFilter) { program
     policyEvents { title date { text } program { slug } citations { source { title } } }
 } } }"#;
 
-backend_test!(nested_lists_are_batched, seeded, |app| async move {
+backend_test!(nested_lists_are_batched, seeded_batching, |app| async move {
     let count = |variables: serde_json::Value, expected: usize| async move {
         let before = app.statements.load(Ordering::SeqCst);
         let log_start = app.statement_log.lock().unwrap().len();
@@ -163,7 +163,10 @@ backend_test!(
         let taken = app.statements.load(Ordering::SeqCst) - before;
         let nodes = data["changes"]["nodes"].as_array().unwrap();
         assert_eq!(nodes.len(), 60);
-        assert!(nodes.iter().all(|n| n["record"]["id"].is_string()), "{nodes:#?}");
+        assert!(
+            nodes.iter().all(|n| n["record"]["id"].is_string()),
+            "{nodes:#?}"
+        );
         // The content version, the page, the predecessors, and a statement per kind of record
         // (eight at most).
         assert!(taken <= 11, "60 changes took {taken} statements");

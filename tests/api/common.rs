@@ -171,6 +171,16 @@ impl TestApp {
         Self::start_with(backend, true, |s| s.limits.max_response_bytes = 2000).await
     }
 
+    /// Starts a seeded server whose loaders wait as in production (tests use no delay), so
+    /// that sibling lists batch as they would there even when the machine is busy: the
+    /// statement counts are the production ones.
+    pub async fn seeded_batching(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, true, |s| {
+            s.loader_delay_us = api::config::DEFAULT_LOADER_DELAY_US
+        })
+        .await
+    }
+
     async fn start(backend: Backend, seed: bool) -> Option<Self> {
         Self::start_with(backend, seed, |_| {}).await
     }

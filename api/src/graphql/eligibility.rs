@@ -189,7 +189,12 @@ pub async fn eligible_programs(
     };
     let only: Option<Vec<kb::Likelihood>> = only.map(|o| o.iter().map(|l| (*l).into()).collect());
     let profile: Profile = profile.into();
-    let ranking = kb::rank(db, index, &profile, only.as_deref()).await?;
+    // What this server heard of every replica's commits, when it can tell: the index is then
+    // known to be current without asking the database.
+    let heard = ctx
+        .data_opt::<crate::live::LiveChanges>()
+        .and_then(crate::live::LiveChanges::heard);
+    let ranking = kb::rank(db, index, heard, &profile, only.as_deref()).await?;
     let window = window(
         &ranking,
         &kb::ordering(),

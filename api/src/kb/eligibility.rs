@@ -489,7 +489,7 @@ struct Candidate {
 
 /// Every visible program's criteria at one content version, by name.
 struct Candidates {
-    version: i64,
+    version: super::read::ContentVersion,
     programs: Vec<Candidate>,
 }
 
@@ -525,7 +525,10 @@ impl From<CriteriaRow> for Criteria {
 
 /// Reads what ranking needs, two narrow statements: every visible program's name and
 /// sponsorship rule, and its visible requirements' criteria in their order.
-async fn candidates(db: &impl ConnectionTrait, version: i64) -> ApiResult<Candidates> {
+async fn candidates(
+    db: &impl ConnectionTrait,
+    version: super::read::ContentVersion,
+) -> ApiResult<Candidates> {
     use requirement::Column as R;
     let programs: Vec<(i32, String, YesNoUnknown)> = super::lists::programs()
         .select_only()
@@ -584,10 +587,15 @@ pub struct EligibilityIndex {
 }
 
 impl EligibilityIndex {
-    /// The candidates at the database's content version, read again when it moved. One reader
-    /// rebuilds while the others wait for its result instead of reading the same rows.
-    async fn at(&self, db: &impl ConnectionTrait) -> ApiResult<Arc<Candidates>> {
-        let version = super::read::content_version(db).await?;
+    /// The candidates at the content version (what this process heard, `heard`, else what the
+    /// database reports), read again when it moved. One reader rebuilds while the others wait
+    /// for its result instead of reading the same rows.
+    async fn at(
+        &self,
+        db: &impl ConnectionTrait,
+        heard: Option<u64>,
+    ) -> ApiResult<Arc<Candidates>> {
+        let version = super::read::ContentVersion::now(heard, db).await?;
         let mut current = self.current.lock().await;
         if let Some(found) = current.as_ref().filter(|c| c.version == version) {
             return Ok(Arc::clone(found));
@@ -693,11 +701,12 @@ impl Ranking {
 pub async fn rank(
     db: &impl ConnectionTrait,
     index: &EligibilityIndex,
+    heard: Option<u64>,
     profile: &Profile,
     only: Option<&[Likelihood]>,
 ) -> ApiResult<Ranking> {
     let profile = Checked::new(profile)?;
-    let candidates = index.at(db).await?;
+    let candidates = index.at(db, heard).await?;
     let mut order: Vec<(i64, usize)> = candidates
         .programs
         .iter()

@@ -407,3 +407,27 @@ pub async fn content_version(db: &impl ConnectionTrait) -> Result<i64, sea_orm::
         None => 0,
     })
 }
+
+/// The content version something was read at: what this process heard of every replica's
+/// commits (the listener's count, `live::LiveChanges::heard`), or, when it cannot tell, what the
+/// database reports ([`content_version`]). Two reads at the same version saw the same content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentVersion {
+    /// What the listener had heard.
+    Heard(u64),
+    /// What the database reported.
+    Stored(i64),
+}
+
+impl ContentVersion {
+    /// The content version now: what was heard (`heard`), else one statement.
+    pub async fn now(
+        heard: Option<u64>,
+        db: &impl ConnectionTrait,
+    ) -> Result<Self, sea_orm::DbErr> {
+        match heard {
+            Some(heard) => Ok(Self::Heard(heard)),
+            None => Ok(Self::Stored(content_version(db).await?)),
+        }
+    }
+}

@@ -15,26 +15,7 @@ use quick_cache::sync::Cache;
 use std::sync::Arc;
 
 /// The content version an answer was computed at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Version {
-    /// What the listener had heard (`LiveChanges::heard`).
-    Heard(u64),
-    /// What the database reported (`kb::read::content_version`).
-    Stored(i64),
-}
-
-impl Version {
-    /// The content version now: what was heard, else one statement.
-    pub async fn now(
-        live: &crate::live::LiveChanges,
-        db: &impl sea_orm::ConnectionTrait,
-    ) -> Result<Self, sea_orm::DbErr> {
-        match live.heard() {
-            Some(heard) => Ok(Self::Heard(heard)),
-            None => Ok(Self::Stored(content_version(db).await?)),
-        }
-    }
-}
+pub use crate::kb::read::ContentVersion as Version;
 
 /// A response computed at a content version on a day.
 pub struct Cached {
@@ -99,5 +80,3 @@ impl ResponseCache {
         }
     }
 }
-
-pub use crate::kb::read::content_version;

@@ -167,7 +167,7 @@ async fn cached(
     key: &web::Bytes,
     request_id: RequestId,
 ) -> Result<HttpResponse, Option<Version>> {
-    match Version::now(&shared.config.live, shared.db.get_ref()).await {
+    match Version::now(shared.config.live.heard(), shared.db.get_ref()).await {
         Ok(version) => match shared.config.cache.get(key, version) {
             Some(hit) => Ok({
                 shared.config.metrics.cache_hit(true);
