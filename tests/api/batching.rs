@@ -13,42 +13,46 @@ const EVERYTHING: &str = r#"query($first: Int, $filter: ProgramFilter) { program
     policyEvents { title date { text } program { slug } citations { source { title } } }
 } } }"#;
 
-backend_test!(nested_lists_are_batched, seeded_batching, |app| async move {
-    let count = |variables: serde_json::Value, expected: usize| async move {
-        let before = app.statements.load(Ordering::SeqCst);
-        let log_start = app.statement_log.lock().unwrap().len();
-        let data = app.data(EVERYTHING, variables).await;
-        let log: Vec<String> = app.statement_log.lock().unwrap()[log_start..]
-            .iter()
-            .map(|s| s.chars().take(60).collect())
-            .collect();
-        let nodes = data["programs"]["nodes"].as_array().unwrap();
-        assert_eq!(nodes.len(), expected);
-        // Both pages hold programs with every kind of nested record (commentary, events...).
+backend_test!(
+    nested_lists_are_batched,
+    seeded_batching,
+    |app| async move {
+        let count = |variables: serde_json::Value, expected: usize| async move {
+            let before = app.statements.load(Ordering::SeqCst);
+            let log_start = app.statement_log.lock().unwrap().len();
+            let data = app.data(EVERYTHING, variables).await;
+            let log: Vec<String> = app.statement_log.lock().unwrap()[log_start..]
+                .iter()
+                .map(|s| s.chars().take(60).collect())
+                .collect();
+            let nodes = data["programs"]["nodes"].as_array().unwrap();
+            assert_eq!(nodes.len(), expected);
+            // Both pages hold programs with every kind of nested record (commentary, events...).
+            assert!(
+                nodes.iter().any(|n| n["slug"] == "cn-k-visa")
+                    && nodes.iter().any(|n| n["slug"] == "us-h1b")
+            );
+            (app.statements.load(Ordering::SeqCst) - before, log)
+        };
+        // One page query, then one statement per kind of nested list and level: requirements,
+        // fees, facts, events, commentary (links + rows), people, programs of commentary (links +
+        // rows), programs of events, citations with their sources (per kind of record, possibly in a
+        // few batches as siblings finish at different times) and commentary sources. None of it
+        // depends on how many programs the page holds.
+        const BOUND: usize = 22;
+        let (small, small_log) =
+            count(json!({"first": 50, "filter": {"country": ["CN", "US"]}}), 5).await;
         assert!(
-            nodes.iter().any(|n| n["slug"] == "cn-k-visa")
-                && nodes.iter().any(|n| n["slug"] == "us-h1b")
+            small <= BOUND,
+            "5 programs took {small} statements: {small_log:#?}"
         );
-        (app.statements.load(Ordering::SeqCst) - before, log)
-    };
-    // One page query, then one statement per kind of nested list and level: requirements,
-    // fees, facts, events, commentary (links + rows), people, programs of commentary (links +
-    // rows), programs of events, citations with their sources (per kind of record, possibly in a
-    // few batches as siblings finish at different times) and commentary sources. None of it
-    // depends on how many programs the page holds.
-    const BOUND: usize = 22;
-    let (small, small_log) =
-        count(json!({"first": 50, "filter": {"country": ["CN", "US"]}}), 5).await;
-    assert!(
-        small <= BOUND,
-        "5 programs took {small} statements: {small_log:#?}"
-    );
-    let (large, large_log) = count(json!({"first": 50}), 50).await;
-    assert!(
-        large <= BOUND,
-        "50 programs took {large} statements: {large_log:#?}"
-    );
-});
+        let (large, large_log) = count(json!({"first": 50}), 50).await;
+        assert!(
+            large <= BOUND,
+            "50 programs took {large} statements: {large_log:#?}"
+        );
+    }
+);
 
 // A page in any of the indexed orders reads its rows from an index in that order, instead of
 // sorting every published program. The API orders text by byte (`COLLATE "C"` on PostgreSQL),
