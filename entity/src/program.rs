@@ -54,7 +54,17 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// How each field is known: read with the program in one statement (a sheet's facts).
+    #[sea_orm(has_many = "super::program_fact::Entity")]
+    Facts,
+}
+
+impl Related<super::program_fact::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Facts.def()
+    }
+}
 
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {

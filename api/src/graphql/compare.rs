@@ -1,12 +1,13 @@
 //! `compare(slugs:)`: the GraphQL view of `kb::compare`, loaded with the request's batched
 //! loaders.
 
-use super::context::loaders;
-use super::loaders::SheetOf;
+use super::context::{db, loaders};
+use super::loaders::SourceById;
 use super::program::Program;
 use super::value::ValueFields;
 use crate::kb::compare::{self, Facts};
-use crate::kb::error::ApiResult;
+use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::read;
 use async_graphql::{Context, MergedObject, Object};
 use chrono::NaiveDate;
 use entity::program;
@@ -92,23 +93,36 @@ impl Comparison {
     }
 }
 
-/// Compares 2 to 10 published programs.
+/// Compares 2 to 10 published programs, given by slug (checked), in that order. The sheets
+/// are read together with the programs; their sources go to the request's loader, so the
+/// answer's `citations { source }` reads nothing more.
 pub async fn compare(
     ctx: &Context<'_>,
-    programs: Vec<Arc<program::Model>>,
+    slugs: Vec<String>,
     as_of: Option<NaiveDate>,
 ) -> ApiResult<Comparison> {
-    let mut loaded = loaders(ctx)?
-        .load_many(programs.iter().map(|p| SheetOf(p.id)))
-        .await?;
-    let all: Vec<Facts> = programs
-        .iter()
-        .filter_map(|p| loaded.remove(&SheetOf(p.id)))
-        .map(Arc::unwrap_or_clone)
-        .collect();
+    let mut found = read::sheets_by_slug(db(ctx)?, slugs.iter().cloned()).await?;
+    let mut all: Vec<Facts> = Vec::with_capacity(slugs.len());
+    for slug in &slugs {
+        let at = found
+            .iter()
+            .position(|f| &f.program.slug == slug)
+            .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))?;
+        all.push(found.swap_remove(at));
+    }
+    if let Some(first) = all.first() {
+        loaders(ctx)?
+            .feed_many(
+                first
+                    .sources
+                    .iter()
+                    .map(|(id, s)| (SourceById(*id), s.clone())),
+            )
+            .await;
+    }
     Ok(Comparison {
         rows: compare::rows(&all, as_of),
-        programs,
+        programs: all.iter().map(|f| f.program.clone()).collect(),
         as_of,
     })
 }

@@ -343,19 +343,7 @@ impl Query {
         as_of: Option<Date>,
     ) -> ApiResult<Comparison> {
         check_slugs(&slugs)?;
-        let found = lists::programs()
-            .filter(program::Column::Slug.is_in(slugs.iter().map(String::as_str)))
-            .all(db(ctx)?)
-            .await?;
-        let mut ordered = Vec::with_capacity(slugs.len());
-        for slug in &slugs {
-            let program = found
-                .iter()
-                .find(|p| &p.slug == slug)
-                .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))?;
-            ordered.push(std::sync::Arc::new(program.clone()));
-        }
-        compare(ctx, ordered, as_of.map(|d| d.0)).await
+        compare(ctx, slugs, as_of.map(|d| d.0)).await
     }
 
     /// Every published program checked against a profile: LIKELY, UNLIKELY or UNKNOWN with
