@@ -14,6 +14,7 @@ mod m20261204_000007_revision_notify;
 mod m20261204_000008_scheduled_end;
 mod m20261205_000009_scheduled_end_of_programs;
 mod m20261205_000010_public_changes;
+mod m20261205_000011_program_text_index;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_scheduled_end::Migration),
             Box::new(m20261205_000009_scheduled_end_of_programs::Migration),
             Box::new(m20261205_000010_public_changes::Migration),
+            Box::new(m20261205_000011_program_text_index::Migration),
         ]
     }
 }

@@ -120,6 +120,70 @@ backend_test!(
     }
 );
 
+// On PostgreSQL the text filter, a word anywhere in three columns (`LIKE '%word%'`), is served
+// by the trigram index of migration 11 instead of a read of every program: checked on the real
+// count statement against the real migrations. (SQLite reads its small table.)
+backend_test!(the_text_filter_reads_its_index, seeded, |app| async move {
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    let db = app.db.connect().await;
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    let log_start = app.statement_log.lock().unwrap().len();
+    let data = app
+        .data(
+            r#"{ programs(filter: {text: "visa"}) { totalCount nodes { slug } } }"#,
+            json!({}),
+        )
+        .await;
+    assert!(
+        data["programs"]["totalCount"].as_i64().unwrap() > 0,
+        "{data}"
+    );
+    let count = app.statement_log.lock().unwrap()[log_start..]
+        .iter()
+        .find(|sql| sql.starts_with("SELECT COUNT(*)") && sql.contains("LIKE"))
+        .cloned()
+        .expect("the count statement");
+    // Its parameters, in order: the state, the pattern for each column.
+    let sql = count
+        .replace("$1", "'published'")
+        .replace("$2", "'%visa%'")
+        .replace("$3", "'%visa%'")
+        .replace("$4", "'%visa%'");
+    // The planner reads a table of a few dozen rows whole, index or not: inside a transaction
+    // that is rolled back, the table gets a hundred programs that do not match for each that
+    // does, as a real catalogue has, and fresh statistics.
+    let txn = db.begin().await.unwrap();
+    txn.execute_unprepared(
+        "INSERT INTO program SELECT (jsonb_populate_record(NULL::program, to_jsonb(p)
+           || jsonb_build_object('id', p.id + 100000 * g, 'slug', p.slug || '-' || g,
+                'name', 'Filler ' || g, 'sort_name', 'filler ' || g || ' ' || p.id,
+                'local_name', NULL, 'summary', 'Filler'))).*
+         FROM program p, generate_series(1, 100) g",
+    )
+    .await
+    .unwrap();
+    txn.execute_unprepared("ANALYZE program").await.unwrap();
+    let rows = txn
+        .query_all_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            format!("EXPLAIN {sql}"),
+        ))
+        .await
+        .unwrap();
+    let plan: Vec<String> = rows
+        .iter()
+        .map(|row| row.try_get::<String>("", "QUERY PLAN").unwrap())
+        .collect();
+    txn.rollback().await.unwrap();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("idx_program_text_trgm"),
+        "the text filter does not use its index:\n{plan}"
+    );
+});
+
 // A comparison reads every compared program's sheet together: the statements do not grow with
 // the number of programs. Five, besides the response cache's content version where the
 // listener cannot vouch for it (SQLite): the programs by slug with their facts, their
