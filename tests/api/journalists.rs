@@ -696,6 +696,44 @@ backend_test!(
     }
 );
 
+// A search's total comes with its hits (every match is grouped to rank them anyway): it is the
+// same on every page, after any cursor and past the end, and it is the number of hits a client
+// walking every page sees.
+backend_test!(
+    a_search_total_is_the_same_on_every_page,
+    seeded,
+    |app| async move {
+        const PAGE: &str = r#"query($q: String!, $after: String) { search(query: $q, first: 3, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor } edges { node { score } } } }"#;
+        let mut after = Value::Null;
+        let mut walked = 0;
+        let mut totals = Vec::new();
+        loop {
+            let page =
+                app.data(PAGE, json!({ "q": "visa", "after": after })).await["search"].clone();
+            totals.push(page["totalCount"].as_u64().unwrap());
+            walked += page["edges"].as_array().unwrap().len() as u64;
+            if page["pageInfo"]["hasNextPage"] != json!(true) {
+                after = page["pageInfo"]["endCursor"].clone();
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        assert!(
+            totals.len() > 2,
+            "{totals:?}: the seed should give several pages"
+        );
+        assert!(
+            totals.iter().all(|t| *t == walked),
+            "{totals:?}, walked {walked}"
+        );
+        // Past the end: no hits, and still the total (counted by its own statement).
+        let past = app.data(PAGE, json!({ "q": "visa", "after": after })).await["search"].clone();
+        assert_eq!(past["edges"], json!([]));
+        assert_eq!(past["totalCount"].as_u64().unwrap(), walked);
+    }
+);
+
 backend_test!(
     search_follows_edits_and_never_shows_drafts,
     empty,

@@ -7,7 +7,7 @@
 
 use crate::config::Limits;
 use crate::kb::error::{ApiError, ApiResult};
-use crate::kb::keyset::{Ordering, Position};
+use crate::kb::keyset::{Ordering, Position, TOTAL_COLUMN};
 use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, Object, OutputType};
 use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement};
@@ -213,10 +213,22 @@ pub async fn paginate_statement<Node: OutputType>(
         (behind, more)
     };
 
-    let mut count = list;
-    count.clear_order_by();
-    let totals = ConnectionTotals {
-        count: Count::Statement(db.clone(), Box::new(count)),
+    // A list that carries its total on its rows (`TOTAL_COLUMN`) is not counted again; an
+    // empty page (past the end) has no row to carry it.
+    let carried = rows
+        .first()
+        .and_then(|row| row.try_get::<i64>("", TOTAL_COLUMN).ok());
+    let totals = match carried {
+        Some(n) => ConnectionTotals {
+            count: Count::Known(u64::try_from(n).unwrap_or_default()),
+        },
+        None => {
+            let mut count = list;
+            count.clear_order_by();
+            ConnectionTotals {
+                count: Count::Statement(db.clone(), Box::new(count)),
+            }
+        }
     };
     let mut connection = Connection::with_additional_fields(has_previous, has_next, totals);
     connection.edges.reserve(rows.len());

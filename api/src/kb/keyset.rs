@@ -15,6 +15,12 @@ use sea_orm::sea_query::{
 use sea_orm::{DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Value};
 use serde_json::Value as Json;
 
+/// A list whose statement must see every row to rank any of them (search groups every match)
+/// may carry the number of all its rows on each row in this column (`COUNT(*) OVER ()`, computed
+/// before a cursor's conditions apply): a page then knows its connection's total without
+/// counting again.
+pub const TOTAL_COLUMN: &str = "total_rows";
+
 /// The type of a key's values, as they are read from a row and written in a cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyType {

@@ -4,7 +4,7 @@
 
 use super::text::{is_cjk_term, tokenize};
 use crate::kb::RecordKind;
-use crate::kb::keyset::{KeyType, Ordering, SortKey};
+use crate::kb::keyset::{KeyType, Ordering, SortKey, TOTAL_COLUMN};
 use crate::kb::visibility;
 use crate::permalink::escape_html;
 use entity::search_term::{self, Column as T};
@@ -67,6 +67,9 @@ fn grouped(terms: &[String]) -> SelectStatement {
         .column(T::RecordType)
         .column(T::RecordId)
         .expr_as(Func::sum(Expr::col(T::Weight)), Alias::new("score"))
+        // Every hit is grouped to be ranked anyway: counting them here (after `HAVING`, before
+        // a cursor's conditions) saves a second grouping of every match for `totalCount`.
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new(TOTAL_COLUMN))
         .from(search_term::Entity)
         .cond_where(
             Condition::all()
