@@ -110,6 +110,7 @@ pub async fn compare(
             .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))?;
         all.push(found.swap_remove(at));
     }
+    // The sheets read together share one map of their sources: the first one's is everyone's.
     if let Some(first) = all.first() {
         loaders(ctx)?
             .feed_many(

@@ -245,16 +245,15 @@ pub async fn cited_sources(
     target: CitationTarget,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<(citation::Model, source::Model)>> {
-    let citations = citations(db, target, ids).await?;
-    let source_ids: BTreeSet<i32> = citations.iter().map(|c| c.source_id).collect();
-    let sources: HashMap<i32, source::Model> = sources(db, source_ids)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
+    let targets = [(target, ids.into_iter().collect())];
+    let (citations, sources) = citations_with_sources(db, &targets, Plan::PerTable).await?;
     Ok(citations
         .into_iter()
-        .filter_map(|c| sources.get(&c.source_id).cloned().map(|s| (c, s)))
+        .filter_map(|c| {
+            sources
+                .get(&c.source_id)
+                .map(|s| (c, source::Model::clone(s)))
+        })
         .collect())
 }
 
