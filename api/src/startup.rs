@@ -68,6 +68,12 @@ impl Application {
                 None => tracing::debug!("database already has content; not seeding"),
             }
         }
+        if crate::kb::visibility::kept::ensure(&setup)
+            .await
+            .map_err(StartupError::Migrate)?
+        {
+            tracing::info!("kept what readers may see on the change list (an upgraded database)");
+        }
         crate::search::ensure_index(&setup)
             .await
             .map_err(StartupError::Migrate)?;

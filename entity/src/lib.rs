@@ -3,6 +3,7 @@
 //! These types never reach clients directly; the `api` crate maps them to GraphQL types.
 
 pub mod audit_log;
+pub mod change_tally;
 pub mod citation;
 pub mod commentary;
 pub mod commentary_program;

@@ -25,6 +25,9 @@ pub struct Model {
     pub public: bool,
     /// The record's public revision before this one (None: the first, or not public).
     pub previous_public_id: Option<i32>,
+    /// Whether the record of a public revision is visible now (`kb::visibility::kept` keeps
+    /// it after every write); None on revisions that are not public.
+    pub visible: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

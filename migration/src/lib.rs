@@ -15,6 +15,7 @@ mod m20261204_000008_scheduled_end;
 mod m20261205_000009_scheduled_end_of_programs;
 mod m20261205_000010_public_changes;
 mod m20261205_000011_program_text_index;
+mod m20261205_000012_kept_visibility;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000009_scheduled_end_of_programs::Migration),
             Box::new(m20261205_000010_public_changes::Migration),
             Box::new(m20261205_000011_program_text_index::Migration),
+            Box::new(m20261205_000012_kept_visibility::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::common;
 
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -723,5 +724,210 @@ backend_test!(
                 ("Program".to_owned(), "NEW".to_owned())
             ]
         );
+    }
+);
+
+/// What readers see of the change list and search, walked in full: the records found by a
+/// search for `word`, the records of every change since 2000, and, for both a `since` whose
+/// day is over (whole days from the kept tally) and one earlier today (the rest of the day on
+/// the index), whether `totalCount` is the number of changes walked, in all and per type.
+async fn seen(app: &common::TestApp, word: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let found = app
+        .data(
+            "query($q: String!) { search(query: $q, first: 100) { totalCount edges { node { node {
+                 ... on Program { id } ... on Requirement { id } ... on Commentary { id }
+                 ... on Source { id } ... on Person { id } } } } } }",
+            json!({ "q": word }),
+        )
+        .await;
+    let mut hits = BTreeSet::new();
+    ids_in(&found, &mut hits);
+    assert_eq!(found["search"]["totalCount"], json!(hits.len()));
+
+    let earlier_today = (chrono::Utc::now() - chrono::Duration::minutes(10)).to_rfc3339();
+    let mut changed = BTreeSet::new();
+    for since in ["2000-01-01T00:00:00Z", earlier_today.as_str()] {
+        for types in [
+            json!(null),
+            json!(["CITATION"]),
+            json!(["COMMENTARY", "PROGRAM"]),
+        ] {
+            let page = app
+                .data(
+                    "query($since: DateTime!, $types: [RecordType!]) {
+                       changes(since: $since, recordTypes: $types, first: 100) {
+                         totalCount pageInfo { hasNextPage } nodes { recordId } } }",
+                    json!({ "since": since, "types": types }),
+                )
+                .await;
+            let nodes = page["changes"]["nodes"].as_array().unwrap();
+            assert_eq!(page["changes"]["pageInfo"]["hasNextPage"], json!(false));
+            assert_eq!(
+                page["changes"]["totalCount"],
+                json!(nodes.len()),
+                "totalCount since {since} of {types}"
+            );
+            if types.is_null() {
+                changed = nodes
+                    .iter()
+                    .map(|n| n["recordId"].as_str().unwrap().to_owned())
+                    .collect();
+            }
+        }
+    }
+    (hits, changed)
+}
+
+backend_test!(
+    withdrawing_a_parent_later_hides_what_hangs_from_it,
+    empty,
+    |app| async move {
+        let mut b = Builder {
+            app,
+            token: app.editor().await,
+            records: Vec::new(),
+        };
+        let source = b
+            .create(
+                "Source",
+                json!({ "url": "https://example.org/wombat", "title": "Wombat gazette", "kind": "OFFICIAL" }),
+                "",
+            )
+            .await;
+        let person = b
+            .create("Person", json!({ "name": "Wombat expert" }), "")
+            .await;
+        let program = b
+            .create(
+                "Program",
+                json!({ "slug": "wombat-visa", "name": "Wombat visa", "country": "AU",
+                        "category": "TALENT", "legalStatus": "IN_FORCE", "inForceOn": "2025-01" }),
+                "",
+            )
+            .await;
+        let pid = b.records[program].id.clone();
+        let requirement = b
+            .create(
+                "Requirement",
+                json!({ "programId": pid, "kind": "OTHER", "description": "Wombat requirement" }),
+                "",
+            )
+            .await;
+        let commentary = b
+            .create(
+                "Commentary",
+                json!({ "personId": b.records[person].id, "sourceId": b.records[source].id,
+                        "kind": "QUOTE", "stance": "NEUTRAL", "programIds": [pid],
+                        "body": "Wombat commentary" }),
+                "",
+            )
+            .await;
+        let cite = async |b: &mut Builder<'_>, target: usize| {
+            let input = json!({ "sourceId": b.records[source].id, "supports": b.records[target].id,
+                                "excerpt": "wombat" });
+            b.create("Citation", input, "").await
+        };
+        let of_commentary = cite(&mut b, commentary).await;
+        let of_requirement = cite(&mut b, requirement).await;
+        let all = [
+            source,
+            person,
+            program,
+            requirement,
+            commentary,
+            of_commentary,
+            of_requirement,
+        ];
+        for at in all {
+            b.transition(at, "publish").await;
+        }
+        let searchable = [source, person, program, requirement, commentary];
+        let expect = |b: &Builder<'_>, hidden: &[usize]| {
+            let shown = |ats: &[usize]| -> BTreeSet<String> {
+                ats.iter()
+                    .filter(|at| !hidden.contains(at))
+                    .map(|at| b.records[*at].id.clone())
+                    .collect()
+            };
+            (shown(&searchable), shown(&all))
+        };
+        assert_eq!(seen(app, "wombat").await, expect(&b, &[]));
+
+        // The person is archived: what they said, and its citation, go with them.
+        b.transition(person, "archive").await;
+        assert_eq!(
+            seen(app, "wombat").await,
+            expect(&b, &[person, commentary, of_commentary])
+        );
+        // The program is withdrawn: its requirement and the requirement's citation too.
+        b.transition(program, "unpublish").await;
+        let withdrawn = [
+            person,
+            commentary,
+            of_commentary,
+            program,
+            requirement,
+            of_requirement,
+        ];
+        assert_eq!(seen(app, "wombat").await, expect(&b, &withdrawn));
+        // Both come back, and so does everything hanging from them.
+        b.transition(person, "restore").await;
+        b.transition(person, "publish").await;
+        b.transition(program, "publish").await;
+        assert_eq!(seen(app, "wombat").await, expect(&b, &[]));
+        // The source is archived: its citations and the commentary it reports go.
+        b.transition(source, "archive").await;
+        assert_eq!(
+            seen(app, "wombat").await,
+            expect(&b, &[source, commentary, of_commentary, of_requirement])
+        );
+    }
+);
+
+/// The change list, its count and a search, as a reader sees them at `base`.
+async fn reader_view(client: &reqwest::Client, base: &str) -> Value {
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": r#"{
+            changes(since: "2000-01-01T00:00:00Z", first: 100) { totalCount nodes { id } }
+            citations: changes(since: "2000-01-01T00:00:00Z", recordTypes: [CITATION]) { totalCount }
+            search(query: "visa", first: 30) { totalCount nodes { score node { ... on Program { id } ... on Source { id } } } }
+        }"# }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"].clone()
+}
+
+backend_test!(
+    a_database_from_before_gets_what_readers_see_at_start,
+    seeded,
+    |app| async move {
+        let before = reader_view(&app.client, &app.base).await;
+        assert!(before["changes"]["totalCount"].as_u64().unwrap() > 100);
+        assert!(before["search"]["totalCount"].as_u64().unwrap() > 0);
+        // What a database written before migration 12 holds: no answers kept on the
+        // revisions, no tally, and the search index emptied by the migration.
+        let db = app.db.connect().await;
+        for statement in [
+            "UPDATE revision SET visible = NULL",
+            "DELETE FROM change_tally",
+            "DELETE FROM search_term",
+        ] {
+            db.execute_unprepared(statement).await.unwrap();
+        }
+        db.close().await.unwrap();
+        let upgraded =
+            api::startup::Application::build(api::config::Settings::for_tests(&app.db.url))
+                .await
+                .expect("the upgraded server starts");
+        let base = format!("http://127.0.0.1:{}", upgraded.port());
+        let server = tokio::spawn(upgraded.run_until_stopped());
+        assert_eq!(reader_view(&app.client, &base).await, before);
+        server.abort();
     }
 );

@@ -13,6 +13,7 @@ use super::revisions::{self, Revision};
 use crate::audit::{self, Actor, Target};
 use crate::kb::diff::{FieldChange, content, diff};
 use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::visibility::kept;
 use crate::kb::{RecordKind, rules};
 use crate::store::rows;
 use chrono::Utc;
@@ -214,6 +215,18 @@ fn summary(action: &str, changes: &[FieldChange]) -> String {
     }
 }
 
+/// What readers see follows the write, for the record and everything hanging from it
+/// (publishing a program shows its published requirements; withdrawing a source hides its
+/// citations): the rule's kept answers that the change list counts, and the search index.
+async fn follow_visibility(txn: &DatabaseTransaction, kind: RecordKind, id: i32) -> ApiResult<()> {
+    for (kind, ids) in kept::refresh(txn, kind, id).await? {
+        for id in ids {
+            crate::search::index_record(txn, kind, id).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn append_revision(
     txn: &DatabaseTransaction,
     actor: Actor<'_>,
@@ -330,7 +343,7 @@ pub async fn create(
         },
     )
     .await?;
-    crate::search::index_record(txn, kind, id).await?;
+    follow_visibility(txn, kind, id).await?;
     Ok(Saved {
         kind,
         id,
@@ -426,7 +439,7 @@ pub async fn update(
         },
     )
     .await?;
-    crate::search::index_record(txn, kind, id).await?;
+    follow_visibility(txn, kind, id).await?;
     Ok(Saved {
         kind,
         id,
@@ -542,8 +555,7 @@ pub async fn transition(
         },
     )
     .await?;
-    // Readers' search follows what they can see: publishing adds, withdrawing removes.
-    crate::search::index_record(txn, kind, id).await?;
+    follow_visibility(txn, kind, id).await?;
     Ok(Saved {
         kind,
         id,

@@ -78,6 +78,8 @@ enum Count {
     Statement(DatabaseConnection, Box<SelectStatement>),
     /// Known already (a list sorted in memory).
     Known(u64),
+    /// The sum of statements that each yield one number in `n` (kept tallies).
+    Sum(DatabaseConnection, Vec<SelectStatement>),
 }
 
 impl ConnectionTotals {
@@ -88,6 +90,25 @@ impl ConnectionTotals {
             count: Count::Statement(db.clone(), Box::new(list)),
         }
     }
+
+    /// A total that is the sum of `parts`, statements that each yield one number in `n`.
+    pub fn summed(
+        db: &DatabaseConnection,
+        parts: impl IntoIterator<Item = SelectStatement>,
+    ) -> Self {
+        Self {
+            count: Count::Sum(db.clone(), parts.into_iter().collect()),
+        }
+    }
+}
+
+/// The number in column `n` of the one row `query` yields (0 for none).
+async fn number(db: &DatabaseConnection, query: &SelectStatement) -> ApiResult<u64> {
+    let n: i64 = match db.query_one(query).await? {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or_default())
 }
 
 /// Fields added to every connection.
@@ -95,20 +116,23 @@ impl ConnectionTotals {
 impl ConnectionTotals {
     /// How many records match the filter, on all pages.
     async fn total_count(&self) -> ApiResult<u64> {
-        let (db, list) = match &self.count {
-            Count::Known(n) => return Ok(*n),
-            Count::Statement(db, list) => (db, list),
-        };
-        let query = Query::select()
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-            .from_subquery(SelectStatement::clone(list), Alias::new("matching"))
-            .to_owned();
-        let row = db.query_one(&query).await?;
-        let n: i64 = match row {
-            Some(row) => row.try_get("", "n")?,
-            None => 0,
-        };
-        Ok(u64::try_from(n).unwrap_or_default())
+        match &self.count {
+            Count::Known(n) => Ok(*n),
+            Count::Statement(db, list) => {
+                let query = Query::select()
+                    .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                    .from_subquery(SelectStatement::clone(list), Alias::new("matching"))
+                    .to_owned();
+                number(db, &query).await
+            }
+            Count::Sum(db, parts) => {
+                let mut total = 0;
+                for part in parts {
+                    total += number(db, part).await?;
+                }
+                Ok(total)
+            }
+        }
     }
 }
 

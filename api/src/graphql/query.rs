@@ -21,7 +21,7 @@ use super::source::{Source, SourceFilter};
 use super::user::User;
 use crate::auth::{Viewer, accounts};
 use crate::graphql::scalars::Timestamp;
-use crate::kb::changes::{public_changes, public_changes_to_count};
+use crate::kb::changes::{count_public_changes, public_changes};
 use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::lists;
 use crate::kb::values::check_slug;
@@ -31,7 +31,7 @@ use chrono::Utc;
 use entity::audit_log;
 use entity::enums::Role;
 use entity::program;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// `filter.country` → `countries`: the timeline's argument names.
 fn timeline_field(field: &str) -> String {
@@ -410,10 +410,8 @@ impl Query {
             Change::from,
         )
         .await?;
-        page.additional_fields = ConnectionTotals::counted_by(
-            db,
-            public_changes_to_count(Some(since.0), &kinds).into_query(),
-        );
+        page.additional_fields =
+            ConnectionTotals::summed(db, count_public_changes(since.0, &kinds));
         Ok(page)
     }
 

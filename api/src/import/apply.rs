@@ -231,7 +231,10 @@ pub async fn import_documents(
     }
     let Ctx { txn, report, .. } = ctx;
     if report.created + report.updated > 0 {
-        // An import touches many records; rebuilding the index is simpler than tracking them.
+        // An import touches many records; asking the visibility rule about all of them again,
+        // and rebuilding the search index, is simpler than tracking them (and one statement
+        // per kind, where tracking would be one per record).
+        crate::kb::visibility::kept::rebuild(&txn).await?;
         crate::search::reindex_all(&txn).await?;
     }
     txn.commit().await?;

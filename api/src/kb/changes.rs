@@ -9,6 +9,7 @@ use super::visibility;
 use chrono::{DateTime, Utc};
 use entity::revision;
 use sea_orm::Select;
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -58,41 +59,16 @@ pub async fn latest_public(
 }
 
 /// Public changes of records readers can see now, after `since`; only `kinds` when given.
-/// Read them in `lists::changes_order()` (newest first).
+/// Read them in `lists::changes_order()` (newest first). Whether a record is visible now is
+/// the rule's answer kept on its public revisions (`visibility::kept`), so a page reads only
+/// its own rows along the index (migration 12).
 pub fn public_changes(
-    since: Option<DateTime<Utc>>,
-    kinds: &[RecordKind],
-) -> Select<revision::Entity> {
-    // A page looks each change's record up by its key (a few rows along the index).
-    changes_where(
-        visibility::records_row_by_row(revision::Column::RecordType, revision::Column::RecordId),
-        since,
-        kinds,
-    )
-}
-
-/// The same changes as [`public_changes`], to count all of them: every visible record of each
-/// kind is read once (hashed) instead of looked up once per change, which at 50,000 changes
-/// was the difference between a statement and a timeout.
-pub fn public_changes_to_count(
-    since: Option<DateTime<Utc>>,
-    kinds: &[RecordKind],
-) -> Select<revision::Entity> {
-    changes_where(
-        visibility::records(revision::Column::RecordType, revision::Column::RecordId),
-        since,
-        kinds,
-    )
-}
-
-fn changes_where(
-    visible: Condition,
     since: Option<DateTime<Utc>>,
     kinds: &[RecordKind],
 ) -> Select<revision::Entity> {
     let mut select = revision::Entity::find()
         .filter(public_revision())
-        .filter(visible);
+        .filter(revision::Column::Visible.eq(true));
     if let Some(since) = since {
         select = select.filter(revision::Column::CreatedAt.gt(since));
     }
@@ -101,6 +77,12 @@ fn changes_where(
         select = select.filter(revision::Column::RecordType.is_in(names));
     }
     select
+}
+
+/// How many [`public_changes`] there are: statements whose `n`s add up to it (whole days from
+/// the kept tally, then the rest of `since`'s day), however long the history.
+pub fn count_public_changes(since: DateTime<Utc>, kinds: &[RecordKind]) -> [SelectStatement; 2] {
+    visibility::kept::count_since(since, kinds)
 }
 
 /// A change with what it changed, ready to show.

@@ -3,7 +3,7 @@
 //! content but no index (after upgrading) builds it.
 
 use super::text::tokenize;
-use crate::kb::RecordKind;
+use crate::kb::{RecordKind, visibility};
 use crate::store::rows;
 use entity::{program, search_term};
 use sea_orm::{
@@ -84,7 +84,8 @@ async fn insert(
     Ok(())
 }
 
-/// Reindexes one record: its terms when it is published, none otherwise.
+/// Reindexes one record: its terms when readers may see it (`kb::visibility`), none
+/// otherwise, so a search never has to ask the rule about each of its matches.
 pub async fn index_record(
     db: &impl ConnectionTrait,
     kind: RecordKind,
@@ -98,16 +99,16 @@ pub async fn index_record(
         .filter(search_term::Column::RecordId.eq(id))
         .exec(db)
         .await?;
+    if !visibility::is_visible(db, kind, id).await? {
+        return Ok(());
+    }
     let Some(row) = rows::fetch(db, kind, id).await? else {
         return Ok(());
     };
-    if row.get("state").and_then(Value::as_str) != Some("published") {
-        return Ok(());
-    }
     insert(db, terms_of(kind, id, &row)).await
 }
 
-/// Rebuilds the whole index from the published content.
+/// Rebuilds the whole index from the content readers may see.
 pub async fn reindex_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     search_term::Entity::delete_many().exec(db).await?;
     for (kind, _) in FIELDS {
@@ -116,13 +117,13 @@ pub async fn reindex_all(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// The terms of every published record of `kind`.
+/// The terms of every record of `kind` readers may see.
 async fn published_terms(
     db: &impl ConnectionTrait,
     kind: RecordKind,
 ) -> Result<Vec<search_term::ActiveModel>, DbErr> {
     let mut terms = Vec::new();
-    for row in rows::fetch_published(db, kind).await? {
+    for row in rows::fetch_all_visible(db, kind).await? {
         let id = row
             .get("id")
             .and_then(Value::as_i64)

@@ -5,7 +5,6 @@
 use super::text::{is_cjk_term, tokenize};
 use crate::kb::RecordKind;
 use crate::kb::keyset::{KeyType, Ordering, SortKey, TOTAL_COLUMN};
-use crate::kb::visibility;
 use crate::permalink::escape_html;
 use entity::search_term::{self, Column as T};
 use sea_orm::sea_query::{
@@ -71,11 +70,8 @@ fn grouped(terms: &[String]) -> SelectStatement {
         // a cursor's conditions) saves a second grouping of every match for `totalCount`.
         .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new(TOTAL_COLUMN))
         .from(search_term::Entity)
-        .cond_where(
-            Condition::all()
-                .add(any)
-                .add(visibility::records(T::RecordType, T::RecordId)),
-        )
+        // The index holds visible records only (`index_record`): nothing to check here.
+        .cond_where(any)
         .group_by_col(T::RecordType)
         .group_by_col(T::RecordId)
         .and_having(matched.eq(n))

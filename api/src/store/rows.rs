@@ -159,16 +159,15 @@ pub async fn recent_ids(
     })
 }
 
-/// Every published row of `kind`, as snapshots.
-pub async fn fetch_published(
+/// Every row of `kind` readers may see, as JSON objects (rebuilding the search index).
+pub async fn fetch_all_visible(
     db: &impl ConnectionTrait,
     kind: RecordKind,
 ) -> Result<Vec<Map<String, Value>>, DbErr> {
     with_entity!(kind, E => {
         let rows = E::find()
-            .filter(column::<E>("state")?.eq("published"))
-            .all(db)
-            .await?;
+            .filter(crate::kb::visibility::condition(kind))
+            .all(db)            .await?;
         rows.into_iter()
             .map(|model| match serde_json::to_value(model).map_err(|e| json_err(kind, e))? {
                 Value::Object(map) => Ok(map),

@@ -8,7 +8,11 @@
 //! - a citation hangs from its source and from the record it supports.
 //!
 //! The rule is an SQL condition on the kind's own table ([`condition`]), so a list, a count and
-//! a check by id ([`is_visible`]) cannot disagree.
+//! a check by id ([`is_visible`]) cannot disagree. The reads that would have to ask it about
+//! every row (the change list and its count, search) read its answers as [`kept`] after each
+//! write.
+
+pub mod kept;
 
 use super::kind::{RecordKind, with_entity};
 use entity::enums::EditorialState;
@@ -229,49 +233,6 @@ pub fn ids(kind: RecordKind) -> SelectStatement {
             .from(policy_event::Entity),
     };
     select.cond_where(condition(kind)).to_owned()
-}
-
-/// Rows that name (in `type_col`, `id_col`) a visible record: index terms for search, which
-/// groups every match (PostgreSQL may hash each kind's visible ids once for all of them).
-pub fn records<C: ColumnTrait>(type_col: C, id_col: C) -> Condition {
-    named_records(type_col, id_col, names_visible)
-}
-
-/// As [`records`], for a list read a page at a time along an index (the change list): each
-/// row's record is looked up by its key. Under `OR`, PostgreSQL plans these `EXISTS` as
-/// hashed subplans that first read every visible record of the kind (all 120,000 citations at
-/// 10,000 programs: 0.9 s before the first change); `OFFSET 0` keeps it from rewriting them,
-/// so the newest 50 changes cost 50 key lookups (6 ms).
-pub fn records_row_by_row<C: ColumnTrait>(type_col: C, id_col: C) -> Condition {
-    named_records(type_col, id_col, |kind, reference| {
-        let (table, id) = id_column(kind);
-        Expr::exists(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(table.clone())
-                .and_where(Expr::col((table, id)).equals(reference))
-                .cond_where(condition(kind))
-                .limit(1)
-                .offset(0)
-                .to_owned(),
-        )
-    })
-}
-
-fn named_records<C: ColumnTrait>(
-    type_col: C,
-    id_col: C,
-    visible: impl Fn(RecordKind, (DynIden, DynIden)) -> SimpleExpr,
-) -> Condition {
-    RecordKind::ALL
-        .into_iter()
-        .fold(Condition::any(), |any, kind| {
-            any.add(
-                Condition::all()
-                    .add(type_col.eq(kind.stored_name()))
-                    .add(visible(kind, id_col.as_column_ref())),
-            )
-        })
 }
 
 /// Whether the record `id` of `kind` is visible.
