@@ -19,5 +19,6 @@ pub mod program_fact;
 pub mod requirement;
 pub mod revision;
 pub mod search_term;
+pub mod search_vocab;
 pub mod source;
 pub mod user;

@@ -16,6 +16,7 @@ mod m20261205_000009_scheduled_end_of_programs;
 mod m20261205_000010_public_changes;
 mod m20261205_000011_program_text_index;
 mod m20261205_000012_kept_visibility;
+mod m20261205_000013_search_postings;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_public_changes::Migration),
             Box::new(m20261205_000011_program_text_index::Migration),
             Box::new(m20261205_000012_kept_visibility::Migration),
+            Box::new(m20261205_000013_search_postings::Migration),
         ]
     }
 }

@@ -734,6 +734,79 @@ backend_test!(
     }
 );
 
+// A one-word search is read along the index of its best-held term, with the few records of
+// the other terms it begins summed whole: the same hits, in the same order and with the same
+// total, as grouping every posting the word begins (written here in plain SQL over the index).
+// `visas` begins four indexed terms in the seed (visa, visaguid, ...); `talent` one.
+backend_test!(
+    one_word_reads_its_postings_in_the_order_grouping_gives,
+    seeded,
+    |app| async move {
+        use sea_orm::ConnectionTrait;
+        for (word, stem, terms) in [("visas", "visa", 4), ("talent", "talent", 1)] {
+            let db = app.db.connect().await;
+            let sql =
+                |text: String| sea_orm::Statement::from_string(db.get_database_backend(), text);
+            let range = format!("term LIKE '{stem}%'");
+            let named = db
+                .query_all_raw(sql(format!("SELECT term FROM search_vocab WHERE {range}")))
+                .await
+                .unwrap();
+            assert_eq!(named.len(), terms, "the indexed terms '{word}' begins");
+            let grouped = db
+                .query_all_raw(sql(format!(
+                    "SELECT record_type, record_id, SUM(weight) AS score FROM search_term
+                     WHERE {range} GROUP BY record_type, record_id
+                     ORDER BY score DESC, record_type, record_id"
+                )))
+                .await
+                .unwrap();
+            let expected: Vec<(i64, String)> = grouped
+                .iter()
+                .map(|row| {
+                    let kind: String = row.try_get("", "record_type").unwrap();
+                    let id: i32 = row.try_get("", "record_id").unwrap();
+                    let score: i64 = row.try_get::<i64>("", "score").unwrap();
+                    let kind = api::kb::RecordKind::from_stored_name(&kind).unwrap();
+                    (score, api::kb::global_id::encode(kind, id))
+                })
+                .collect();
+            db.close().await.unwrap();
+            assert!(
+                expected.len() > 7,
+                "'{word}' is in several pages of records"
+            );
+
+            let mut walked = Vec::new();
+            let mut after = Value::Null;
+            loop {
+                let page = app
+                    .data(
+                        r#"query($q: String!, $after: String) { search(query: $q, first: 7, after: $after) {
+                             totalCount pageInfo { hasNextPage endCursor }
+                             edges { node { score node { ... on Program { id } ... on Requirement { id }
+                               ... on Commentary { id } ... on Source { id } ... on Person { id } } } } } }"#,
+                        json!({ "q": word, "after": after }),
+                    )
+                    .await["search"]
+                    .clone();
+                assert_eq!(page["totalCount"], json!(expected.len()), "'{word}'");
+                for edge in page["edges"].as_array().unwrap() {
+                    walked.push((
+                        edge["node"]["score"].as_i64().unwrap(),
+                        edge["node"]["node"]["id"].as_str().unwrap().to_owned(),
+                    ));
+                }
+                if page["pageInfo"]["hasNextPage"] != json!(true) {
+                    break;
+                }
+                after = page["pageInfo"]["endCursor"].clone();
+            }
+            assert_eq!(walked, expected, "'{word}'");
+        }
+    }
+);
+
 backend_test!(
     search_follows_edits_and_never_shows_drafts,
     empty,

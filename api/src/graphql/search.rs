@@ -154,9 +154,10 @@ pub async fn search(ctx: &Context<'_>, query: &str, args: PageArgs) -> ApiResult
             .ok_or_else(|| ApiError::bad_input("query", "the query has no words to search for"))?,
     );
     let ranking = ranking();
+    let db = db(ctx)?;
     paginate_statement(
-        db(ctx)?,
-        matches(&terms),
+        db,
+        matches(db, &terms).await?,
         &ranking,
         args,
         limits(ctx)?,
