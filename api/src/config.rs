@@ -19,6 +19,14 @@ x-request-id,x-apollo-operation-name,apollo-require-preflight,sentry-trace,bagga
 /// Cached public responses take at most this much memory by default.
 pub const DEFAULT_RESPONSE_CACHE_MB: u64 = 8;
 
+/// A public answer is fresh for a minute: a correction reaches every reader within a minute of
+/// its publication, whatever caches are in between.
+pub const DEFAULT_HTTP_MAX_AGE_SECS: u64 = 60;
+
+/// After that, a cache may serve it for five more minutes while it revalidates (a 304 when
+/// nothing changed).
+pub const DEFAULT_HTTP_STALE_WHILE_REVALIDATE_SECS: u64 = 300;
+
 /// Who may read `/metrics` by default: this host and the private networks a scraper runs in.
 pub const DEFAULT_METRICS_ALLOW: &str =
     "127.0.0.1/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7";
@@ -58,6 +66,12 @@ pub struct Settings {
     /// entry is checked against the database's content version before use, so replicas never
     /// serve what another replica has changed.
     pub response_cache_mb: u64,
+    /// `VISA_KB_HTTP_MAX_AGE_SECS`: how long browsers and a CDN may keep a public answer
+    /// (pages, permalinks, exports, the feed, GraphQL GET) before asking again with its ETag.
+    pub http_max_age_secs: u64,
+    /// `VISA_KB_HTTP_STALE_WHILE_REVALIDATE_SECS`: how long after that they may still serve it
+    /// while they ask.
+    pub http_stale_while_revalidate_secs: u64,
     /// `VISA_KB_PUBLIC_URL`: the base URL readers reach the API at (for permalinks, citations
     /// and the feed); default: the scheme and host of each request.
     pub public_url: Option<String>,
@@ -98,7 +112,7 @@ pub struct Settings {
 
 /// Every setting's key (`VISA_KB_<KEY>` or `key` in the file), and `config` (the file's own
 /// name, `VISA_KB_CONFIG`, which the environment source also reads).
-const KNOWN_KEYS: [&str; 32] = [
+const KNOWN_KEYS: [&str; 34] = [
     "config",
     "database_url",
     "addr",
@@ -113,6 +127,8 @@ const KNOWN_KEYS: [&str; 32] = [
     "cors_allow_headers",
     "loader_delay_us",
     "response_cache_mb",
+    "http_max_age_secs",
+    "http_stale_while_revalidate_secs",
     "public_url",
     "trusted_proxies",
     "rate_limit_per_second",
@@ -229,6 +245,13 @@ impl Settings {
             .and_then(|b| b.set_default("loader_delay_us", DEFAULT_LOADER_DELAY_US))
             .and_then(|b| b.set_default("jwt_ttl_secs", 3600))
             .and_then(|b| b.set_default("response_cache_mb", DEFAULT_RESPONSE_CACHE_MB))
+            .and_then(|b| b.set_default("http_max_age_secs", DEFAULT_HTTP_MAX_AGE_SECS))
+            .and_then(|b| {
+                b.set_default(
+                    "http_stale_while_revalidate_secs",
+                    DEFAULT_HTTP_STALE_WHILE_REVALIDATE_SECS,
+                )
+            })
             .and_then(|b| b.set_default("max_depth", limits.max_depth as u64))
             .and_then(|b| b.set_default("max_complexity", limits.max_complexity as u64))
             .and_then(|b| b.set_default("max_aliases", limits.max_aliases as u64))
@@ -284,6 +307,8 @@ impl Settings {
             cors_origins: "*".to_owned(),
             loader_delay_us: 0,
             response_cache_mb: DEFAULT_RESPONSE_CACHE_MB,
+            http_max_age_secs: DEFAULT_HTTP_MAX_AGE_SECS,
+            http_stale_while_revalidate_secs: DEFAULT_HTTP_STALE_WHILE_REVALIDATE_SECS,
             public_url: None,
             cors_allow_headers: DEFAULT_CORS_ALLOW_HEADERS.to_owned(),
             log_format: "auto".to_owned(),

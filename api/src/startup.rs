@@ -195,6 +195,28 @@ where
         .default_service(web::route().to(|| not_allowed("GET, HEAD")))
 }
 
+/// A read-only route of public content: validated and kept by HTTP caches
+/// (`routes::http_cache`).
+fn public<F, Args>(
+    path: &str,
+    handler: F,
+) -> actix_web::Resource<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<actix_web::body::BoxBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    F: actix_web::Handler<Args> + Clone,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    readable(path, handler).wrap(middleware::from_fn(routes::http_cache::validate))
+}
+
 fn serve(
     listener: TcpListener,
     schema: web::Data<AppSchema>,
@@ -246,6 +268,12 @@ fn serve(
         max_sockets_per_client: settings.max_sockets_per_client,
         max_subscriptions_per_socket: settings.max_subscriptions_per_socket,
         reverify_after: crate::kb::reverify::AfterDays(settings.reverify_after_days),
+        freshness: routes::http_cache::Freshness {
+            max_age: std::time::Duration::from_secs(settings.http_max_age_secs),
+            stale_while_revalidate: std::time::Duration::from_secs(
+                settings.http_stale_while_revalidate_secs,
+            ),
+        },
         eligibility: Arc::default(),
         live,
     });
@@ -305,6 +333,7 @@ fn serve(
                 web::resource("/graphql")
                     // Every answer's media type (and GET's GraphiQL) depends on `Accept`.
                     .wrap(middleware::DefaultHeaders::new().add((http::header::VARY, "Accept")))
+                    .wrap(middleware::from_fn(routes::http_cache::validate))
                     .route(web::post().to(routes::graphql::post))
                     .route(
                         web::get()
@@ -316,11 +345,11 @@ fn serve(
                     .default_service(web::route().to(|| not_allowed("GET, HEAD, POST"))),
             )
             .service(readable("/", routes::graphql::graphiql))
-            .service(readable("/export/programs.csv", routes::export::csv))
-            .service(readable("/export/programs.json", routes::export::json))
-            .service(readable("/feed.atom", routes::feed::atom))
-            .service(readable("/programs/{slug}", routes::permalink::program))
-            .service(readable("/records/{id}", routes::permalink::record))
+            .service(public("/export/programs.csv", routes::export::csv))
+            .service(public("/export/programs.json", routes::export::json))
+            .service(public("/feed.atom", routes::feed::atom))
+            .service(public("/programs/{slug}", routes::permalink::program))
+            .service(public("/records/{id}", routes::permalink::record))
             .service(readable("/healthz", routes::health::healthz))
             .service(readable("/readyz", routes::health::readyz))
             .service(readable("/metrics", routes::metrics::scrape))

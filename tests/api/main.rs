@@ -19,6 +19,7 @@ mod errors;
 mod examples;
 mod export;
 mod hardening;
+mod http_cache;
 mod import;
 mod journalists;
 mod live;

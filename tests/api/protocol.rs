@@ -426,7 +426,10 @@ backend_test!(persisted_queries, seeded, |app| async move {
     // Twice: computed, then from the response cache; a CDN may keep either for a minute.
     for _ in 0..2 {
         let response = app.client.get(url.clone()).send().await.unwrap();
-        assert_eq!(response.headers()["cache-control"], "public, max-age=60");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=60, stale-while-revalidate=300"
+        );
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["data"]["program"]["name"], "K visa", "{body}");
     }

@@ -508,6 +508,22 @@ pub async fn content_version(db: &impl ConnectionTrait) -> Result<i64, sea_orm::
     })
 }
 
+/// The newest revision: its id (the content version) and when it was written; None before
+/// any. What HTTP validators (`ETag`, `Last-Modified`) are made of.
+pub async fn last_revision(
+    db: &impl ConnectionTrait,
+) -> Result<Option<(i32, chrono::DateTime<chrono::Utc>)>, sea_orm::DbErr> {
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    entity::revision::Entity::find()
+        .select_only()
+        .column(entity::revision::Column::Id)
+        .column(entity::revision::Column::CreatedAt)
+        .order_by_desc(entity::revision::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
 /// The content version something was read at: what this process heard of every replica's
 /// commits (the listener's count, `live::LiveChanges::heard`), or, when it cannot tell, what the
 /// database reports ([`content_version`]). Two reads at the same version saw the same content.

@@ -7,6 +7,7 @@ pub mod export;
 pub mod feed;
 pub mod graphql;
 pub mod health;
+pub mod http_cache;
 pub mod limit;
 pub mod metrics;
 pub mod page;

@@ -43,6 +43,8 @@ pub struct RequestConfig {
     pub max_subscriptions_per_socket: usize,
     /// `VISA_KB_REVERIFY_AFTER_DAYS`.
     pub reverify_after: crate::kb::reverify::AfterDays,
+    /// `VISA_KB_HTTP_*`: how long public answers may be kept by browsers and a CDN.
+    pub freshness: super::http_cache::Freshness,
     /// What `eligiblePrograms` ranks on, shared by every worker (`kb::eligibility`).
     pub eligibility: Arc<crate::kb::eligibility::EligibilityIndex>,
     /// Live changes: mutations wake subscribers through it.

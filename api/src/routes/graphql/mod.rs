@@ -382,8 +382,10 @@ async fn run(
         }
         None => HttpResponse::Ok(),
     };
-    if req.method() == actix_web::http::Method::GET {
-        answer.insert_header(get_cache_control(req, response.is_ok()));
+    if req.method() == actix_web::http::Method::GET
+        && let Some(never) = get_cache_control(req, response.is_ok())
+    {
+        answer.insert_header(never);
     }
     answer
         .content_type(media.content_type())
@@ -391,23 +393,20 @@ async fn run(
         .body(body)
 }
 
-/// How long shared caches (a CDN) may keep a public GET answer: a minute, so that a correction
-/// reaches every reader within a minute of its publication.
-const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60";
-
-/// `Cache-Control` of a GET answer: public and short-lived for an anonymous answer without
-/// errors, never stored otherwise (an editor's view, an error, an outage).
-fn get_cache_control(req: &HttpRequest, ok: bool) -> (header::HeaderName, header::HeaderValue) {
+/// `Cache-Control` of a GET answer that must never be stored (an editor's view, an error, an
+/// outage); None for an anonymous answer without errors, which `routes::http_cache` validates
+/// and makes public (`VISA_KB_HTTP_MAX_AGE_SECS`).
+fn get_cache_control(
+    req: &HttpRequest,
+    ok: bool,
+) -> Option<(header::HeaderName, header::HeaderValue)> {
     let public = ok && !req.headers().contains_key(header::AUTHORIZATION);
-    let value = if public {
-        PUBLIC_CACHE_CONTROL
-    } else {
-        "no-store"
-    };
-    (
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static(value),
-    )
+    (!public).then(|| {
+        (
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        )
+    })
 }
 
 /// `POST /graphql` with `{"query": ..., "variables": ...}` (or an array of them).
@@ -540,8 +539,9 @@ pub async fn get(
     // Only answers to queries that ran are cached: a hit is never a mutation.
     let cache = match lookup(&shared, &req, &base, &key, request_id).await {
         Ok(mut hit) => {
-            let (name, value) = get_cache_control(&req, true);
-            hit.headers_mut().insert(name, value);
+            if let Some((name, value)) = get_cache_control(&req, true) {
+                hit.headers_mut().insert(name, value);
+            }
             return hit;
         }
         Err(miss) => miss,
