@@ -475,3 +475,73 @@ backend_test!(persisted_queries, seeded, |app| async move {
     let response = app.client.get(url).send().await.unwrap();
     assert_eq!(response.status(), 405);
 });
+
+// The explorer at `/` loads every script and stylesheet from this server, each pinned by its
+// integrity hash, and its policy allows no other origin: it works offline.
+backend_test!(
+    the_explorer_loads_everything_from_this_server,
+    empty,
+    |app| async move {
+        use base64::Engine;
+        use sha2::{Digest, Sha384};
+        let page = app
+            .client
+            .get(format!("{}/", app.base))
+            .send()
+            .await
+            .unwrap();
+        let policy = page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(!policy.contains("http"), "{policy}");
+        let html = page.text().await.unwrap();
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{html}"
+        );
+        let mut loaded = 0;
+        for (attribute, kind) in [("src=\"", "javascript"), ("href=\"", "css")] {
+            for piece in html.split(attribute).skip(1) {
+                let path = &piece[..piece.find('"').unwrap()];
+                let integrity = piece
+                    .split("integrity=\"")
+                    .nth(1)
+                    .map(|rest| &rest[..rest.find('"').unwrap()])
+                    .unwrap_or_else(|| panic!("{path} has no integrity hash"));
+                let asset = app
+                    .client
+                    .get(format!("{}{path}", app.base))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(asset.status(), 200, "{path}");
+                let content_type = asset.headers()["content-type"].to_str().unwrap().to_owned();
+                assert!(content_type.contains(kind), "{path}: {content_type}");
+                assert!(
+                    asset.headers()["cache-control"]
+                        .to_str()
+                        .unwrap()
+                        .contains("immutable")
+                );
+                let bytes = asset.bytes().await.unwrap();
+                let digest =
+                    base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&bytes));
+                assert_eq!(integrity, format!("sha384-{digest}"), "{path}");
+                loaded += 1;
+            }
+        }
+        // React, ReactDOM, GraphiQL and the explorer, and two stylesheets.
+        assert_eq!(loaded, 6);
+        let missing = app
+            .client
+            .get(format!(
+                "{}/assets/graphiql-0.0.1/graphiql.min.js",
+                app.base
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), 404);
+    }
+);

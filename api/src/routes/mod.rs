@@ -1,6 +1,7 @@
 //! HTTP endpoints.
 
 pub mod access;
+pub mod assets;
 pub mod cache;
 pub mod error;
 pub mod export;

@@ -24,7 +24,6 @@ use crate::graphql::{Inspection, inspect};
 use crate::permalink::PublicBase;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
 use sea_orm::DatabaseConnection;
@@ -487,17 +486,39 @@ fn complete(shared: &Shared, batch: &mut BatchRequest) -> Option<HttpResponse> {
     })
 }
 
-/// Where the GraphiQL page loads its code from.
-const GRAPHIQL_CDN: &str = "https://esm.sh";
-
-/// The GraphiQL page (its inline code allowed by hash, its libraries from the CDN).
+/// The GraphiQL page: its libraries from this server (`routes::assets`, embedded, pinned, with
+/// integrity hashes), its one inline script allowed by hash. Works offline.
 pub async fn graphiql() -> HttpResponse {
-    super::page::html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("visa-kb GraphQL")
-            .finish(),
-        Some(GRAPHIQL_CDN),
+    super::page::html(graphiql_page(), Some("'self'"))
+}
+
+/// Starts GraphiQL with the explorer, queries over HTTP and subscriptions over WebSocket, both
+/// at this server's `/graphql`.
+const GRAPHIQL_START: &str = r#"
+const socket = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/graphql';
+const fetcher = GraphiQL.createFetcher({ url: '/graphql', subscriptionUrl: socket });
+const explorer = GraphiQLPluginExplorer.explorerPlugin();
+ReactDOM.createRoot(document.getElementById('graphiql')).render(
+  React.createElement(GraphiQL, { fetcher, plugins: [explorer], defaultEditorToolbar: true }));
+"#;
+
+fn graphiql_page() -> String {
+    let (styles, scripts) = super::assets::graphiql_elements();
+    format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>visa-kb GraphQL explorer</title>
+{styles}<style>body{{margin:0}}#graphiql{{height:100vh}}</style>
+</head>
+<body>
+<div id="graphiql">Loading the explorer…</div>
+{scripts}<script>{GRAPHIQL_START}</script>
+</body>
+</html>
+"#
     )
 }
 
