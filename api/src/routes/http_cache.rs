@@ -143,9 +143,19 @@ pub async fn validate(
             let (revision, written) = last.map_or((0, None), |(id, at)| (id, Some(at)));
             Validator::new(revision, written, Utc::now().date_naive(), accept)
         }
+        Err(e) if crate::kb::error::is_unavailable(&e) => {
+            // The route's own answer to an outage, now: it would wait for the pool again.
+            tracing::warn!(error = %e, route = req.path(), "database unavailable");
+            let response = if req.path().starts_with("/graphql") {
+                super::graphql::unavailable()
+            } else {
+                super::error::unavailable()
+            };
+            return Ok(req.into_response(response));
+        }
         Err(e) => {
-            // The answer will say what is wrong with the database; it is just not validated.
-            tracing::warn!(error = %e, "cannot read the content version for an ETag");
+            // The answer will say what is wrong; it is just not validated.
+            tracing::error!(error = %e, "cannot read the content version for an ETag");
             return Ok(next.call(req).await?.map_into_boxed_body());
         }
     };

@@ -49,7 +49,7 @@ fn bad_request(media: Media, message: String) -> HttpResponse {
 }
 
 /// The database is out of reach: 503 with `Retry-After`, as on every route.
-fn unavailable() -> HttpResponse {
+pub(crate) fn unavailable() -> HttpResponse {
     let mut response = http_error(
         StatusCode::SERVICE_UNAVAILABLE,
         "SERVICE_UNAVAILABLE",
