@@ -140,17 +140,33 @@ backend_test!(the_text_filter_reads_its_index, seeded, |app| async move {
         data["programs"]["totalCount"].as_i64().unwrap() > 0,
         "{data}"
     );
-    let count = app.statement_log.lock().unwrap()[log_start..]
+    // The count rides on the page's statement (`total_rows`).
+    let page = app.statement_log.lock().unwrap()[log_start..]
         .iter()
-        .find(|sql| sql.starts_with("SELECT COUNT(*)") && sql.contains("LIKE"))
+        .find(|sql| sql.contains("COUNT(*)") && sql.contains("LIKE"))
         .cloned()
-        .expect("the count statement");
-    // Its parameters, in order: the state, the pattern for each column.
-    let sql = count
-        .replace("$1", "'published'")
-        .replace("$2", "'%visa%'")
-        .replace("$3", "'%visa%'")
-        .replace("$4", "'%visa%'");
+        .expect("the page statement with its count");
+    // Its parameters, in order: the count's state and pattern for each column, the page's
+    // state and patterns, the page's size.
+    let values = [
+        "'published'",
+        "'%visa%'",
+        "'%visa%'",
+        "'%visa%'",
+        "'published'",
+        "'%visa%'",
+        "'%visa%'",
+        "'%visa%'",
+        "21",
+    ];
+    assert!(
+        page.contains("$9") && !page.contains("$10"),
+        "parameters: {page}"
+    );
+    let mut sql = page;
+    for (n, value) in values.iter().enumerate().rev() {
+        sql = sql.replace(&format!("${}", n + 1), value);
+    }
     // The planner reads a table of a few dozen rows whole, index or not: inside a transaction
     // that is rolled back, the table gets a hundred programs that do not match for each that
     // does, as a real catalogue has, and fresh statistics.
@@ -241,5 +257,57 @@ backend_test!(
         // The content version, the page, the predecessors, and a statement per kind of record
         // (eight at most).
         assert!(taken <= 11, "60 changes took {taken} statements");
+    }
+);
+
+/// The statements of one query, besides the response cache's content version (read where the
+/// listener cannot vouch for it: SQLite).
+async fn statements_of(app: &crate::common::TestApp, query: &str) -> Vec<String> {
+    let log_start = app.statement_log.lock().unwrap().len();
+    let data = app.data(query, json!({})).await;
+    assert!(data.is_object(), "{data}");
+    app.statement_log.lock().unwrap()[log_start..]
+        .iter()
+        .filter(|s| !s.contains("FROM \"revision\""))
+        .map(|s| s.chars().take(90).collect())
+        .collect()
+}
+
+// The benchmark's list: a page of programs with its total, each program's requirements, its
+// citations with their sources and the commentary about it with the people who said it: the
+// page with its count (one statement), requirements, citations, their sources, commentary
+// links, commentaries and people. Issue 13 asks for four (each list bringing what its rows
+// name by a join). Measured on 2,000 programs, those joins made (a) 1.8x slower: PostgreSQL
+// hashes the 6,000 sources and 4,000 commentaries instead of probing them by key. Not done.
+backend_test!(
+    a_page_costs_a_statement_per_nested_list,
+    seeded_batching,
+    |app| async move {
+        const LIST: &str = r#"{ programs(first: 50) { totalCount nodes { slug name
+            inForceOn { text } requirements { kind description mandatory }
+            citations { field confidence source { title url publisher } }
+            commentaries { body stance saidOn { text } person { name affiliation } } } } }"#;
+        let log = statements_of(&app, LIST).await;
+        assert!(log.len() <= 7, "{} statements: {log:#?}", log.len());
+    }
+);
+
+// The benchmark's detail: one program with everything. Today a statement per kind of nested
+// list, for the rows they name (sources, people, commentary links), and the citations in the
+// batches their parents finish in. Issue 13 asks for three (one per level of nesting), which
+// needs the lists of one level read together: not done yet.
+backend_test!(
+    one_program_with_everything_is_bounded,
+    seeded_batching,
+    |app| async move {
+        const DETAIL: &str = r#"{ program(slug: "cn-k-visa") { slug name summary
+            requirements { kind description citations { confidence source { title url } } }
+            fees { label amount { amount currency } current citations { source { title url } } }
+            facts { field wording confidence citations { excerpt source { title url } } }
+            citations { field confidence source { title url publisher } }
+            commentaries { body stance kind saidOn { text } person { name affiliation } source { title url } }
+            policyEvents { title kind date { text } } } }"#;
+        let log = statements_of(&app, DETAIL).await;
+        assert!(log.len() <= 13, "{} statements: {log:#?}", log.len());
     }
 );

@@ -1,6 +1,7 @@
 //! Relay connections over any list with a reading order (`kb::keyset`): `first`/`after`,
-//! `last`/`before` as the cursor connections spec says, `pageInfo`, and a lazily counted
-//! `totalCount` (one extra statement only when a client asks for it).
+//! `last`/`before` as the cursor connections spec says, `pageInfo`, and `totalCount`, counted
+//! only when a client asks for it: by the page's own statement for a list of one entity's
+//! rows, by a statement of its own when the page is empty or the list is built otherwise.
 //!
 //! Cursors are keyset positions: the sort key and id of a row, opaque to clients. A record
 //! published or unpublished ahead of a reader's cursor does not shift the next page.
@@ -10,7 +11,7 @@ use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::keyset::{Ordering, Position, TOTAL_COLUMN};
 use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, Object, OutputType};
-use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, Query, QueryStatementBuilder, SelectStatement};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryResult, QueryTrait,
     Select,
@@ -43,6 +44,11 @@ pub struct PageArgs {
     pub before: Option<String>,
     wants_previous: bool,
     wants_next: bool,
+    /// The client asked for `totalCount`.
+    wants_total: bool,
+    /// The page's statement counts the list too (`TOTAL_COLUMN`): a list of one entity's rows
+    /// ([`paginate`]) when `totalCount` is asked for, so the total costs no statement of its own.
+    count_on_page: bool,
 }
 
 impl PageArgs {
@@ -63,6 +69,8 @@ impl PageArgs {
             before,
             wants_previous: page_info.field("hasPreviousPage").exists(),
             wants_next: page_info.field("hasNextPage").exists(),
+            wants_total: ctx.look_ahead().field("totalCount").exists(),
+            count_on_page: false,
         }
     }
 }
@@ -213,6 +221,19 @@ pub async fn paginate_statement<Node: OutputType>(
     if let Some(before) = &before {
         page.cond_where(ordering.before(before));
     }
+    if args.count_on_page {
+        // Uncorrelated: both backends compute it once for the statement, not once per row.
+        let mut matching = list.clone();
+        matching.clear_order_by();
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(matching, Alias::new("matching"))
+            .to_owned();
+        page.expr_as(
+            Expr::SubQuery(None, Box::new(count.into_sub_query_statement())),
+            Alias::new(TOTAL_COLUMN),
+        );
+    }
     ordering.order(&mut page, backward);
     page.limit(size + 1);
     let mut rows = db.query_all(&page).await?;
@@ -278,6 +299,10 @@ where
     E: EntityTrait,
     Node: OutputType,
 {
+    let args = PageArgs {
+        count_on_page: args.wants_total,
+        ..args
+    };
     paginate_statement(db, select.into_query(), ordering, args, limits, |row| {
         Ok(to_node(E::Model::from_query_result(row, "")?))
     })
