@@ -287,7 +287,7 @@ backend_test!(
             inForceOn { text } requirements { kind description mandatory }
             citations { field confidence source { title url publisher } }
             commentaries { body stance saidOn { text } person { name affiliation } } } } }"#;
-        let log = statements_of(&app, LIST).await;
+        let log = statements_of(app, LIST).await;
         assert!(log.len() <= 7, "{} statements: {log:#?}", log.len());
     }
 );
@@ -307,7 +307,7 @@ backend_test!(
             citations { field confidence source { title url publisher } }
             commentaries { body stance kind saidOn { text } person { name affiliation } source { title url } }
             policyEvents { title kind date { text } } } }"#;
-        let log = statements_of(&app, DETAIL).await;
+        let log = statements_of(app, DETAIL).await;
         assert!(log.len() <= 13, "{} statements: {log:#?}", log.len());
     }
 );
