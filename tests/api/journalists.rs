@@ -543,7 +543,11 @@ backend_test!(permalinks_cite_as_and_json_ld, seeded, |app| async move {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("Cite as: visa-kb, ") && html.contains("application/ld+json"));
+    assert!(
+        html.contains("Cite this")
+            && html.contains("<p>visa-kb, ")
+            && html.contains("application/ld+json")
+    );
 
     let commentary = p["commentaries"][0]["permalink"]
         .as_str()

@@ -25,6 +25,7 @@ mod journalists;
 mod live;
 mod metrics;
 mod outage;
+mod pages;
 mod programs;
 mod protocol;
 mod replicas;

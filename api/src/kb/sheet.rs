@@ -72,6 +72,28 @@ pub struct Value {
     pub cell: Cell,
 }
 
+impl Value {
+    /// The fragment that names this value in the program's permalink (`#work_authorization`):
+    /// the stored field, as a fact's permalink (`Fact.permalink`) spells it; `fees` for the
+    /// current fees and `requirement-education` for a kind of requirement.
+    pub fn anchor(&self) -> String {
+        match self.attribute.as_str() {
+            "status" => "legal_status".to_owned(),
+            "currentFees" => "fees".to_owned(),
+            other => match other.strip_prefix("requirement.") {
+                Some(kind) => format!("requirement-{kind}"),
+                None => other.chars().fold(String::new(), |mut out, c| {
+                    if c.is_ascii_uppercase() {
+                        out.push('_');
+                    }
+                    out.push(c.to_ascii_lowercase());
+                    out
+                }),
+            },
+        }
+    }
+}
+
 /// Everything a program's sheet is made from: the program and its visible children, their
 /// visible citations and the sources those cite.
 #[derive(Debug, Clone)]
@@ -96,7 +118,7 @@ impl Facts {
     }
 
     /// When the sources behind `citations` were last verified.
-    fn verified(&self, citations: &[Arc<citation::Model>]) -> Option<PartialDate> {
+    pub fn verified(&self, citations: &[Arc<citation::Model>]) -> Option<PartialDate> {
         newest(
             citations
                 .iter()
@@ -442,6 +464,44 @@ pub fn sheet(f: &Facts, as_of: Option<NaiveDate>) -> Vec<Value> {
     values(f, as_of, &kinds_of(f))
 }
 
+/// The researched facts that no value of `shown` stands for (the name, the administering
+/// authority, the legal basis, notes), each with its wording and the sources of its field,
+/// under the same rule: KNOWN only where a cited official or secondary source supports it,
+/// UNKNOWN where the research found nothing.
+pub fn other_facts(f: &Facts, shown: &[Value]) -> Vec<Value> {
+    let covered: std::collections::HashSet<String> = shown.iter().map(Value::anchor).collect();
+    f.facts
+        .iter()
+        .filter(|fact| !covered.contains(&fact.field))
+        .map(|fact| {
+            let state = if fact.confidence.is_none() {
+                State::Unknown
+            } else {
+                State::Known
+            };
+            let mut cell = f.cell(&fact.field, None, state);
+            if cell.state == State::Known && !f.supported(&cell.citations) {
+                cell.state = State::Unverified;
+            }
+            let label = match fact.field.split_once('.') {
+                Some(("notes", _)) => "Note".to_owned(),
+                _ => {
+                    let words = fact.field.replace('_', " ");
+                    let mut chars = words.chars();
+                    chars.next().map_or_else(String::new, |c| {
+                        c.to_uppercase().chain(chars).collect::<String>()
+                    })
+                }
+            };
+            Value {
+                attribute: fact.field.clone(),
+                label,
+                cell,
+            }
+        })
+        .collect()
+}
+
 /// When a source last verified anything about the program: the newest date among the sources
 /// of all its visible citations (of the program, its requirements, fees and events), the same
 /// rule as the `verifiedSince` filter ([`super::freshness::verified_since`]). None: never.
@@ -672,5 +732,22 @@ pub(crate) mod tests {
         Arc::make_mut(&mut f.sources).insert(1, source(1, "2026-10-02", DatePrecision::Day));
         let rechecked = sheet(&f, Some(day("2026-12-05")));
         assert_eq!(get(&rechecked, "currentFees").state, State::Known);
+    }
+
+    #[test]
+    fn each_value_is_anchored_where_its_fact_permalink_points() {
+        let f = facts(program(LegalStatus::InForce), Vec::new());
+        let anchors: Vec<String> = sheet(&f, None).iter().map(Value::anchor).collect();
+        for field in [
+            "legal_status",
+            "in_force_on",
+            "employer_sponsorship",
+            "work_authorization",
+            "pr_path",
+            "max_stay",
+            "fees",
+        ] {
+            assert!(anchors.iter().any(|a| a == field), "{field}: {anchors:?}");
+        }
     }
 }

@@ -14,3 +14,4 @@ pub mod metrics;
 pub mod page;
 pub mod permalink;
 pub mod state;
+pub mod web;

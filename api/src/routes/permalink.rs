@@ -276,7 +276,12 @@ async fn record_ld(
     Ok(compact(ld))
 }
 
+/// A browser, unless the link asks for the JSON-LD itself (`?format=jsonld`, which a link
+/// can say and an `Accept` header cannot).
 fn wants_html(req: &HttpRequest) -> bool {
+    if req.query_string().split('&').any(|p| p == "format=jsonld") {
+        return false;
+    }
     let accept = req
         .headers()
         .get(header::ACCEPT)
@@ -302,10 +307,12 @@ fn respond_to(req: &HttpRequest, result: Result<Value, ApiError>) -> HttpRespons
             let cite = ld["creditText"].as_str().unwrap_or_default();
             super::page::html(
                 format!(
-                    "<!doctype html><html><head><meta charset=\"utf-8\"><title>{}</title>\
-                     <script type=\"application/ld+json\">{}</script></head><body>\
+                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+                     <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+                     <title>{}</title>\
+                     <script type=\"application/ld+json\">{}</script></head><body><main>\
                      <h1>{}</h1><p>Cite as: {}</p><p><a href=\"/\">Explore visa-kb (GraphQL)</a></p>\
-                     </body></html>",
+                     </main></body></html>",
                     escape_html(name),
                     super::page::embedded_json(&ld),
                     escape_html(name),
@@ -317,6 +324,7 @@ fn respond_to(req: &HttpRequest, result: Result<Value, ApiError>) -> HttpRespons
         Ok(ld) => HttpResponse::Ok()
             .content_type("application/ld+json; charset=utf-8")
             .body(ld.to_string()),
+        Err(ApiError::NotFound(_)) if wants_html(req) => super::web::not_found(),
         Err(e) => super::error::response(e, "permalink"),
     }
 }
@@ -329,20 +337,41 @@ pub async fn program(
     slug: web::Path<String>,
 ) -> HttpResponse {
     let base = super::state::public_base(&req, &config);
-    let result = async {
+    let found = async {
         check_storable("slug", &slug)?;
         if !is_slug(&slug) {
             return Err(not_found());
         }
-        let p = crate::kb::lists::programs()
+        crate::kb::lists::programs()
             .filter(program::Column::Slug.eq(slug.as_str()))
             .one(db.get_ref())
             .await?
-            .ok_or(not_found())?;
-        program_ld(&db, &base, &p).await
+            .ok_or(not_found())
     }
     .await;
-    respond(&req, result)
+    let p = match found {
+        Ok(p) => p,
+        Err(e) => return respond(&req, Err(e)),
+    };
+    if !wants_html(&req) {
+        return respond(&req, program_ld(&db, &base, &p).await);
+    }
+    // A browser gets the fact sheet, with the same JSON-LD embedded.
+    let page = async {
+        let ld = program_ld(&db, &base, &p).await?;
+        super::web::sheet::build(&db, &base, &p, super::page::embedded_json(&ld)).await
+    }
+    .await;
+    let mut response = match page {
+        Ok(Some(sheet)) => super::web::render(actix_web::http::StatusCode::OK, &sheet),
+        Ok(None) => super::web::not_found(),
+        Err(e) => respond_to(&req, Err(e)),
+    };
+    response.headers_mut().insert(
+        header::VARY,
+        actix_web::http::header::HeaderValue::from_static("Accept"),
+    );
+    response
 }
 
 /// `GET /records/{id}`; a program's record redirects to its `/programs/{slug}`.

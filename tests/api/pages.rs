@@ -1,0 +1,181 @@
+//! The web pages journalists read: a program's fact sheet at its permalink, and the HTML 404.
+
+use crate::common;
+
+use reqwest::header::{ACCEPT, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+async fn page(app: &common::TestApp, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .header(ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.unwrap())
+}
+
+/// The values of `attribute="…"` in `html`.
+fn attribute_values(html: &str, attribute: &str) -> BTreeSet<String> {
+    let open = format!("{attribute}=\"");
+    html.split(&open)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The table row (or element) whose id is `id`, up to its end.
+fn row<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<tr id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no row #{id}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</tr>").unwrap()]
+}
+
+backend_test!(
+    a_program_sheet_shows_its_facts_with_state_and_sources,
+    seeded,
+    |app| async move {
+        let (status, headers, html) = page(app, "/programs/cn-k-visa").await;
+        assert_eq!(status, 200, "{html}");
+        assert!(
+            headers[CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let policy = headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(policy.starts_with("default-src 'none'") && !policy.contains("unsafe-inline"));
+
+        // A page a phone, a search engine and a link preview can read.
+        let link = format!("{}/programs/cn-k-visa", app.base);
+        assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">"));
+        assert!(html.contains("name=\"viewport\" content=\"width=device-width, initial-scale=1\""));
+        assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{link}\">")));
+        assert!(html.contains("<meta property=\"og:title\" content=\"K visa\">"));
+        assert!(html.contains("<meta name=\"twitter:card\""));
+        assert!(html.contains("@media print"));
+
+        // The K visa: no sponsorship, known and cited; work authorization unconfirmed.
+        let sponsorship = row(&html, "employer_sponsorship");
+        assert!(sponsorship.contains("<strong>no</strong>"), "{sponsorship}");
+        assert!(sponsorship.contains("state known") && sponsorship.contains("href=\"#note-"));
+        let work = row(&html, "work_authorization");
+        assert!(
+            work.contains("<span class=\"state unconfirmed\">unconfirmed</span>"),
+            "{work}"
+        );
+        assert!(work.contains("href=\"#note-"), "{work}");
+
+        // Every footnote mark leads to a note, and every note is marked somewhere.
+        let marks: BTreeSet<String> = attribute_values(&html, "href")
+            .into_iter()
+            .filter_map(|h| h.strip_prefix('#').map(str::to_owned))
+            .filter(|h| h.starts_with("note-"))
+            .collect();
+        let ids = attribute_values(&html, "id");
+        let notes: BTreeSet<String> = ids
+            .iter()
+            .filter(|i| i.starts_with("note-"))
+            .cloned()
+            .collect();
+        assert!(!marks.is_empty());
+        assert_eq!(marks, notes);
+
+        // Each fact's permalink (GraphQL's `Fact.permalink`) points at its row on this page.
+        let data = app
+            .data(
+                r#"{ program(slug: "cn-k-visa") { facts { permalink } } }"#,
+                json!({}),
+            )
+            .await;
+        let facts = data["program"]["facts"].as_array().unwrap();
+        assert!(!facts.is_empty());
+        for fact in facts {
+            let permalink = fact["permalink"].as_str().unwrap();
+            let (page_link, anchor) = permalink.split_once('#').unwrap();
+            assert_eq!(page_link, link);
+            assert!(
+                ids.contains(anchor),
+                "{permalink} names nothing on the page"
+            );
+        }
+
+        // The sheet's sections, and the same JSON-LD the permalink serves to machines.
+        for heading in [
+            "Facts",
+            "Fees",
+            "Requirements",
+            "Timeline",
+            "Commentary",
+            "Sources",
+            "Cite this",
+        ] {
+            assert!(html.contains(&format!("\">{heading}</h2>")), "{heading}");
+        }
+        assert!(html.contains("@misc{visa-kb-cn-k-visa,"));
+        let start = html.find("<script type=\"application/ld+json\">").unwrap();
+        let script = &html[start + 35..];
+        let embedded: Value =
+            serde_json::from_str(&script[..script.find("</script>").unwrap()]).unwrap();
+        let served: Value = app
+            .client
+            .get(format!("{link}?format=jsonld"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(embedded["@id"], served["@id"]);
+        assert_eq!(embedded["additionalProperty"], served["additionalProperty"]);
+    }
+);
+
+backend_test!(fees_are_drawn_over_time, seeded, |app| async move {
+    let (status, _, html) = page(app, "/programs/us-h1b").await;
+    assert_eq!(status, 200);
+    let chart = &html[html.find("<svg role=\"img\"").expect("a fee chart")..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    assert!(
+        chart.contains("<title id=\"chart-title\">Fees in USD"),
+        "{chart}"
+    );
+    assert!(chart.contains("100000 USD"), "{chart}");
+});
+
+backend_test!(browsers_get_an_html_404, seeded, |app| async move {
+    for path in [
+        "/programs/no-such-program",
+        "/programs/Not%20A%20Slug",
+        "/records/nothing",
+    ] {
+        let (status, headers, html) = page(app, path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            headers[CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert!(html.contains("<h1>Nothing published here</h1>"), "{path}");
+    }
+    // Machines still get JSON.
+    let response = app
+        .client
+        .get(format!("{}/programs/no-such-program", app.base))
+        .header(ACCEPT, "application/ld+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["error"].is_string());
+});
