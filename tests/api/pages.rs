@@ -179,3 +179,73 @@ backend_test!(browsers_get_an_html_404, seeded, |app| async move {
     let body: Value = response.json().await.unwrap();
     assert!(body["error"].is_string());
 });
+
+backend_test!(
+    compare_shows_each_cell_with_its_state_and_notes,
+    seeded,
+    |app| async move {
+        let (status, _, html) = page(app, "/compare?programs=cn-k-visa,us-h1b").await;
+        assert_eq!(status, 200, "{html}");
+        let start = html
+            .find("<th scope=\"row\">Employer sponsorship</th>")
+            .unwrap();
+        let row = &html[start..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        let cells: Vec<&str> = row.split("<td>").skip(1).collect();
+        assert_eq!(cells.len(), 2, "{row}");
+        assert!(cells[0].contains("<strong>no</strong>") && cells[0].contains("href=\"#note-"));
+        assert!(cells[1].contains("<strong>yes</strong>") && cells[1].contains("href=\"#note-"));
+        let marks: BTreeSet<String> = attribute_values(&html, "href")
+            .into_iter()
+            .filter_map(|h| h.strip_prefix("#note-").map(str::to_owned))
+            .collect();
+        let notes: BTreeSet<String> = attribute_values(&html, "id")
+            .into_iter()
+            .filter_map(|h| h.strip_prefix("note-").map(str::to_owned))
+            .collect();
+        assert!(!marks.is_empty());
+        assert_eq!(marks, notes);
+        // Links to each program's sheet, and the form to change the question.
+        assert!(html.contains(&format!("<a href=\"{}/programs/us-h1b\">", app.base)));
+        assert!(html.contains("<form method=\"get\" action=\"/compare\">"));
+
+        // A date of the reader's choosing: before the K visa came into force.
+        let (status, _, before) =
+            page(app, "/compare?programs=cn-k-visa,us-h1b&asOf=2025-01-01").await;
+        assert_eq!(status, 200);
+        assert!(before.contains("as they stood on 2025-01-01"));
+        assert_ne!(before, html);
+    }
+);
+
+backend_test!(
+    a_bad_comparison_says_what_is_wrong,
+    seeded,
+    |app| async move {
+        let (status, _, form) = page(app, "/compare").await;
+        assert_eq!(status, 200);
+        assert!(form.contains("<form") && !form.contains("<table class=\"compare\">"));
+        for (path, code, says) in [
+            (
+                "/compare?programs=cn-k-visa",
+                400,
+                "compare 2 to 10 programs",
+            ),
+            ("/compare?programs=cn-k-visa,cn-k-visa", 400, "listed twice"),
+            (
+                "/compare?programs=cn-k-visa,us-h1b&asOf=2025-13-01",
+                400,
+                "is not a date",
+            ),
+            (
+                "/compare?programs=cn-k-visa,no-such-program",
+                404,
+                "no program with slug `no-such-program`",
+            ),
+        ] {
+            let (status, _, html) = page(app, path).await;
+            assert_eq!(status, code, "{path}");
+            assert!(html.contains(says), "{path}: {html}");
+        }
+    }
+);

@@ -1,7 +1,8 @@
 // The web pages in a real browser with the network cut off: each renders with no console error,
 // failed request or Content-Security-Policy violation, fits a phone's width, and axe-core finds
 // no serious or critical accessibility violation. The K visa's sheet shows its facts with their
-// citations and work authorization as unconfirmed. Screenshots are kept in the artefacts.
+// citations and work authorization as unconfirmed; compare shows the K visa's sponsorship NO
+// against the H-1B's YES, both with footnotes. Screenshots are kept in the artefacts.
 //
 //   node tests/browser/pages.mjs http://127.0.0.1:8080 target/browser
 import { chromium } from 'playwright-core';
@@ -40,6 +41,20 @@ const pages = [
     path: '/programs/us-h1b',
     status: 200,
     check: async (page) => ((await page.$('figure svg[role=img]')) ? [] : ['no fee chart']),
+  },
+  {
+    name: 'compare',
+    path: '/compare?programs=cn-k-visa,us-h1b',
+    status: 200,
+    check: async (page) => {
+      const row = await page.$$eval('table.compare tr', (trs) => {
+        const tr = trs.find((t) => t.querySelector('th')?.textContent === 'Employer sponsorship');
+        return tr ? [...tr.querySelectorAll('td')].map((td) => td.textContent) : null;
+      });
+      if (!row || !/\bno\b/.test(row[0]) || !/\byes\b/.test(row[1])) return [`sponsorship row: ${row}`];
+      if (!row.every((cell) => /\[\d+\]/.test(cell))) return [`sponsorship without footnotes: ${row}`];
+      return [];
+    },
   },
   {
     name: 'not-found',

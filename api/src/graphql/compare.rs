@@ -6,14 +6,11 @@ use super::loaders::SourceById;
 use super::program::Program;
 use super::value::ValueFields;
 use crate::kb::compare::{self, Facts};
-use crate::kb::error::{ApiError, ApiResult};
-use crate::kb::read;
+use crate::kb::error::ApiResult;
 use async_graphql::{Context, MergedObject, Object};
 use chrono::NaiveDate;
 use entity::program;
 use std::sync::Arc;
-
-pub use crate::kb::compare::check_slugs;
 
 /// The program a comparison cell belongs to.
 pub struct CellProgram(String);
@@ -101,15 +98,7 @@ pub async fn compare(
     slugs: Vec<String>,
     as_of: Option<NaiveDate>,
 ) -> ApiResult<Comparison> {
-    let mut found = read::sheets_by_slug(db(ctx)?, slugs.iter().cloned()).await?;
-    let mut all: Vec<Facts> = Vec::with_capacity(slugs.len());
-    for slug in &slugs {
-        let at = found
-            .iter()
-            .position(|f| &f.program.slug == slug)
-            .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))?;
-        all.push(found.swap_remove(at));
-    }
+    let all: Vec<Facts> = compare::sheets(db(ctx)?, &slugs).await?;
     // The sheets read together share one map of their sources: the first one's is everyone's.
     if let Some(first) = all.first() {
         loaders(ctx)?

@@ -2,7 +2,7 @@
 
 use super::change::Change;
 use super::commentary::{Commentary, CommentaryFilter};
-use super::compare::{Comparison, check_slugs, compare};
+use super::compare::{Comparison, compare};
 use super::context::{db, limits};
 use super::editorial::{AuditEntry, EditorialRecord, RecordType, Revision, revisions_of};
 use super::eligibility::{Likelihood, ProfileInput, ProgramEligibility, eligible_programs};
@@ -342,7 +342,6 @@ impl Query {
         slugs: Vec<String>,
         as_of: Option<Date>,
     ) -> ApiResult<Comparison> {
-        check_slugs(&slugs)?;
         compare(ctx, slugs, as_of.map(|d| d.0)).await
     }
 

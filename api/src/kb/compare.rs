@@ -43,6 +43,22 @@ pub fn rows(all: &[Facts], as_of: Option<NaiveDate>) -> Vec<Row> {
         .collect()
 }
 
+/// The sheets of the visible programs `slugs` (checked: 2 to 10, distinct), in that order; a
+/// slug that names no visible program is not found. They share one map of their sources.
+pub async fn sheets(db: &impl sea_orm::ConnectionTrait, slugs: &[String]) -> ApiResult<Vec<Facts>> {
+    check_slugs(slugs)?;
+    let mut found = super::read::sheets_by_slug(db, slugs.iter().cloned()).await?;
+    let mut all: Vec<Facts> = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        let at = found
+            .iter()
+            .position(|f| &f.program.slug == slug)
+            .ok_or_else(|| ApiError::not_found(format!("no program with slug `{slug}`")))?;
+        all.push(found.swap_remove(at));
+    }
+    Ok(all)
+}
+
 /// Checks the slugs of a comparison: 2 to 10, distinct.
 pub fn check_slugs(slugs: &[String]) -> ApiResult<()> {
     if !(2..=10).contains(&slugs.len()) {

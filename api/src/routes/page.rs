@@ -68,7 +68,7 @@ pub fn content_security_policy(html: &str, remote: Option<&str>) -> String {
     };
     format!(
         "default-src 'none'; script-src {}; style-src {}; font-src {fonts}; img-src 'self' data: {remote}; \
-         connect-src 'self'; worker-src 'self' blob: {remote}; base-uri 'none'; form-action 'none'; \
+         connect-src 'self'; worker-src 'self' blob: {remote}; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'",
         code(&scripts),
         code(&styles),

@@ -2,16 +2,26 @@
 //! with JavaScript off. Templates are askama's (`api/templates/`): checked at compile time and
 //! escaped by default, so a value can only become markup where a view says it already is.
 
+pub mod compare;
 pub mod sheet;
 
+use crate::kb::sheet::State;
+use crate::kb::values::PartialDate;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use askama::Template;
+use chrono::NaiveDate;
+use entity::{citation, source};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-/// The page for a browser that asked for something readers may not see, or that is not there.
+/// The page for a browser whose request cannot be answered: what went wrong, in words.
 #[derive(Template)]
-#[template(path = "not_found.html")]
-struct NotFound;
+#[template(path = "problem.html")]
+struct Problem<'a> {
+    heading: &'a str,
+    message: &'a str,
+}
 
 /// `status` with `page` rendered, under the pages' policy; a template that fails to render is
 /// logged and answered as a plain 500.
@@ -34,5 +44,140 @@ pub fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
 /// The HTML 404. (No 410: a withdrawn record and a draft look the same to readers, so that a
 /// page cannot tell them a draft exists.)
 pub fn not_found() -> HttpResponse {
-    render(StatusCode::NOT_FOUND, &NotFound)
+    render(
+        StatusCode::NOT_FOUND,
+        &Problem {
+            heading: "Nothing published here",
+            message: "visa-kb has no published record at this address. It may never have \
+                      existed, or it may have been withdrawn.",
+        },
+    )
+}
+
+/// A page's answer to an error of the domain: the HTML 404, a 400 naming the bad input, and
+/// for anything else the one error mapping (logged there, never shown).
+pub fn error_page(error: crate::kb::error::ApiError, what: &str) -> HttpResponse {
+    use crate::kb::error::ApiError;
+    match error {
+        ApiError::NotFound(message) => render(
+            StatusCode::NOT_FOUND,
+            &Problem {
+                heading: "Nothing published here",
+                message: &message,
+            },
+        ),
+        ApiError::BadUserInput { message, .. } => render(
+            StatusCode::BAD_REQUEST,
+            &Problem {
+                heading: "That cannot be shown",
+                message: &message,
+            },
+        ),
+        other => super::error::response(other, what),
+    }
+}
+
+/// `GET /compare`
+pub async fn compare(
+    req: actix_web::HttpRequest,
+    db: actix_web::web::Data<sea_orm::DatabaseConnection>,
+    config: actix_web::web::Data<super::state::RequestConfig>,
+    query: actix_web::web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    let base = super::state::public_base(&req, &config);
+    let page = async {
+        let (slugs, as_of) = compare::arguments(&query)?;
+        compare::build(&db, &base, slugs, as_of).await
+    }
+    .await;
+    match page {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => error_page(e, "compare page"),
+    }
+}
+
+/// A numbered citation: the source, and the passage that supports the fact.
+pub struct Note {
+    pub n: usize,
+    pub title: String,
+    /// The language of the title (BCP 47), when the source gives it.
+    pub lang: Option<String>,
+    pub publisher: Option<String>,
+    pub kind: String,
+    pub published: Option<String>,
+    pub accessed: Option<String>,
+    pub url: Option<String>,
+    pub archived_url: Option<String>,
+    pub excerpt: Option<String>,
+    pub confidence: Option<String>,
+}
+
+/// A stored value in words: `skilled_work` → "skilled work".
+pub fn words(stored: &str) -> String {
+    stored.replace('_', " ")
+}
+
+/// A stored date at its precision.
+pub fn date_text(
+    date: Option<NaiveDate>,
+    precision: Option<entity::enums::DatePrecision>,
+) -> Option<String> {
+    PartialDate::stored(date, precision).map(PartialDate::to_text)
+}
+
+/// Numbers citations in the order the page first shows them.
+#[derive(Default)]
+pub struct Notes {
+    numbers: HashMap<i32, usize>,
+    cited: Vec<Arc<citation::Model>>,
+}
+
+impl Notes {
+    /// The numbers of `citations`, numbering those not seen before.
+    pub fn refs(&mut self, citations: &[Arc<citation::Model>]) -> Vec<usize> {
+        citations
+            .iter()
+            .map(|c| {
+                let next = self.cited.len() + 1;
+                *self.numbers.entry(c.id).or_insert_with(|| {
+                    self.cited.push(c.clone());
+                    next
+                })
+            })
+            .collect()
+    }
+
+    /// The notes, in number order, with the sources the sheets read (`sources`).
+    pub fn into_notes(self, sources: &HashMap<i32, Arc<source::Model>>) -> Vec<Note> {
+        self.cited
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let s = sources.get(&c.source_id)?;
+                Some(Note {
+                    n: i + 1,
+                    title: s.title.clone(),
+                    lang: s.language.clone(),
+                    publisher: s.publisher.clone(),
+                    kind: words(&s.kind.as_str()),
+                    published: date_text(s.published_on, s.published_precision),
+                    accessed: s.accessed_on.map(|d| d.to_string()),
+                    url: s.url.clone(),
+                    archived_url: s.archived_url.clone(),
+                    excerpt: c.excerpt.clone(),
+                    confidence: c.confidence.map(|k| words(&k.as_str())),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A value's state in words, also its CSS class.
+pub fn state_words(state: State) -> &'static str {
+    match state {
+        State::Known => "known",
+        State::Unverified => "unverified",
+        State::Unconfirmed => "unconfirmed",
+        State::Unknown => "unknown",
+    }
 }

@@ -4,10 +4,11 @@
 //! domain decided: which values are known, unverified or unknown, what is current, what a
 //! reader may see.
 
+use super::{Note, Notes, date_text, state_words, words};
 use crate::kb::error::ApiResult;
 use crate::kb::fees::{Term, scheduled_end, term_on};
 use crate::kb::read;
-use crate::kb::sheet::{self, Facts, State};
+use crate::kb::sheet;
 use crate::kb::values::{PartialDate, e4_to_money};
 use crate::permalink::{PublicBase, cite_as};
 use askama::Template;
@@ -101,22 +102,6 @@ pub struct Said {
     pub source: Option<(String, Option<String>)>,
 }
 
-/// A numbered citation: the source, and the passage that supports the fact.
-pub struct Note {
-    pub n: usize,
-    pub title: String,
-    /// The language of the title (BCP 47), when the source gives it.
-    pub lang: Option<String>,
-    pub publisher: Option<String>,
-    pub kind: String,
-    pub published: Option<String>,
-    pub accessed: Option<String>,
-    pub url: Option<String>,
-    pub archived_url: Option<String>,
-    pub excerpt: Option<String>,
-    pub confidence: Option<String>,
-}
-
 /// The fee amounts over time, one line per fee label and currency, drawn on the server.
 pub struct Chart {
     pub currency: String,
@@ -135,71 +120,6 @@ pub struct Line {
     pub y: u32,
     pub current: bool,
     pub label: String,
-}
-
-fn words(stored: &str) -> String {
-    stored.replace('_', " ")
-}
-
-fn date_text(
-    date: Option<NaiveDate>,
-    precision: Option<entity::enums::DatePrecision>,
-) -> Option<String> {
-    PartialDate::stored(date, precision).map(PartialDate::to_text)
-}
-
-/// Numbers citations in the order the page first shows them.
-#[derive(Default)]
-struct Notes {
-    numbers: HashMap<i32, usize>,
-    cited: Vec<Arc<citation::Model>>,
-}
-
-impl Notes {
-    fn refs(&mut self, citations: &[Arc<citation::Model>]) -> Vec<usize> {
-        citations
-            .iter()
-            .map(|c| {
-                let next = self.cited.len() + 1;
-                *self.numbers.entry(c.id).or_insert_with(|| {
-                    self.cited.push(c.clone());
-                    next
-                })
-            })
-            .collect()
-    }
-
-    fn into_notes(self, facts: &Facts) -> Vec<Note> {
-        self.cited
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
-                let s = facts.sources.get(&c.source_id)?;
-                Some(Note {
-                    n: i + 1,
-                    title: s.title.clone(),
-                    lang: s.language.clone(),
-                    publisher: s.publisher.clone(),
-                    kind: words(&s.kind.as_str()),
-                    published: date_text(s.published_on, s.published_precision),
-                    accessed: s.accessed_on.map(|d| d.to_string()),
-                    url: s.url.clone(),
-                    archived_url: s.archived_url.clone(),
-                    excerpt: c.excerpt.clone(),
-                    confidence: c.confidence.map(|k| words(&k.as_str())),
-                })
-            })
-            .collect()
-    }
-}
-
-fn state_words(state: State) -> &'static str {
-    match state {
-        State::Known => "known",
-        State::Unverified => "unverified",
-        State::Unconfirmed => "unconfirmed",
-        State::Unknown => "unknown",
-    }
 }
 
 fn amount(f: &fee::Model) -> Option<String> {
@@ -414,7 +334,7 @@ pub async fn build(
         requirements,
         events,
         commentaries,
-        notes: notes.into_notes(&facts),
+        notes: notes.into_notes(&facts.sources),
         cite_as: cite,
         bibtex,
         json_ld,
