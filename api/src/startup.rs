@@ -355,6 +355,7 @@ fn serve(
             .service(public("/programs/{slug}", routes::permalink::program))
             .service(public("/records/{id}", routes::permalink::record))
             .service(public("/compare", routes::web::compare))
+            .service(public("/programs", routes::web::programs))
             .service(readable("/healthz", routes::health::healthz))
             .service(readable("/readyz", routes::health::readyz))
             .service(readable("/metrics", routes::metrics::scrape))

@@ -249,3 +249,74 @@ backend_test!(
         }
     }
 );
+
+/// The sheets an index page links to, in order, and its link to the next page.
+fn listed(html: &str, base: &str) -> (Vec<String>, Option<String>) {
+    let prefix = format!("{base}/programs/");
+    let programs = html
+        .split("<td><a href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter_map(|link| link.strip_prefix(&prefix).map(str::to_owned))
+        .collect();
+    let next = html
+        .split("<a href=\"")
+        .skip(1)
+        .find(|rest| rest.contains("\" rel=\"next\""))
+        .and_then(|rest| rest.split('"').next())
+        .map(|link| link.replace("&amp;", "&"));
+    (programs, next)
+}
+
+backend_test!(
+    the_programs_index_filters_and_pages,
+    seeded,
+    |app| async move {
+        let (status, _, first) = page(app, "/programs").await;
+        assert_eq!(status, 200);
+        let (one, next) = listed(&first, &app.base);
+        assert_eq!(one.len(), 50);
+        let next = next.expect("a next page");
+        let (status, _, second) = page(app, &next).await;
+        assert_eq!(status, 200);
+        let (two, _) = listed(&second, &app.base);
+        assert!(!two.is_empty());
+        assert!(one.iter().all(|s| !two.contains(s)), "pages overlap");
+        let total: usize = first
+            .split("<p>")
+            .nth(1)
+            .and_then(|p| p.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert_eq!(one.len() + two.len(), total.min(100));
+
+        // The exports' filters, as a form: China's programs, the K visa among them.
+        let (_, _, china) = page(app, "/programs?country=CN&category=").await;
+        let (programs, next) = listed(&china, &app.base);
+        assert!(programs.contains(&"cn-k-visa".to_owned()), "{programs:?}");
+        assert!(
+            programs.iter().all(|s| s.starts_with("cn-")),
+            "{programs:?}"
+        );
+        assert!(next.is_none());
+        assert!(china.contains("href=\"/export/programs.csv?country=CN\""));
+        let (_, _, none) = page(
+            app,
+            "/programs?employer_sponsorship=no&work_authorization=unconfirmed",
+        )
+        .await;
+        let (programs, _) = listed(&none, &app.base);
+        assert!(programs.contains(&"cn-k-visa".to_owned()), "{programs:?}");
+        assert!(!programs.contains(&"us-h1b".to_owned()));
+
+        for (path, says) in [
+            ("/programs?category=nope", "`nope` is not a valid category"),
+            ("/programs?colour=red", "unknown filter `colour`"),
+            ("/programs?after=garbage", "not a cursor"),
+        ] {
+            let (status, _, html) = page(app, path).await;
+            assert_eq!(status, 400, "{path}");
+            assert!(html.contains(says), "{path}: {html}");
+        }
+    }
+);

@@ -57,6 +57,15 @@ const pages = [
     },
   },
   {
+    name: 'programs',
+    path: '/programs?country=CN',
+    status: 200,
+    check: async (page) => {
+      const names = await page.$$eval('tbody tr td:first-child a', (as) => as.map((a) => a.textContent));
+      return names.includes('K visa') ? [] : [`programs listed: ${names}`];
+    },
+  },
+  {
     name: 'not-found',
     path: '/programs/no-such-program',
     status: 404,

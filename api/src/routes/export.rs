@@ -67,7 +67,7 @@ pub struct ExportRow {
 }
 
 /// Turns query parameters into a program filter; a bad value names its parameter.
-fn filter_from(params: &HashMap<String, String>) -> Result<ProgramQuery, ApiError> {
+pub(crate) fn filter_from(params: &HashMap<String, String>) -> Result<ProgramQuery, ApiError> {
     fn list<T: serde::de::DeserializeOwned>(
         params: &HashMap<String, String>,
         key: &str,

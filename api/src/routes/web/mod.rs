@@ -3,6 +3,7 @@
 //! escaped by default, so a value can only become markup where a view says it already is.
 
 pub mod compare;
+pub mod index;
 pub mod sheet;
 
 use crate::kb::sheet::State;
@@ -179,5 +180,19 @@ pub fn state_words(state: State) -> &'static str {
         State::Unverified => "unverified",
         State::Unconfirmed => "unconfirmed",
         State::Unknown => "unknown",
+    }
+}
+
+/// `GET /programs`
+pub async fn programs(
+    req: actix_web::HttpRequest,
+    db: actix_web::web::Data<sea_orm::DatabaseConnection>,
+    config: actix_web::web::Data<super::state::RequestConfig>,
+    query: actix_web::web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    let base = super::state::public_base(&req, &config);
+    match index::build(&db, &base, query.into_inner()).await {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => error_page(e, "programs page"),
     }
 }
