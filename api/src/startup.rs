@@ -356,6 +356,7 @@ fn serve(
             .service(public("/records/{id}", routes::permalink::record))
             .service(public("/compare", routes::web::compare))
             .service(public("/programs", routes::web::programs))
+            .service(public("/timeline", routes::web::timeline))
             .service(readable("/healthz", routes::health::healthz))
             .service(readable("/readyz", routes::health::readyz))
             .service(readable("/metrics", routes::metrics::scrape))

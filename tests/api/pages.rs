@@ -320,3 +320,56 @@ backend_test!(
         }
     }
 );
+
+backend_test!(
+    the_timeline_lists_events_with_their_sources,
+    seeded,
+    |app| async move {
+        let (status, _, all) = page(app, "/timeline").await;
+        assert_eq!(status, 200);
+        let (_, _, china) = page(app, "/timeline?country=CN").await;
+        let events = |html: &str| html.matches("<li><time>").count();
+        assert!(events(&china) > 0 && events(&china) <= events(&all));
+        // The K visa's coming into force, linked to its sheet, with its sources as notes.
+        let (_, _, in_force) = page(app, "/timeline?country=CN&kind=in_force").await;
+        assert!(
+            in_force.contains("<time>2025-10-01</time> · in force"),
+            "{in_force}"
+        );
+        assert!(in_force.contains(&format!(
+            "<a href=\"{}/programs/cn-k-visa\">K visa</a>",
+            app.base
+        )));
+        let marks = attribute_values(&in_force, "href")
+            .into_iter()
+            .filter(|h| h.starts_with("#note-"))
+            .count();
+        assert!(marks > 0 && in_force.contains("<li id=\"note-1\">"));
+        // Newest first.
+        let dates: Vec<&str> = all
+            .split("<li><time>")
+            .skip(1)
+            .filter_map(|rest| rest.split('<').next())
+            .collect();
+        let mut sorted = dates.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(dates, sorted);
+
+        for (path, says) in [
+            ("/timeline?kind=nope", "`nope` is not a kind of event"),
+            (
+                "/timeline?from=2026-01-01&to=2025-01-01",
+                "must not be before `from`",
+            ),
+            (
+                "/timeline?country=China",
+                "is not an ISO 3166-1 alpha-2 code",
+            ),
+            ("/timeline?from=yesterday", "is not a date"),
+        ] {
+            let (status, _, html) = page(app, path).await;
+            assert_eq!(status, 400, "{path}");
+            assert!(html.contains(says), "{path}: {html}");
+        }
+    }
+);

@@ -66,6 +66,12 @@ const pages = [
     },
   },
   {
+    name: 'timeline',
+    path: '/timeline?country=CN',
+    status: 200,
+    check: async (page) => ((await page.textContent('ol.events')).includes('K visa') ? [] : ['no K visa event']),
+  },
+  {
     name: 'not-found',
     path: '/programs/no-such-program',
     status: 404,

@@ -8,10 +8,10 @@ use super::loaders::{CitationsOf, ProgramById};
 use super::program::Program;
 use super::scalars::{Date, PartialDate};
 use crate::kb::error::{ApiError, ApiResult};
-use crate::kb::visibility;
+use crate::kb::events::EventQuery;
 use async_graphql::{Context, ID, InputObject, Object};
-use entity::{policy_event, program};
-use sea_orm::{ColumnTrait, QueryFilter, Select};
+use entity::policy_event;
+use sea_orm::Select;
 
 /// A dated event in a program's life: announced, signed, in force, a fee change, a ruling...
 pub struct PolicyEvent(pub std::sync::Arc<policy_event::Model>);
@@ -106,58 +106,32 @@ pub struct PolicyEventFilter {
 }
 
 impl PolicyEventFilter {
+    /// Narrows `select` with the filter (`kb::events`); a bad value names its field as
+    /// `filter.<field>`.
     pub fn apply(
         self,
-        mut select: Select<policy_event::Entity>,
+        select: Select<policy_event::Entity>,
     ) -> ApiResult<Select<policy_event::Entity>> {
-        use policy_event::Column as C;
-        if let (Some(from), Some(to)) = (self.from, self.to)
-            && to < from
-        {
-            return Err(ApiError::bad_input(
-                "filter.to",
-                "must not be before `from`",
-            ));
+        EventQuery {
+            program: self.program,
+            programs: self.programs,
+            country: self.country,
+            kind: self.kind.map(|kinds| {
+                kinds
+                    .into_iter()
+                    .map(entity::enums::PolicyEventKind::from)
+                    .collect()
+            }),
+            from: self.from.map(|d| d.0),
+            to: self.to.map(|d| d.0),
         }
-        if let Some(slug) = &self.program {
-            crate::kb::values::check_slug("filter.program", slug)?;
-        }
-        if let Some(countries) = &self.country
-            && let Some(bad) = countries
-                .iter()
-                .find(|c| !crate::kb::values::is_country_code(c))
-        {
-            return Err(ApiError::bad_input(
-                "filter.country",
-                format!("`{bad}` is not an ISO 3166-1 alpha-2 code (e.g. CN)"),
-            ));
-        }
-        for slug in self.programs.iter().flatten() {
-            crate::kb::values::check_slug("filter.programs", slug)?;
-        }
-        if self.program.is_some() || self.country.is_some() || self.programs.is_some() {
-            let mut sub = visibility::ids(RecordKind::Program);
-            if let Some(slug) = self.program {
-                sub.and_where(program::Column::Slug.eq(slug));
-            }
-            if let Some(slugs) = self.programs {
-                sub.and_where(program::Column::Slug.is_in(slugs));
-            }
-            if let Some(countries) = self.country {
-                sub.and_where(program::Column::Country.is_in(countries));
-            }
-            select = select.filter(C::ProgramId.in_subquery(sub.to_owned()));
-        }
-        if let Some(kinds) = self.kind {
-            select = select
-                .filter(C::Kind.is_in(kinds.into_iter().map(entity::enums::PolicyEventKind::from)));
-        }
-        if let Some(from) = self.from {
-            select = select.filter(C::OccurredOn.gte(from.0));
-        }
-        if let Some(to) = self.to {
-            select = select.filter(C::OccurredOn.lte(to.0));
-        }
-        Ok(select)
+        .apply(select)
+        .map_err(|e| match e {
+            ApiError::BadUserInput { message, field } => ApiError::BadUserInput {
+                message,
+                field: field.map(|f| format!("filter.{f}")),
+            },
+            other => other,
+        })
     }
 }

@@ -9,6 +9,7 @@ pub mod confidence;
 pub mod diff;
 pub mod eligibility;
 pub mod error;
+pub mod events;
 pub mod fees;
 #[cfg(test)]
 mod fixtures;

@@ -3,8 +3,7 @@
 //! as a form. Each program's key values show their state, as on its sheet.
 
 use super::{state_words, words};
-use crate::kb::error::{ApiError, ApiResult};
-use crate::kb::keyset::Position;
+use crate::kb::error::ApiResult;
 use crate::kb::programs::Order;
 use crate::kb::{lists, read, sheet};
 use crate::permalink::PublicBase;
@@ -13,9 +12,6 @@ use entity::enums::{Category, LegalStatus, PrPath, WorkAuthorization, YesNoUnkno
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseConnection, Iterable, QueryTrait};
 use std::collections::HashMap;
-
-/// Programs a page.
-const PAGE: u64 = 50;
 
 #[derive(Template)]
 #[template(path = "programs.html")]
@@ -66,18 +62,6 @@ fn filter<E: ActiveEnum<Value = String> + Iterable>(
     }
 }
 
-/// Query text for `params` (sorted, so that a page has one address), without `after`.
-fn query_text(params: &HashMap<String, String>) -> String {
-    let mut pairs: Vec<(&String, &String)> = params
-        .iter()
-        .filter(|(k, v)| k.as_str() != "after" && !v.is_empty())
-        .collect();
-    pairs.sort();
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
-
 /// The page for the query's filters and `after` cursor.
 pub async fn build(
     db: &DatabaseConnection,
@@ -101,19 +85,7 @@ pub async fn build(
             None => 0,
         }
     };
-    let mut page = list;
-    ordering.select_keys(&mut page);
-    if let Some(cursor) = &after {
-        let at: Position = ordering
-            .decode(cursor)
-            .map_err(|e| ApiError::bad_input("after", format!("`{cursor}` {e}")))?;
-        page.cond_where(ordering.after(&at));
-    }
-    ordering.order(&mut page, false);
-    page.limit(PAGE + 1);
-    let rows = db.query_all(&page).await?;
-    let more = rows.len() as u64 > PAGE;
-    let rows = &rows[..rows.len().min(PAGE as usize)];
+    let (rows, cursor) = super::keyset_page(db, list, &ordering, after.as_deref()).await?;
     let ids: Vec<i32> = rows
         .iter()
         .map(|r| r.try_get::<i32>("", "id"))
@@ -152,16 +124,8 @@ pub async fn build(
             }
         })
         .collect();
-    let filters_text = query_text(&params);
-    let next = match (more, rows.last()) {
-        (true, Some(last)) => {
-            let cursor = ordering.encode(&ordering.position(last)?);
-            let mut next = url::form_urlencoded::Serializer::new(filters_text.clone());
-            next.append_pair("after", &cursor);
-            Some(format!("/programs?{}", next.finish()))
-        }
-        _ => None,
-    };
+    let filters_text = super::query_text(&params);
+    let next = super::next_link("/programs", &filters_text, cursor);
     Ok(Index {
         filters: vec![
             filter::<Category>("category", "Category", &params),

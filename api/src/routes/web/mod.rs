@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod index;
 pub mod sheet;
+pub mod timeline;
 
 use crate::kb::sheet::State;
 use crate::kb::values::PartialDate;
@@ -194,5 +195,73 @@ pub async fn programs(
     match index::build(&db, &base, query.into_inner()).await {
         Ok(page) => render(StatusCode::OK, &page),
         Err(e) => error_page(e, "programs page"),
+    }
+}
+
+/// Rows a list page shows.
+pub const PAGE: u64 = 50;
+
+/// A page of `list` in `ordering` after the cursor `after` (checked), and the cursor of the next
+/// page when there is one: the API's keyset positions, so a page does not shift as records are
+/// published ahead of it.
+pub async fn keyset_page(
+    db: &sea_orm::DatabaseConnection,
+    mut list: sea_orm::sea_query::SelectStatement,
+    ordering: &crate::kb::keyset::Ordering,
+    after: Option<&str>,
+) -> crate::kb::error::ApiResult<(Vec<sea_orm::QueryResult>, Option<String>)> {
+    use crate::kb::error::ApiError;
+    use sea_orm::ConnectionTrait;
+    ordering.select_keys(&mut list);
+    if let Some(cursor) = after {
+        let at = ordering
+            .decode(cursor)
+            .map_err(|e| ApiError::bad_input("after", format!("`{cursor}` {e}")))?;
+        list.cond_where(ordering.after(&at));
+    }
+    ordering.order(&mut list, false);
+    list.limit(PAGE + 1);
+    let mut rows = db.query_all(&list).await?;
+    let more = rows.len() as u64 > PAGE;
+    rows.truncate(usize::try_from(PAGE).unwrap_or(usize::MAX));
+    let next = match (more, rows.last()) {
+        (true, Some(last)) => Some(ordering.encode(&ordering.position(last)?)),
+        _ => None,
+    };
+    Ok((rows, next))
+}
+
+/// Query text for `params` (sorted, so that a page has one address), without `after`.
+pub fn query_text(params: &HashMap<String, String>) -> String {
+    let mut pairs: Vec<(&String, &String)> = params
+        .iter()
+        .filter(|(k, v)| k.as_str() != "after" && !v.is_empty())
+        .collect();
+    pairs.sort();
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// The link to the page after `cursor` of `path` with the filters `filters` (query text).
+pub fn next_link(path: &str, filters: &str, cursor: Option<String>) -> Option<String> {
+    cursor.map(|c| {
+        let mut next = url::form_urlencoded::Serializer::new(filters.to_owned());
+        next.append_pair("after", &c);
+        format!("{path}?{}", next.finish())
+    })
+}
+
+/// `GET /timeline`
+pub async fn timeline(
+    req: actix_web::HttpRequest,
+    db: actix_web::web::Data<sea_orm::DatabaseConnection>,
+    config: actix_web::web::Data<super::state::RequestConfig>,
+    query: actix_web::web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    let base = super::state::public_base(&req, &config);
+    match timeline::build(&db, &base, query.into_inner()).await {
+        Ok(page) => render(StatusCode::OK, &page),
+        Err(e) => error_page(e, "timeline page"),
     }
 }
