@@ -353,10 +353,20 @@ fn serve(
             .service(public("/export/programs.json", routes::export::json))
             .service(public("/feed.atom", routes::feed::atom))
             .service(public("/programs/{slug}", routes::permalink::program))
+            .service(public(
+                "/programs/{slug}/cite.ris",
+                routes::permalink::cite_ris,
+            ))
+            .service(public(
+                "/programs/{slug}/cite.csl.json",
+                routes::permalink::cite_csl_json,
+            ))
             .service(public("/records/{id}", routes::permalink::record))
             .service(public("/compare", routes::web::compare))
             .service(public("/programs", routes::web::programs))
             .service(public("/timeline", routes::web::timeline))
+            .service(public("/changes", routes::web::changes))
+            .service(public("/search", routes::web::search))
             .service(readable("/healthz", routes::health::healthz))
             .service(readable("/readyz", routes::health::readyz))
             .service(readable("/metrics", routes::metrics::scrape))

@@ -19,6 +19,15 @@ async fn page(app: &common::TestApp, path: &str) -> (u16, reqwest::header::Heade
     (status, headers, response.text().await.unwrap())
 }
 
+/// Each path gets a 400 page that says what is wrong.
+async fn refused(app: &common::TestApp, cases: &[(&str, &str)]) {
+    for (path, says) in cases {
+        let (status, _, html) = page(app, path).await;
+        assert_eq!(status, 400, "{path}");
+        assert!(html.contains(says), "{path}: {html}");
+    }
+}
+
 /// The values of `attribute="…"` in `html`.
 fn attribute_values(html: &str, attribute: &str) -> BTreeSet<String> {
     let open = format!("{attribute}=\"");
@@ -309,15 +318,15 @@ backend_test!(
         assert!(programs.contains(&"cn-k-visa".to_owned()), "{programs:?}");
         assert!(!programs.contains(&"us-h1b".to_owned()));
 
-        for (path, says) in [
-            ("/programs?category=nope", "`nope` is not a valid category"),
-            ("/programs?colour=red", "unknown filter `colour`"),
-            ("/programs?after=garbage", "not a cursor"),
-        ] {
-            let (status, _, html) = page(app, path).await;
-            assert_eq!(status, 400, "{path}");
-            assert!(html.contains(says), "{path}: {html}");
-        }
+        refused(
+            app,
+            &[
+                ("/programs?category=nope", "`nope` is not a valid category"),
+                ("/programs?colour=red", "unknown filter `colour`"),
+                ("/programs?after=garbage", "not a cursor"),
+            ],
+        )
+        .await;
     }
 );
 
@@ -355,21 +364,276 @@ backend_test!(
         sorted.sort_by(|a, b| b.cmp(a));
         assert_eq!(dates, sorted);
 
-        for (path, says) in [
-            ("/timeline?kind=nope", "`nope` is not a kind of event"),
-            (
-                "/timeline?from=2026-01-01&to=2025-01-01",
-                "must not be before `from`",
-            ),
-            (
-                "/timeline?country=China",
-                "is not an ISO 3166-1 alpha-2 code",
-            ),
-            ("/timeline?from=yesterday", "is not a date"),
-        ] {
-            let (status, _, html) = page(app, path).await;
-            assert_eq!(status, 400, "{path}");
-            assert!(html.contains(says), "{path}: {html}");
-        }
+        refused(
+            app,
+            &[
+                ("/timeline?kind=nope", "`nope` is not a kind of event"),
+                (
+                    "/timeline?from=2026-01-01&to=2025-01-01",
+                    "must not be before `from`",
+                ),
+                (
+                    "/timeline?country=China",
+                    "is not an ISO 3166-1 alpha-2 code",
+                ),
+                ("/timeline?from=yesterday", "is not a date"),
+            ],
+        )
+        .await;
+    }
+);
+
+backend_test!(
+    what_changed_lists_public_changes_with_their_fields,
+    seeded,
+    |app| async move {
+        let (status, _, all) = page(app, "/changes").await;
+        assert_eq!(status, 200, "{all}");
+        // The feed of the same changes is linked for feed readers.
+        assert!(all.contains("<link rel=\"alternate\" type=\"application/atom+xml\""));
+        assert!(all.contains("href=\"/feed.atom\""));
+        assert!(
+            all.contains("rel=\"next\""),
+            "the seed makes more than a page of changes"
+        );
+        // The seed's programs are new, each linked to its sheet.
+        let (_, _, programs) = page(app, "/changes?type=program").await;
+        assert!(programs.contains(&format!(
+            "<span class=\"new\">new</span>: <a href=\"{}/programs/",
+            app.base
+        )));
+
+        // An editor renames the K visa: the change says what changed, and leads the list.
+        let token = app.editor().await;
+        let found = app
+            .data_as(
+                &token,
+                r#"{ program(slug: "cn-k-visa") { id version } }"#,
+                json!({}),
+            )
+            .await;
+        let (id, version) = (
+            found["program"]["id"].clone(),
+            found["program"]["version"].clone(),
+        );
+        let saved = app
+            .data_as(
+                &token,
+                "mutation($id: ID!, $v: Int!) { updateProgram(id: $id, expectedVersion: $v, input: { localName: \"K字签证 (renamed)\" }) { version } }",
+                json!({ "id": id, "v": version }),
+            )
+            .await;
+        let version = saved["updateProgram"]["version"].clone();
+        app.data_as(
+            &token,
+            "mutation($id: ID!, $v: Int!) { publish(id: $id, expectedVersion: $v) { version } }",
+            json!({ "id": id, "v": version }),
+        )
+        .await;
+        let (status, _, programs) = page(app, "/changes?since=2000-01-01&type=program").await;
+        assert_eq!(status, 200, "{programs}");
+        let first = programs
+            .split("<li><time")
+            .nth(1)
+            .expect("a change")
+            .split("</li>")
+            .next()
+            .unwrap_or_default();
+        assert!(first.contains("program updated"), "{first}");
+        assert!(first.contains(">K visa</a>"), "{first}");
+        assert!(first.contains("<ins>K字签证 (renamed)</ins>"), "{first}");
+        assert!(programs.contains(" changes since 2000-01-01.</p>"));
+        assert!(programs.contains("href=\"/feed.atom?since=2000-01-01T00:00:00Z\""));
+        // Only programs.
+        assert!(!programs.contains("· fee "), "{programs}");
+
+        refused(
+            app,
+            &[
+                ("/changes?since=last-week", "is not a date"),
+                (
+                    "/changes?type=spaceship",
+                    "`spaceship` is not a kind of record",
+                ),
+                ("/changes?sort=new", "unknown filter `sort`"),
+                ("/changes?after=not-a-cursor", "`not-a-cursor`"),
+            ],
+        )
+        .await;
+    }
+);
+
+backend_test!(
+    search_results_link_each_record_with_its_passage,
+    seeded,
+    |app| async move {
+        let (status, _, form) = page(app, "/search").await;
+        assert_eq!(status, 200);
+        assert!(form.contains("role=\"search\"") && !form.contains("class=\"hits\""));
+
+        let (status, _, html) = page(app, "/search?q=k+visa").await;
+        assert_eq!(status, 200, "{html}");
+        assert!(
+            html.contains(&format!(
+                "program: <a href=\"{}/programs/cn-k-visa\">K visa</a>",
+                app.base
+            )),
+            "{html}"
+        );
+        assert!(html.contains("<mark>"), "{html}");
+        assert!(html.contains("published records match every word."));
+        // The passage is escaped text with marks, never markup of the record's.
+        let (_, _, escaped) = page(app, "/search?q=%3Cscript%3E+visa").await;
+        assert!(!escaped.contains("<script>"), "{escaped}");
+
+        let (status, _, none) = page(app, "/search?q=zzzyxq").await;
+        assert_eq!(status, 200);
+        assert!(none.contains("No published record matches every word."));
+
+        let long = format!("/search?q={}", "a".repeat(201));
+        refused(
+            app,
+            &[
+                ("/search?q=%21%21%21", "the query has no words"),
+                (&long, "at most 200 characters"),
+                ("/search?q=visa&page=2", "unknown parameter `page`"),
+            ],
+        )
+        .await;
+    }
+);
+
+backend_test!(
+    a_sheet_offers_its_citation_as_ris_and_csl_json,
+    seeded,
+    |app| async move {
+        let (_, _, sheet) = page(app, "/programs/cn-k-visa").await;
+        let link = format!("{}/programs/cn-k-visa", app.base);
+        assert!(sheet.contains(&format!("<a href=\"{link}/cite.ris\" download>RIS</a>")));
+        assert!(sheet.contains("@misc{visa-kb-cn-k-visa,"));
+
+        let ris = app
+            .client
+            .get(format!("{link}/cite.ris"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ris.status(), 200);
+        assert_eq!(
+            ris.headers()[CONTENT_TYPE],
+            "application/x-research-info-systems"
+        );
+        assert_eq!(
+            ris.headers()["content-disposition"],
+            "attachment; filename=\"visa-kb-cn-k-visa.ris\""
+        );
+        let text = ris.text().await.unwrap();
+        assert!(text.starts_with("TY  - ELEC\r\nTI  - K visa\r\n"), "{text}");
+        assert!(text.contains(&format!("\r\nUR  - {link}\r\n")), "{text}");
+
+        let csl: Value = app
+            .client
+            .get(format!("{link}/cite.csl.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(csl[0]["type"], "webpage");
+        assert_eq!(csl[0]["title"], "K visa");
+        assert_eq!(csl[0]["URL"], link);
+        assert_eq!(csl[0]["author"][0]["literal"], "visa-kb");
+
+        let missing = app
+            .client
+            .get(format!("{}/programs/no-such-program/cite.ris", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), 404);
+    }
+);
+
+backend_test!(
+    a_withdrawn_program_is_gone_and_a_draft_is_not_found,
+    seeded,
+    |app| async move {
+        let token = app.editor().await;
+        let found = app
+            .data_as(
+                &token,
+                r#"{ program(slug: "cn-k-visa") { id version } }"#,
+                json!({}),
+            )
+            .await;
+        app.data_as(
+            &token,
+            "mutation($id: ID!, $v: Int!) { archive(id: $id, expectedVersion: $v) { version } }",
+            json!({ "id": found["program"]["id"], "v": found["program"]["version"] }),
+        )
+        .await;
+        let (status, _, html) = page(app, "/programs/cn-k-visa").await;
+        assert_eq!(status, 410, "{html}");
+        assert!(html.contains("<h1>Withdrawn</h1>"), "{html}");
+        assert!(!html.contains("K visa"), "{html}");
+        let response = app
+            .client
+            .get(format!("{}/programs/cn-k-visa", app.base))
+            .header(ACCEPT, "application/ld+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 410);
+        let cite = app
+            .client
+            .get(format!("{}/programs/cn-k-visa/cite.ris", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cite.status(), 410);
+
+        // A program never published is nothing to readers, as if it did not exist.
+        app.data_as(
+            &token,
+            r#"mutation { createProgram(input: { slug: "nz-draft-visa", name: "Draft visa",
+                country: "NZ", category: TALENT, legalStatus: ANNOUNCED }) { id } }"#,
+            json!({}),
+        )
+        .await;
+        let (status, _, html) = page(app, "/programs/nz-draft-visa").await;
+        assert_eq!(status, 404, "{html}");
+        assert!(!html.contains("Draft visa"));
+    }
+);
+
+backend_test!(
+    a_record_page_shows_what_it_says_and_its_sources,
+    seeded,
+    |app| async move {
+        let fees = app
+            .data(
+                r#"{ program(slug: "us-h1b") { fees { id label } } }"#,
+                json!({}),
+            )
+            .await;
+        let fee = &fees["program"]["fees"][0];
+        let path = format!("/records/{}", fee["id"].as_str().unwrap());
+        let (status, headers, html) = page(app, &path).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(headers["vary"].to_str().unwrap().starts_with("Accept"));
+        let label = fee["label"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("<h1>{}</h1>", label.replace('&', "&amp;"))),
+            "{html}"
+        );
+        assert!(html.contains("fee of <a href=\""), "{html}");
+        assert!(html.contains("<th scope=\"row\">Amount</th>"), "{html}");
+        assert!(html.contains("<h2 id=\"sources\">Sources</h2>"));
+        assert!(html.contains("<script type=\"application/ld+json\">"));
+        assert!(html.contains("<h2 id=\"cite\">Cite this</h2>"));
+        // Machines still get the JSON-LD.
+        let ld = app.get_json(&path).await;
+        assert_eq!(ld["@type"], "PriceSpecification");
     }
 );

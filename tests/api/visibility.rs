@@ -55,6 +55,9 @@ struct Rec {
     id: String,
     version: i64,
     visible: bool,
+    /// Readers saw it and it was withdrawn: its permalink is 410 (a program, source or person
+    /// published, then archived).
+    withdrawn: bool,
     /// A program's slug, a source's URL.
     key: String,
 }
@@ -123,6 +126,7 @@ impl Builder<'_> {
             id: saved["id"].as_str().unwrap().to_owned(),
             version: saved["version"].as_i64().unwrap(),
             visible: false,
+            withdrawn: false,
             key: key.to_owned(),
         });
         self.records.len() - 1
@@ -172,6 +176,8 @@ impl Builder<'_> {
             }
         }
         self.records[at].visible = state.public() && parents_visible;
+        self.records[at].withdrawn = state == State::Archived
+            && matches!(self.records[at].kind, "Program" | "Source" | "Person");
     }
 }
 
@@ -629,7 +635,11 @@ async fn check_programs_views(app: &common::TestApp, world: &World) {
                 .unwrap();
             let status = response.status().as_u16();
             let body = response.text().await.unwrap();
-            let expected = if rec.visible { 200 } else { 404 };
+            let expected = match (rec.visible, rec.withdrawn) {
+                (true, _) => 200,
+                (false, true) => 410,
+                (false, false) => 404,
+            };
             assert_eq!(status, expected, "{accept} permalink of {rec:?}: {body}");
             assert_no_unpublished_text("a permalink", &body);
             assert!(urls_in(&body).is_subset(&visible_urls), "{path}: {body}");

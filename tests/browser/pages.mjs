@@ -2,7 +2,8 @@
 // failed request or Content-Security-Policy violation, fits a phone's width, and axe-core finds
 // no serious or critical accessibility violation. The K visa's sheet shows its facts with their
 // citations and work authorization as unconfirmed; compare shows the K visa's sponsorship NO
-// against the H-1B's YES, both with footnotes. Screenshots are kept in the artefacts.
+// against the H-1B's YES, both with footnotes; what changed links its feed; search marks what
+// matches; a fee's permalink shows its amount. Screenshots are kept in the artefacts.
 //
 //   node tests/browser/pages.mjs http://127.0.0.1:8080 target/browser
 import { chromium } from 'playwright-core';
@@ -13,6 +14,17 @@ const [base, out = 'target/browser'] = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
 const origin = new URL(base).origin;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// The permalink of a program's first fee, asked of the API.
+async function firstFee(slug) {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: `{ program(slug: "${slug}") { fees { id } } }` }),
+  });
+  const { data } = await response.json();
+  return `/records/${data.program.fees[0].id}`;
+}
 
 // What each page must show, besides loading cleanly.
 const pages = [
@@ -70,6 +82,32 @@ const pages = [
     path: '/timeline?country=CN',
     status: 200,
     check: async (page) => ((await page.textContent('ol.events')).includes('K visa') ? [] : ['no K visa event']),
+  },
+  {
+    name: 'changes',
+    path: '/changes?type=program',
+    status: 200,
+    check: async (page) => {
+      const problems = [];
+      if (!(await page.$('link[rel=alternate][type="application/atom+xml"]'))) problems.push('no feed link');
+      if ((await page.$$('ol.changes > li')).length === 0) problems.push('no change listed');
+      return problems;
+    },
+  },
+  {
+    name: 'search',
+    path: '/search?q=k+visa',
+    status: 200,
+    check: async (page) => {
+      const first = await page.textContent('ol.hits > li');
+      return /K visa/.test(first) && (await page.$('ol.hits mark')) ? [] : [`first hit: ${first}`];
+    },
+  },
+  {
+    name: 'record-fee',
+    path: await firstFee('us-h1b'),
+    status: 200,
+    check: async (page) => ((await page.textContent('table.values')).includes('Amount') ? [] : ['no amount']),
   },
   {
     name: 'not-found',

@@ -17,6 +17,9 @@ impl From<ApiError> for async_graphql::Error {
             ApiError::NotFound(message) => {
                 async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "NOT_FOUND"))
             }
+            ApiError::Gone(message) => {
+                async_graphql::Error::new(message).extend_with(|_, e| e.set("code", "GONE"))
+            }
             ApiError::Unauthenticated(message) => async_graphql::Error::new(message)
                 .extend_with(|_, e| e.set("code", "UNAUTHENTICATED")),
             ApiError::Forbidden(message) => {

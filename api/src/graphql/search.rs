@@ -13,9 +13,7 @@ use super::program::Program;
 use super::requirement::Requirement;
 use super::source::Source;
 use crate::kb::error::{ApiError, ApiResult};
-use crate::search::index::fields_of;
-use crate::search::query::ranking;
-use crate::search::query::{kind, matched_terms, matches, snippet, terms};
+use crate::search::query::{best_passage, kind, matches, parse, ranking};
 use async_graphql::{Context, Object, Union};
 use entity::{commentary, person, program, requirement, source};
 use serde_json::{Map, Value};
@@ -106,20 +104,8 @@ impl SearchHit {
         let Some(row) = self.row(ctx).await? else {
             return Ok(None);
         };
-        // The field that matches most of the query, then the weightiest.
-        let text = |field: &str| row.get(field).and_then(Value::as_str).unwrap_or_default();
-        let mut fields: Vec<&(&str, i32)> = fields_of(self.kind).iter().collect();
-        fields.sort_by_key(|(field, weight)| {
-            (
-                std::cmp::Reverse(matched_terms(text(field), &self.terms)),
-                -weight,
-            )
-        });
-        Ok(fields.into_iter().find_map(|(field, _)| {
-            let text = row.get(*field).and_then(Value::as_str)?;
-            let found = snippet(text, &self.terms)?;
-            Some((camel(field), found))
-        }))
+        Ok(best_passage(self.kind, &row, &self.terms)
+            .map(|(field, snippet)| (camel(field), snippet)))
     }
 }
 
@@ -143,16 +129,7 @@ fn result_of(kind: RecordKind, row: &Map<String, Value>) -> ApiResult<Option<Sea
 
 /// Runs a search, a page at a time.
 pub async fn search(ctx: &Context<'_>, query: &str, args: PageArgs) -> ApiResult<Page<SearchHit>> {
-    if query.chars().count() > 200 {
-        return Err(ApiError::bad_input(
-            "query",
-            "a query has at most 200 characters",
-        ));
-    }
-    let terms = Arc::new(
-        terms(query)
-            .ok_or_else(|| ApiError::bad_input("query", "the query has no words to search for"))?,
-    );
+    let terms = Arc::new(parse("query", query)?);
     let ranking = ranking();
     let db = db(ctx)?;
     paginate_statement(

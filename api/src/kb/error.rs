@@ -15,6 +15,9 @@ pub enum ApiError {
     },
     /// `NOT_FOUND`: a well-formed identifier that names nothing the caller may see.
     NotFound(String),
+    /// `GONE` (HTTP 410): the identifier named a record readers could see, which its editors
+    /// have since withdrawn. Only for records that were public: a draft is `NotFound`.
+    Gone(String),
     /// `UNAUTHENTICATED`: the field needs a signed-in editor, or a login failed.
     Unauthenticated(String),
     /// `FORBIDDEN`: signed in, but the role does not allow this.

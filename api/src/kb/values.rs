@@ -370,9 +370,27 @@ pub fn check_storable(field: &str, text: &str) -> Result<(), crate::kb::error::A
     }
 }
 
+/// A day given as text (a query parameter `field`): `YYYY-MM-DD`, surrounding blanks ignored.
+pub fn parse_day(field: &str, text: &str) -> Result<NaiveDate, crate::kb::error::ApiError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        crate::kb::error::ApiError::bad_input(field, format!("`{text}` is not a date (YYYY-MM-DD)"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_parse_from_iso_text_only() {
+        assert_eq!(
+            parse_day("from", " 2025-10-01 ").ok(),
+            NaiveDate::from_ymd_opt(2025, 10, 1)
+        );
+        for bad in ["2025-10", "01/10/2025", "2025-02-30", ""] {
+            assert!(parse_day("from", bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn short_titles_end_at_a_word() {

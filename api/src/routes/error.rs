@@ -1,5 +1,5 @@
 //! The one mapping from failures to HTTP responses for the REST routes (exports, feed,
-//! permalinks): 400 with the parameter at fault, 404, 503 when the database is out of reach, or
+//! permalinks): 400 with the parameter at fault, 404, 410 for a withdrawn record, 503 when the database is out of reach, or
 //! 500 (logged with its context, never described to the client). The GraphQL endpoint maps the
 //! same errors in `graphql::error`.
 
@@ -14,6 +14,7 @@ pub fn response(err: ApiError, what: &str) -> HttpResponse {
             HttpResponse::BadRequest().json(json!({ "error": message, "field": field }))
         }
         ApiError::NotFound(message) => HttpResponse::NotFound().json(json!({ "error": message })),
+        ApiError::Gone(message) => HttpResponse::Gone().json(json!({ "error": message })),
         // The REST routes read public data only; nothing else can fail there.
         ApiError::Unauthenticated(_)
         | ApiError::Forbidden(_)

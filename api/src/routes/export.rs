@@ -6,7 +6,7 @@
 use crate::kb::error::ApiError;
 use crate::kb::programs::{Order, ProgramQuery};
 use crate::kb::sheet::{self, Facts};
-use crate::kb::values::check_storable;
+use crate::kb::values::{check_storable, parse_day};
 use crate::kb::{lists, read};
 use actix_web::{HttpResponse, http::header, web};
 use chrono::{NaiveDate, Utc};
@@ -87,14 +87,7 @@ pub(crate) fn filter_from(params: &HashMap<String, String>) -> Result<ProgramQue
             .transpose()
     }
     fn day(params: &HashMap<String, String>, key: &str) -> Result<Option<NaiveDate>, ApiError> {
-        params
-            .get(key)
-            .map(|v| {
-                NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
-                    ApiError::bad_input(key, format!("`{v}` is not a date (YYYY-MM-DD)"))
-                })
-            })
-            .transpose()
+        params.get(key).map(|v| parse_day(key, v)).transpose()
     }
     for (key, value) in params {
         check_storable(key, value)?;

@@ -1,7 +1,7 @@
 //! Permalinks: `GET /programs/{slug}` and `GET /records/{id}` answer JSON-LD (schema.org) to
 //! `Accept: application/ld+json` (and to clients that ask for nothing in particular), and a
-//! small HTML page with the citation to browsers. Readers see published records only: anything
-//! else is 404.
+//! their pages to browsers. Readers see published records only: a record they saw once and
+//! that was withdrawn is 410, anything else 404.
 
 use crate::kb::error::ApiError;
 use crate::kb::fees::{is_current, scheduled_end};
@@ -11,17 +11,29 @@ use crate::kb::values::{
 };
 use crate::kb::visibility::CitationTarget;
 use crate::kb::{RecordKind, read, sheet, visibility};
-use crate::permalink::{PublicBase, cite_as, escape_html};
+use crate::permalink::{PublicBase, cite_as};
 use crate::store::rows;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use entity::program;
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::{Map, Value, json};
 
 /// The answer for anything readers may not see (or that does not exist).
 fn not_found() -> ApiError {
     ApiError::not_found("no published record here")
+}
+
+/// The answer for the record `id` of `kind` when readers may not see it now: 410 when they saw
+/// it once (`visibility::presence`), else the same 404 as for nothing at all.
+async fn unseen(db: &DatabaseConnection, kind: RecordKind, id: i32) -> ApiError {
+    match visibility::presence(db, kind, id).await {
+        Ok(visibility::Presence::Withdrawn) => ApiError::Gone(
+            "this record was published and has since been withdrawn by its editors".to_owned(),
+        ),
+        Ok(_) => not_found(),
+        Err(e) => e.into(),
+    }
 }
 
 fn text<'a>(row: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
@@ -157,14 +169,8 @@ async fn record_ld(
     let row = rows::fetch(db, kind, id).await?.ok_or(not_found())?;
     let link = base.record(encode(kind, id).as_str());
     let version = row.get("version").and_then(Value::as_i64).unwrap_or(0);
-    let program_link = match row.get("program_id").and_then(Value::as_i64) {
-        Some(pid) => Some(
-            base.program(
-                &read::program(db, i32::try_from(pid).unwrap_or(0))
-                    .await?
-                    .slug,
-            ),
-        ),
+    let program = match row.get("program_id").and_then(Value::as_i64) {
+        Some(pid) => Some(read::program(db, i32::try_from(pid).unwrap_or(0)).await?),
         None => None,
     };
     let (ld_type, name, column): (&str, String, Option<CitationTarget>) = match kind {
@@ -211,7 +217,10 @@ async fn record_ld(
         "version": version,
         "dateModified": row.get("updated_at"),
         "creditText": cite_as(&name, i32::try_from(version).unwrap_or(0), &link),
-        "subjectOf": program_link.map(|p| json!({ "@type": "GovernmentService", "@id": p, "url": p })),
+        "subjectOf": program.map(|p| {
+            let url = base.program(&p.slug);
+            json!({ "@type": "GovernmentService", "@id": url, "url": url, "name": p.name })
+        }),
     });
     let extra = match kind {
         RecordKind::Requirement => json!({ "description": row.get("description") }),
@@ -302,31 +311,104 @@ fn respond(req: &HttpRequest, result: Result<Value, ApiError>) -> HttpResponse {
 
 fn respond_to(req: &HttpRequest, result: Result<Value, ApiError>) -> HttpResponse {
     match result {
-        Ok(ld) if wants_html(req) => {
-            let name = ld["name"].as_str().unwrap_or("visa-kb record");
-            let cite = ld["creditText"].as_str().unwrap_or_default();
-            super::page::html(
-                format!(
-                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-                     <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-                     <title>{}</title>\
-                     <script type=\"application/ld+json\">{}</script></head><body><main>\
-                     <h1>{}</h1><p>Cite as: {}</p><p><a href=\"/\">Explore visa-kb (GraphQL)</a></p>\
-                     </main></body></html>",
-                    escape_html(name),
-                    super::page::embedded_json(&ld),
-                    escape_html(name),
-                    escape_html(cite)
-                ),
-                None,
-            )
-        }
         Ok(ld) => HttpResponse::Ok()
             .content_type("application/ld+json; charset=utf-8")
             .body(ld.to_string()),
         Err(ApiError::NotFound(_)) if wants_html(req) => super::web::not_found(),
+        Err(ApiError::Gone(_)) if wants_html(req) => super::web::gone(),
         Err(e) => super::error::response(e, "permalink"),
     }
+}
+
+/// The published program at `slug`; 410 when it was withdrawn, else 404.
+async fn visible_program(db: &DatabaseConnection, slug: &str) -> Result<program::Model, ApiError> {
+    check_storable("slug", slug)?;
+    if !is_slug(slug) {
+        return Err(not_found());
+    }
+    if let Some(p) = crate::kb::lists::programs()
+        .filter(program::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+    {
+        return Ok(p);
+    }
+    let any = program::Entity::find()
+        .select_only()
+        .column(program::Column::Id)
+        .filter(program::Column::Slug.eq(slug))
+        .into_tuple::<i32>()
+        .one(db)
+        .await?;
+    Err(match any {
+        Some(id) => unseen(db, RecordKind::Program, id).await,
+        None => not_found(),
+    })
+}
+
+/// A citation file a reference manager imports.
+#[derive(Clone, Copy)]
+enum CiteFormat {
+    Ris,
+    CslJson,
+}
+
+/// `GET /programs/{slug}/cite.ris`
+pub async fn cite_ris(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    config: web::Data<super::state::RequestConfig>,
+    slug: web::Path<String>,
+) -> HttpResponse {
+    cite(req, db, config, slug, CiteFormat::Ris).await
+}
+
+/// `GET /programs/{slug}/cite.csl.json`
+pub async fn cite_csl_json(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    config: web::Data<super::state::RequestConfig>,
+    slug: web::Path<String>,
+) -> HttpResponse {
+    cite(req, db, config, slug, CiteFormat::CslJson).await
+}
+
+/// The program's citation as a download (the sheet's "cite this" box links them).
+async fn cite(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    config: web::Data<super::state::RequestConfig>,
+    slug: web::Path<String>,
+    format: CiteFormat,
+) -> HttpResponse {
+    let p = match visible_program(&db, &slug).await {
+        Ok(p) => p,
+        Err(e) => return super::error::response(e, "citation"),
+    };
+    let link = super::state::public_base(&req, &config).program(&p.slug);
+    let citation = crate::permalink::Citation {
+        key: format!("visa-kb-{}", p.slug),
+        title: &p.name,
+        revision: p.version,
+        permalink: &link,
+        updated: p.updated_at.date_naive(),
+        accessed: chrono::Utc::now().date_naive(),
+    };
+    let (body, mime, extension) = match format {
+        CiteFormat::Ris => (citation.ris(), "application/x-research-info-systems", "ris"),
+        CiteFormat::CslJson => (
+            citation.csl_json().to_string(),
+            "application/vnd.citationstyles.csl+json",
+            "csl.json",
+        ),
+    };
+    HttpResponse::Ok()
+        .content_type(mime)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"visa-kb-{}.{extension}\"", p.slug),
+        ))
+        .body(body)
 }
 
 /// `GET /programs/{slug}`
@@ -337,18 +419,7 @@ pub async fn program(
     slug: web::Path<String>,
 ) -> HttpResponse {
     let base = super::state::public_base(&req, &config);
-    let found = async {
-        check_storable("slug", &slug)?;
-        if !is_slug(&slug) {
-            return Err(not_found());
-        }
-        crate::kb::lists::programs()
-            .filter(program::Column::Slug.eq(slug.as_str()))
-            .one(db.get_ref())
-            .await?
-            .ok_or(not_found())
-    }
-    .await;
+    let found = visible_program(&db, &slug).await;
     let p = match found {
         Ok(p) => p,
         Err(e) => return respond(&req, Err(e)),
@@ -386,20 +457,36 @@ pub async fn record(
         check_storable("id", &id)?;
         let (kind, row) = global_id::decode(&id).ok_or(not_found())?;
         if !visibility::is_visible(db.get_ref(), kind, row).await? {
-            return Err(not_found());
+            return Err(unseen(&db, kind, row).await);
         }
         if kind == RecordKind::Program {
             let p = read::program(db.get_ref(), row).await?;
             return Ok(Err(base.program(&p.slug)));
         }
-        record_ld(&db, &base, kind, row).await.map(Ok)
+        Ok(Ok((kind, row, record_ld(&db, &base, kind, row).await?)))
     }
     .await;
-    match result {
-        Ok(Err(location)) => HttpResponse::PermanentRedirect()
-            .insert_header((header::LOCATION, location))
-            .finish(),
-        Ok(Ok(ld)) => respond(&req, Ok(ld)),
-        Err(e) => respond(&req, Err(e)),
+    let (kind, row, ld) = match result {
+        Ok(Err(location)) => {
+            return HttpResponse::PermanentRedirect()
+                .insert_header((header::LOCATION, location))
+                .finish();
+        }
+        Ok(Ok(found)) => found,
+        Err(e) => return respond(&req, Err(e)),
+    };
+    if !wants_html(&req) {
+        return respond(&req, Ok(ld));
     }
+    // A browser gets the record's page, with the same JSON-LD embedded.
+    let embedded = super::page::embedded_json(&ld);
+    let mut response = match super::web::record::build(&db, kind, row, &ld, embedded).await {
+        Ok(page) => super::web::render(actix_web::http::StatusCode::OK, &page),
+        Err(e) => respond_to(&req, Err(e)),
+    };
+    response.headers_mut().insert(
+        header::VARY,
+        actix_web::http::header::HeaderValue::from_static("Accept"),
+    );
+    response
 }

@@ -4,6 +4,7 @@
 
 use super::text::{is_cjk_term, tokenize};
 use crate::kb::RecordKind;
+use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::keyset::{KeyType, Ordering, SortKey, TOTAL_COLUMN};
 use crate::permalink::escape_html;
 use entity::search_term::{self, Column as T};
@@ -322,6 +323,45 @@ pub fn snippet(text: &str, terms: &[String]) -> Option<String> {
 pub fn terms(query: &str) -> Option<Vec<String>> {
     let terms = super::text::query_terms(query);
     (!terms.is_empty()).then_some(terms)
+}
+
+/// The longest query, in characters.
+const MAX_QUERY_CHARS: usize = 200;
+
+/// A reader's query (argument or parameter `field`) as terms: at most 200 characters, with at
+/// least one word to search for.
+pub fn parse(field: &str, query: &str) -> ApiResult<Vec<String>> {
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::bad_input(
+            field,
+            format!("a query has at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    terms(query).ok_or_else(|| ApiError::bad_input(field, "the query has no words to search for"))
+}
+
+/// The field of a found record's `row` that matches best, and its snippet: the field that
+/// matches most of the query's `terms`, then the weightiest (`index::fields_of`).
+pub fn best_passage(
+    kind: RecordKind,
+    row: &serde_json::Map<String, serde_json::Value>,
+    terms: &[String],
+) -> Option<(&'static str, String)> {
+    let text = |field: &str| {
+        row.get(field)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+    };
+    let mut fields: Vec<&(&'static str, i32)> = super::index::fields_of(kind).iter().collect();
+    fields.sort_by_key(|(field, weight)| {
+        (
+            std::cmp::Reverse(matched_terms(text(field), terms)),
+            -weight,
+        )
+    });
+    fields
+        .into_iter()
+        .find_map(|(field, _)| Some((*field, snippet(text(field), terms)?)))
 }
 
 /// Which record type a stored name is.

@@ -245,3 +245,47 @@ pub async fn is_visible(
         Ok(E::find_by_id(id).filter(condition(kind)).count(db).await? > 0)
     })
 }
+
+/// What readers find at a record's address.
+#[derive(Copy, Clone, Debug, Eq, PartialEq)]
+pub enum Presence {
+    /// Readers may see it.
+    Visible,
+    /// Readers saw it once and may not now: a program, source or person with a public
+    /// revision (these hang from nothing, so their publication showed them). Saying so tells
+    /// readers nothing they were not shown before.
+    Withdrawn,
+    /// Nothing readers are known to have seen: no such record, one never published (a draft
+    /// stays indistinguishable from nothing), or a record that hangs from another, whose
+    /// publication may have come while its parent was hidden.
+    Absent,
+}
+
+/// Whether the record `id` of `kind` is visible, withdrawn from readers, or nothing they saw.
+pub async fn presence(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+    id: i32,
+) -> Result<Presence, DbErr> {
+    if is_visible(db, kind, id).await? {
+        return Ok(Presence::Visible);
+    }
+    if !matches!(
+        kind,
+        RecordKind::Program | RecordKind::Source | RecordKind::Person
+    ) {
+        return Ok(Presence::Absent);
+    }
+    let seen = entity::revision::Entity::find()
+        .filter(entity::revision::Column::RecordType.eq(kind.stored_name()))
+        .filter(entity::revision::Column::RecordId.eq(id))
+        .filter(entity::revision::Column::Public.eq(true))
+        .count(db)
+        .await?
+        > 0;
+    Ok(if seen {
+        Presence::Withdrawn
+    } else {
+        Presence::Absent
+    })
+}

@@ -4,7 +4,7 @@
 
 use super::{Note, Notes, state_words, words};
 use crate::kb::compare;
-use crate::kb::error::{ApiError, ApiResult};
+use crate::kb::error::ApiResult;
 use crate::permalink::PublicBase;
 use askama::Template;
 use chrono::NaiveDate;
@@ -37,7 +37,7 @@ pub struct Cell {
 }
 
 /// The query's `programs` (comma-separated slugs) and `asOf` (YYYY-MM-DD), each checked.
-pub fn arguments(query: &HashMap<String, String>) -> ApiResult<(Vec<String>, Option<NaiveDate>)> {
+fn arguments(query: &HashMap<String, String>) -> ApiResult<(Vec<String>, Option<NaiveDate>)> {
     let slugs: Vec<String> = query
         .get("programs")
         .map(|s| {
@@ -54,15 +54,23 @@ pub fn arguments(query: &HashMap<String, String>) -> ApiResult<(Vec<String>, Opt
         .filter(|s| !s.is_empty())
     {
         None => None,
-        Some(text) => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            ApiError::bad_input("asOf", format!("`{text}` is not a date (YYYY-MM-DD)"))
-        })?),
+        Some(text) => Some(crate::kb::values::parse_day("asOf", text)?),
     };
     Ok((slugs, as_of))
 }
 
-/// The page for `slugs` on `as_of`; with no slugs, the empty form.
+/// The page for the query's `programs` on its `asOf`.
 pub async fn build(
+    db: &DatabaseConnection,
+    base: &PublicBase,
+    query: HashMap<String, String>,
+) -> ApiResult<Comparison> {
+    let (slugs, as_of) = arguments(&query)?;
+    comparison(db, base, slugs, as_of).await
+}
+
+/// The page for `slugs` on `as_of`; with no slugs, the empty form.
+async fn comparison(
     db: &DatabaseConnection,
     base: &PublicBase,
     slugs: Vec<String>,

@@ -10,7 +10,7 @@ use crate::permalink::PublicBase;
 use askama::Template;
 use entity::enums::{Category, LegalStatus, PrPath, WorkAuthorization, YesNoUnknown};
 use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseConnection, Iterable, QueryTrait};
+use sea_orm::{ActiveEnum, DatabaseConnection, Iterable, QueryTrait};
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -75,16 +75,11 @@ pub async fn build(
     let today = chrono::Utc::now().date_naive();
     let ordering = Order::default().ordering(db.get_database_backend());
     let list = query.apply(lists::programs(), today)?.into_query();
-    let total = {
-        let count = Query::select()
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-            .from_subquery(list.clone(), Alias::new("matching"))
-            .to_owned();
-        match db.query_one(&count).await? {
-            Some(row) => row.try_get::<i64>("", "n")?,
-            None => 0,
-        }
-    };
+    let count = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_subquery(list.clone(), Alias::new("matching"))
+        .to_owned();
+    let total = super::total(db, [count]).await?;
     let (rows, cursor) = super::keyset_page(db, list, &ordering, after.as_deref()).await?;
     let ids: Vec<i32> = rows
         .iter()

@@ -2,8 +2,11 @@
 //! with JavaScript off. Templates are askama's (`api/templates/`): checked at compile time and
 //! escaped by default, so a value can only become markup where a view says it already is.
 
+pub mod changes;
 pub mod compare;
 pub mod index;
+pub mod record;
+pub mod search;
 pub mod sheet;
 pub mod timeline;
 
@@ -16,6 +19,47 @@ use chrono::NaiveDate;
 use entity::{citation, source};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// A page handler: `$module::build` over the query's parameters, rendered, or the error's page
+/// (`what` names it in the log).
+macro_rules! page_handler {
+    ($(#[$doc:meta])* $name:ident, $module:ident, $what:literal) => {
+        $(#[$doc])*
+        pub async fn $name(
+            req: actix_web::HttpRequest,
+            db: actix_web::web::Data<sea_orm::DatabaseConnection>,
+            config: actix_web::web::Data<super::state::RequestConfig>,
+            query: actix_web::web::Query<HashMap<String, String>>,
+        ) -> HttpResponse {
+            let base = super::state::public_base(&req, &config);
+            match $module::build(&db, &base, query.into_inner()).await {
+                Ok(page) => render(StatusCode::OK, &page),
+                Err(e) => error_page(e, $what),
+            }
+        }
+    };
+}
+
+page_handler!(
+    /// `GET /compare`
+    compare, compare, "compare page"
+);
+page_handler!(
+    /// `GET /programs`
+    programs, index, "programs page"
+);
+page_handler!(
+    /// `GET /timeline`
+    timeline, timeline, "timeline page"
+);
+page_handler!(
+    /// `GET /changes`
+    changes, changes, "changes page"
+);
+page_handler!(
+    /// `GET /search`
+    search, search, "search page"
+);
 
 /// The page for a browser whose request cannot be answered: what went wrong, in words.
 #[derive(Template)]
@@ -43,20 +87,31 @@ pub fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
     }
 }
 
-/// The HTML 404. (No 410: a withdrawn record and a draft look the same to readers, so that a
-/// page cannot tell them a draft exists.)
+/// The HTML 404. A draft gets it too, so that a page cannot tell readers a draft exists.
 pub fn not_found() -> HttpResponse {
     render(
         StatusCode::NOT_FOUND,
         &Problem {
             heading: "Nothing published here",
-            message: "visa-kb has no published record at this address. It may never have \
-                      existed, or it may have been withdrawn.",
+            message: "visa-kb has no published record at this address.",
         },
     )
 }
 
-/// A page's answer to an error of the domain: the HTML 404, a 400 naming the bad input, and
+/// The HTML 410, for a record readers saw once that its editors withdrew
+/// (`kb::visibility::Presence::Withdrawn`).
+pub fn gone() -> HttpResponse {
+    render(
+        StatusCode::GONE,
+        &Problem {
+            heading: "Withdrawn",
+            message: "visa-kb published a record at this address and its editors have since \
+                      withdrawn it, so its facts are no longer shown here.",
+        },
+    )
+}
+
+/// A page's answer to an error of the domain: the HTML 404 and 410, a 400 naming the bad input, and
 /// for anything else the one error mapping (logged there, never shown).
 pub fn error_page(error: crate::kb::error::ApiError, what: &str) -> HttpResponse {
     use crate::kb::error::ApiError;
@@ -68,6 +123,7 @@ pub fn error_page(error: crate::kb::error::ApiError, what: &str) -> HttpResponse
                 message: &message,
             },
         ),
+        ApiError::Gone(_) => gone(),
         ApiError::BadUserInput { message, .. } => render(
             StatusCode::BAD_REQUEST,
             &Problem {
@@ -76,25 +132,6 @@ pub fn error_page(error: crate::kb::error::ApiError, what: &str) -> HttpResponse
             },
         ),
         other => super::error::response(other, what),
-    }
-}
-
-/// `GET /compare`
-pub async fn compare(
-    req: actix_web::HttpRequest,
-    db: actix_web::web::Data<sea_orm::DatabaseConnection>,
-    config: actix_web::web::Data<super::state::RequestConfig>,
-    query: actix_web::web::Query<HashMap<String, String>>,
-) -> HttpResponse {
-    let base = super::state::public_base(&req, &config);
-    let page = async {
-        let (slugs, as_of) = compare::arguments(&query)?;
-        compare::build(&db, &base, slugs, as_of).await
-    }
-    .await;
-    match page {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => error_page(e, "compare page"),
     }
 }
 
@@ -184,20 +221,6 @@ pub fn state_words(state: State) -> &'static str {
     }
 }
 
-/// `GET /programs`
-pub async fn programs(
-    req: actix_web::HttpRequest,
-    db: actix_web::web::Data<sea_orm::DatabaseConnection>,
-    config: actix_web::web::Data<super::state::RequestConfig>,
-    query: actix_web::web::Query<HashMap<String, String>>,
-) -> HttpResponse {
-    let base = super::state::public_base(&req, &config);
-    match index::build(&db, &base, query.into_inner()).await {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => error_page(e, "programs page"),
-    }
-}
-
 /// Rows a list page shows.
 pub const PAGE: u64 = 50;
 
@@ -252,16 +275,37 @@ pub fn next_link(path: &str, filters: &str, cursor: Option<String>) -> Option<St
     })
 }
 
-/// `GET /timeline`
-pub async fn timeline(
-    req: actix_web::HttpRequest,
-    db: actix_web::web::Data<sea_orm::DatabaseConnection>,
-    config: actix_web::web::Data<super::state::RequestConfig>,
-    query: actix_web::web::Query<HashMap<String, String>>,
-) -> HttpResponse {
-    let base = super::state::public_base(&req, &config);
-    match timeline::build(&db, &base, query.into_inner()).await {
-        Ok(page) => render(StatusCode::OK, &page),
-        Err(e) => error_page(e, "timeline page"),
+/// The sum of the numbers in column `n` of `counts` (each yields one row): a total counted in
+/// parts.
+pub async fn total(
+    db: &sea_orm::DatabaseConnection,
+    counts: impl IntoIterator<Item = sea_orm::sea_query::SelectStatement>,
+) -> crate::kb::error::ApiResult<i64> {
+    use sea_orm::ConnectionTrait;
+    let mut sum = 0;
+    for count in counts {
+        if let Some(row) = db.query_one(&count).await? {
+            sum += row.try_get::<i64>("", "n")?;
+        }
     }
+    Ok(sum)
+}
+
+/// The visible programs `ids`, by id (the programs the rows of a page belong to).
+pub async fn programs_by_id(
+    db: &sea_orm::DatabaseConnection,
+    ids: impl IntoIterator<Item = i32>,
+) -> crate::kb::error::ApiResult<HashMap<i32, entity::program::Model>> {
+    Ok(crate::kb::read::programs(db, ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}
+
+/// The `program_id` of a record's row, for a record that belongs to a program.
+pub fn program_id(row: &serde_json::Map<String, serde_json::Value>) -> Option<i32> {
+    row.get("program_id")
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|id| i32::try_from(id).ok())
 }

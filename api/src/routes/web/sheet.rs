@@ -10,7 +10,7 @@ use crate::kb::fees::{Term, scheduled_end, term_on};
 use crate::kb::read;
 use crate::kb::sheet;
 use crate::kb::values::{PartialDate, e4_to_money};
-use crate::permalink::{PublicBase, cite_as};
+use crate::permalink::{Citation, PublicBase};
 use askama::Template;
 use chrono::NaiveDate;
 use entity::{citation, fee, program};
@@ -305,13 +305,15 @@ pub async fn build(
     let commentaries = commentaries(db, p.id).await?;
     let status = facts.status(None);
     let name = p.name.clone();
-    let cite = cite_as(&name, p.version, &link);
-    let year = p.updated_at.format("%Y");
-    let bibtex = format!(
-        "@misc{{visa-kb-{slug},\n  title = {{{name}}},\n  author = {{{{visa-kb}}}},\n  year = {{{year}}},\n  note = {{Revision {rev}}},\n  howpublished = {{\\url{{{link}}}}},\n  urldate = {{{today}}}\n}}",
-        slug = p.slug,
-        rev = p.version,
-    );
+    let citation = Citation {
+        key: format!("visa-kb-{}", p.slug),
+        title: &name,
+        revision: p.version,
+        permalink: &link,
+        updated: p.updated_at.date_naive(),
+        accessed: today,
+    };
+    let (cite, bibtex) = (citation.text(), citation.bibtex());
     Ok(Some(Sheet {
         description: p
             .summary

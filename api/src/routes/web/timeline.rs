@@ -4,7 +4,7 @@
 use super::{Note, Notes, words};
 use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::events::EventQuery;
-use crate::kb::values::PartialDate;
+use crate::kb::values::{PartialDate, parse_day};
 use crate::kb::visibility::CitationTarget;
 use crate::kb::{lists, read};
 use crate::permalink::PublicBase;
@@ -40,13 +40,7 @@ pub struct Event {
 }
 
 fn day(params: &HashMap<String, String>, key: &str) -> ApiResult<Option<NaiveDate>> {
-    params
-        .get(key)
-        .map(|v| {
-            NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-                .map_err(|_| ApiError::bad_input(key, format!("`{v}` is not a date (YYYY-MM-DD)")))
-        })
-        .transpose()
+    params.get(key).map(|v| parse_day(key, v)).transpose()
 }
 
 /// The page for the query's `country`, `kind`, `from`, `to` and `after` cursor.
@@ -89,12 +83,7 @@ pub async fn build(
         .iter()
         .map(|r| policy_event::Model::from_query_result(r, ""))
         .collect::<Result<_, _>>()?;
-    let programs: HashMap<i32, entity::program::Model> =
-        read::programs(db, events.iter().map(|e| e.program_id))
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
+    let programs = super::programs_by_id(db, events.iter().map(|e| e.program_id)).await?;
     let cited =
         read::cited_sources(db, CitationTarget::PolicyEvent, events.iter().map(|e| e.id)).await?;
     let mut by_event: HashMap<i32, Vec<Arc<entity::citation::Model>>> = HashMap::new();
