@@ -274,7 +274,7 @@ pub async fn sheets(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<Facts>> {
-    sheets_of(db, program::Column::Id.is_in(ids), true, Plan::Joined).await
+    sheets_of(db, program::Column::Id.is_in(ids), Parts::All, Plan::Joined).await
 }
 
 /// As [`sheets`], for the visible programs with the slugs `slugs` (a comparison: the slugs are
@@ -283,7 +283,13 @@ pub async fn sheets_by_slug(
     db: &impl ConnectionTrait,
     slugs: impl IntoIterator<Item = String>,
 ) -> ApiResult<Vec<Facts>> {
-    sheets_of(db, program::Column::Slug.is_in(slugs), true, Plan::Joined).await
+    sheets_of(
+        db,
+        program::Column::Slug.is_in(slugs),
+        Parts::All,
+        Plan::Joined,
+    )
+    .await
 }
 
 /// As [`sheets`], without the requirements (and their citations), for hundreds of programs at
@@ -293,7 +299,40 @@ pub async fn sheets_without_requirements(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<Facts>> {
-    sheets_of(db, program::Column::Id.is_in(ids), false, Plan::PerTable).await
+    sheets_of(
+        db,
+        program::Column::Id.is_in(ids),
+        Parts::WithoutRequirements,
+        Plan::PerTable,
+    )
+    .await
+}
+
+/// Which of a program's children a sheet reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parts {
+    /// Everything: a fact sheet, a comparison.
+    All,
+    /// No requirements: the exports' columns.
+    WithoutRequirements,
+    /// The program's own values and its events (its status): a list of programs that shows
+    /// status, sponsorship and work authorization. Its fees and requirements read as none.
+    OwnValues,
+}
+
+/// As [`sheets`], with only the program's own values and events, for a page of programs that
+/// shows those (status, sponsorship, work authorization): no fees, no requirements.
+pub async fn own_values(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> ApiResult<Vec<Facts>> {
+    sheets_of(
+        db,
+        program::Column::Id.is_in(ids),
+        Parts::OwnValues,
+        Plan::Joined,
+    )
+    .await
 }
 
 /// How a sheet's rows are read: the same rows either way.
@@ -399,7 +438,7 @@ async fn citations_with_sources(
 async fn sheets_of(
     db: &impl ConnectionTrait,
     which: sea_orm::sea_query::SimpleExpr,
-    with_requirements: bool,
+    parts: Parts,
     plan: Plan,
 ) -> ApiResult<Vec<Facts>> {
     let programs = programs_with_facts(db, which, plan).await?;
@@ -407,12 +446,16 @@ async fn sheets_of(
         return Ok(Vec::new());
     }
     let ids: Vec<i32> = programs.iter().map(|(p, _)| p.id).collect();
-    let requirements = if with_requirements {
+    let requirements = if parts == Parts::All {
         requirements(db, ids.clone()).await?
     } else {
         Vec::new()
     };
-    let fees = fees(db, ids.clone()).await?;
+    let fees = if parts == Parts::OwnValues {
+        Vec::new()
+    } else {
+        fees(db, ids.clone()).await?
+    };
     let events = events(db, ids.clone()).await?;
     let (cites, sources) = citations_with_sources(
         db,

@@ -85,7 +85,7 @@ pub async fn build(
         .iter()
         .map(|r| r.try_get::<i32>("", "id"))
         .collect::<Result<_, _>>()?;
-    let mut sheets: HashMap<i32, sheet::Facts> = read::sheets(db, ids.iter().copied())
+    let mut sheets: HashMap<i32, sheet::Facts> = read::own_values(db, ids.iter().copied())
         .await?
         .into_iter()
         .map(|f| (f.program.id, f))
