@@ -4,7 +4,7 @@
 //! upgrading) builds it.
 
 use super::text::tokenize;
-use crate::kb::{RecordKind, visibility};
+use crate::kb::RecordKind;
 use crate::store::rows;
 use entity::{program, search_term, search_vocab};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
@@ -170,9 +170,10 @@ pub async fn index_record(
         .filter(of_record())
         .exec(db)
         .await?;
-    let after = match rows::fetch(db, kind, id).await? {
-        Some(row) if visibility::is_visible(db, kind, id).await? => terms_of(kind, id, &row),
-        _ => Vec::new(),
+    // The row only when readers may see it: one statement asks both.
+    let after = match rows::fetch_visible(db, kind, vec![id]).await?.pop() {
+        Some((_, row)) => terms_of(kind, id, &row),
+        None => Vec::new(),
     };
     for posting in &after {
         if let Set(term) = &posting.term {
