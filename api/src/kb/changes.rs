@@ -92,6 +92,8 @@ pub struct ChangeDetail {
     pub kind_of_change: ChangeKind,
     pub title: String,
     pub changes: Vec<FieldChange>,
+    /// The record's content after the change (the revision's snapshot, read once).
+    pub content: Map<String, Value>,
 }
 
 fn snapshot(row: &revision::Model) -> ApiResult<Map<String, Value>> {
@@ -151,6 +153,7 @@ pub fn detail(
         kind_of_change,
         title: record_title(kind, &after),
         changes,
+        content: after,
     })
 }
 

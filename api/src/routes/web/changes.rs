@@ -102,45 +102,55 @@ pub async fn build(
         .collect::<Result<_, _>>()?;
     let previous =
         changes::predecessors(db, rows.iter().filter_map(|r| r.previous_public_id)).await?;
-    // The programs the changed records belong to, for their links.
-    let snapshots: Vec<serde_json::Map<String, Value>> = rows
+    let details = rows
         .iter()
-        .map(|r| serde_json::from_str(&r.snapshot).unwrap_or_default())
+        .map(|row| {
+            let before = row.previous_public_id.and_then(|id| previous.get(&id));
+            changes::detail(row, before)
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    // The programs the changed records belong to, for their links.
+    let programs = super::programs_by_id(
+        db,
+        details.iter().filter_map(|d| super::program_id(&d.content)),
+    )
+    .await?;
+    let shown = rows
+        .iter()
+        .zip(details)
+        .map(|(row, detail)| {
+            let link = match (
+                detail.kind,
+                detail.content.get("slug").and_then(Value::as_str),
+            ) {
+                (RecordKind::Program, Some(slug)) => base.program(slug),
+                _ => base.record(&global_id::encode(detail.kind, row.record_id)),
+            };
+            Change {
+                when: row.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                at: row.created_at.to_rfc3339(),
+                kind: super::words(detail.kind.table()),
+                new: detail.kind_of_change == ChangeKind::New,
+                program: super::program_id(&detail.content)
+                    .and_then(|id| programs.get(&id))
+                    .map(|p| (p.name.clone(), base.program(&p.slug))),
+                summary: row.summary.clone(),
+                fields: detail
+                    .changes
+                    .iter()
+                    .map(|c| {
+                        (
+                            super::words(&c.field),
+                            value_text(&c.before),
+                            value_text(&c.after),
+                        )
+                    })
+                    .collect(),
+                link,
+                title: detail.title,
+            }
+        })
         .collect();
-    let programs =
-        super::programs_by_id(db, snapshots.iter().filter_map(super::program_id)).await?;
-    let mut shown = Vec::with_capacity(rows.len());
-    for (row, snapshot) in rows.iter().zip(&snapshots) {
-        let before = row.previous_public_id.and_then(|id| previous.get(&id));
-        let detail = changes::detail(row, before)?;
-        let link = match (detail.kind, snapshot.get("slug").and_then(Value::as_str)) {
-            (RecordKind::Program, Some(slug)) => base.program(slug),
-            _ => base.record(&global_id::encode(detail.kind, row.record_id)),
-        };
-        shown.push(Change {
-            when: row.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            at: row.created_at.to_rfc3339(),
-            kind: super::words(detail.kind.table()),
-            new: detail.kind_of_change == ChangeKind::New,
-            title: detail.title,
-            link,
-            program: super::program_id(snapshot)
-                .and_then(|id| programs.get(&id))
-                .map(|p| (p.name.clone(), base.program(&p.slug))),
-            summary: row.summary.clone(),
-            fields: detail
-                .changes
-                .iter()
-                .map(|c| {
-                    (
-                        super::words(&c.field),
-                        value_text(&c.before),
-                        value_text(&c.after),
-                    )
-                })
-                .collect(),
-        });
-    }
     let chosen = params.get("type").map(String::as_str).unwrap_or_default();
     let feed = match since {
         Some(since) => format!("/feed.atom?since={}", since.format("%Y-%m-%dT%H:%M:%SZ")),
