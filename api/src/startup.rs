@@ -345,10 +345,8 @@ fn serve(
                     .default_service(web::route().to(|| not_allowed("GET, HEAD, POST"))),
             )
             .service(readable("/", routes::graphql::graphiql))
-            .service(readable(
-                "/assets/{version}/{name}",
-                routes::assets::graphiql,
-            ))
+            .service(readable("/assets/{version}/{name}", routes::assets::file))
+            .service(readable("/edit", routes::edit::workspace))
             .service(public("/export/programs.csv", routes::export::csv))
             .service(public("/export/programs.json", routes::export::json))
             .service(public("/feed.atom", routes::feed::atom))

@@ -13,7 +13,7 @@ use crate::kb::error::{ApiError, ApiResult};
 use crate::store::rows;
 use async_graphql::{ID, Object, SimpleObject};
 
-use entity::{audit_log, draft, revision, user};
+use entity::{audit_log, commentary_program, draft, revision, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -91,6 +91,8 @@ pub struct EditorialRecord {
     id: i32,
     live: Map<String, Value>,
     draft: Option<(draft::Model, Map<String, Value>)>,
+    /// A commentary's programs (none for other kinds).
+    program_ids: Vec<i32>,
 }
 
 impl EditorialRecord {
@@ -114,11 +116,23 @@ impl EditorialRecord {
                     .map_err(|e| ApiError::Internal(format!("unreadable draft: {e}")))
             })
             .transpose()?;
+        let program_ids = if kind == RecordKind::Commentary {
+            commentary_program::Entity::find()
+                .filter(commentary_program::Column::CommentaryId.eq(id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|link| link.program_id)
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Some(Self {
             kind,
             id,
             live,
             draft,
+            program_ids,
         }))
     }
 
@@ -142,6 +156,13 @@ impl EditorialRecord {
     /// `Commentary` or `PolicyEvent`.
     async fn record_type(&self) -> &'static str {
         self.kind.stored_name()
+    }
+
+    /// A short name for lists: its name, title, label, description, body or excerpt (the
+    /// pending edit's when there is one), cut at 120 characters.
+    async fn title(&self) -> String {
+        let content = self.draft.as_ref().map_or(&self.live, |(_, s)| s);
+        crate::kb::changes::record_title(self.kind, content)
     }
 
     /// Its editorial state.
@@ -184,6 +205,18 @@ impl EditorialRecord {
         })
     }
 
+    /// The record (its pending edit when there is one) as the fields of its input type
+    /// (`ProgramInput`, `FeeInput`…): what an edit form shows. Enum values keep their stored
+    /// spelling (`in_force` for `IN_FORCE`).
+    async fn input(&self) -> JsonValue {
+        let content = self.draft.as_ref().map_or(&self.live, |(_, s)| s);
+        JsonValue::from(super::inputs::form_values(
+            self.kind,
+            content,
+            &self.program_ids,
+        ))
+    }
+
     /// When the record was created.
     async fn created_at(&self) -> &str {
         self.text("created_at")
@@ -193,6 +226,35 @@ impl EditorialRecord {
     async fn updated_at(&self) -> &str {
         self.text("updated_at")
     }
+}
+
+/// Narrows the editors' work list; every part is optional.
+#[derive(async_graphql::InputObject, Default)]
+pub struct WorkListFilter {
+    /// Only records in this state.
+    pub state: Option<EditorialState>,
+    /// Only records with (true) or without (false) a pending edit waiting for `publish`.
+    pub pending: Option<bool>,
+    /// Only programs of this country (ISO 3166-1 alpha-2), or requirements, fees and policy
+    /// events of such programs.
+    pub country: Option<String>,
+    /// Only records this account (a `User` ID) wrote a revision or the pending edit of.
+    pub author: Option<ID>,
+    /// Only records that belong to this one (an ID): a program's requirements, fees, policy
+    /// events or commentary, a source's or a cited record's citations, a person's commentary.
+    pub of: Option<ID>,
+    /// Only records with this text (any case) in their name, title, label, description, body,
+    /// excerpt, slug or URL; a URL also finds the source stored at its normalised form.
+    pub text: Option<String>,
+}
+
+/// A page of the editors' work list.
+#[derive(SimpleObject)]
+pub struct WorkList {
+    /// How many records pass the filter, on every page.
+    pub total_count: u64,
+    /// This page, most recently changed first.
+    pub records: Vec<EditorialRecord>,
 }
 
 /// One write to a record.

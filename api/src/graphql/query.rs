@@ -4,7 +4,9 @@ use super::change::Change;
 use super::commentary::{Commentary, CommentaryFilter};
 use super::compare::{Comparison, compare};
 use super::context::{db, limits};
-use super::editorial::{AuditEntry, EditorialRecord, RecordType, Revision, revisions_of};
+use super::editorial::{
+    AuditEntry, EditorialRecord, RecordType, Revision, WorkList, WorkListFilter, revisions_of,
+};
 use super::eligibility::{Likelihood, ProfileInput, ProgramEligibility, eligible_programs};
 use super::enums::{EditorialState, PolicyEventKind};
 use super::error::or_null;
@@ -24,7 +26,8 @@ use crate::graphql::scalars::Timestamp;
 use crate::kb::changes::{count_public_changes, public_changes};
 use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::lists;
-use crate::kb::values::check_slug;
+use crate::kb::values::{CountryCode, check_slug};
+use crate::store::rows;
 use async_graphql::{Context, ID, InputObject, Object};
 
 use chrono::Utc;
@@ -131,8 +134,8 @@ impl Query {
         or_null(ctx, found.await)
     }
 
-    /// Records of one type in any state (or in `state`), most recently changed first: the
-    /// editors' work list (editors). `limit` is at most the largest page size.
+    /// Records of one type in any state (or in `state`), most recently changed first (editors).
+    /// `limit` is at most the largest page size. `workList` filters more and counts.
     #[graphql(guard = "RequireRole(Role::Editor)")]
     async fn editorial_records(
         &self,
@@ -142,24 +145,35 @@ impl Query {
         #[graphql(default = 20)] limit: i32,
         #[graphql(default = 0)] offset: i32,
     ) -> ApiResult<Vec<EditorialRecord>> {
-        let max = limits(ctx)?.max_page_size;
-        let limit = u64::try_from(limit)
-            .ok()
-            .filter(|l| (1..=max).contains(l))
-            .ok_or_else(|| ApiError::bad_input("limit", format!("`limit` is 1 to {max}")))?;
-        let offset = u64::try_from(offset)
-            .map_err(|_| ApiError::bad_input("offset", "`offset` is not negative"))?;
-        let kind = record_type.into();
-        let state = state.map(|s| entity::enums::EditorialState::from(s).as_str());
-        let db = db(ctx)?;
-        let ids = crate::store::rows::recent_ids(db, kind, state.as_deref(), limit, offset).await?;
-        let mut records = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(record) = EditorialRecord::load(db, kind, id).await? {
-                records.push(record);
-            }
-        }
-        Ok(records)
+        let filter = WorkListFilter {
+            state,
+            ..WorkListFilter::default()
+        };
+        Ok(work_list(ctx, record_type, filter, limit, offset, "")
+            .await?
+            .records)
+    }
+
+    /// The editors' work list: records of one type in any state, filtered, most recently
+    /// changed first, with their total (editors). `limit` is at most the largest page size.
+    #[graphql(guard = "RequireRole(Role::Editor)")]
+    async fn work_list(
+        &self,
+        ctx: &Context<'_>,
+        record_type: RecordType,
+        filter: Option<WorkListFilter>,
+        #[graphql(default = 20)] limit: i32,
+        #[graphql(default = 0)] offset: i32,
+    ) -> ApiResult<WorkList> {
+        work_list(
+            ctx,
+            record_type,
+            filter.unwrap_or_default(),
+            limit,
+            offset,
+            "filter.",
+        )
+        .await
     }
 
     /// Published values to check again (editors): past a scheduled end with no source since,
@@ -454,4 +468,92 @@ impl Query {
         )
         .await
     }
+}
+
+/// A page of the work list; `prefix` is where the filter's fields are named in errors.
+async fn work_list(
+    ctx: &Context<'_>,
+    record_type: RecordType,
+    filter: WorkListFilter,
+    limit: i32,
+    offset: i32,
+    prefix: &str,
+) -> ApiResult<WorkList> {
+    let max = limits(ctx)?.max_page_size;
+    let limit = u64::try_from(limit)
+        .ok()
+        .filter(|l| (1..=max).contains(l))
+        .ok_or_else(|| ApiError::bad_input("limit", format!("`limit` is 1 to {max}")))?;
+    let offset = u64::try_from(offset)
+        .map_err(|_| ApiError::bad_input("offset", "`offset` is not negative"))?;
+    let kind = record_type.into();
+    let country = filter
+        .country
+        .map(|code| {
+            let field = format!("{prefix}country");
+            if !rows::has_country(kind) {
+                return Err(ApiError::bad_input(
+                    &field,
+                    "only programs, requirements, fees and policy events have a country",
+                ));
+            }
+            CountryCode::parse(&code)
+                .map(String::from)
+                .map_err(|why| ApiError::bad_input(&field, why))
+        })
+        .transpose()?;
+    let author = filter
+        .author
+        .map(|id| decode_named(&id, "User", &format!("{prefix}author")))
+        .transpose()?;
+    let of = filter
+        .of
+        .map(|id| {
+            let field = format!("{prefix}of");
+            let (parent, row) =
+                decode(&id).map_err(|_| ApiError::bad_input(&field, "not a valid ID"))?;
+            if !rows::can_belong(kind, parent) {
+                return Err(ApiError::bad_input(
+                    &field,
+                    format!(
+                        "no {} belongs to a {}",
+                        kind.stored_name(),
+                        parent.stored_name()
+                    ),
+                ));
+            }
+            Ok((parent, row))
+        })
+        .transpose()?;
+    let text = filter
+        .text
+        .map(|text| {
+            let field = format!("{prefix}text");
+            // The same bounds as every other text filter.
+            crate::kb::matching::text_condition::<entity::program::Column>(&field, &text, &[])
+                .map(|_| text.trim().to_owned())
+        })
+        .transpose()?;
+    let store_filter = rows::WorkFilter {
+        of,
+        text,
+        state: filter
+            .state
+            .map(|s| entity::enums::EditorialState::from(s).as_str()),
+        pending: filter.pending,
+        country,
+        author,
+    };
+    let db = db(ctx)?;
+    let (ids, total_count) = rows::work_ids(db, kind, &store_filter, limit, offset).await?;
+    let mut records = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(record) = EditorialRecord::load(db, kind, id).await? {
+            records.push(record);
+        }
+    }
+    Ok(WorkList {
+        total_count,
+        records,
+    })
 }

@@ -1,6 +1,7 @@
 //! Static files embedded in the binary: GraphiQL and its libraries (`api/assets/graphiql/`,
-//! pinned versions, see its README). Their paths carry the version, so they never change at a
-//! path and are kept for a year (`immutable`).
+//! pinned versions, see its README), and the editors' workspace (`api/assets/edit/`). Their
+//! paths carry a version (GraphiQL's release, or a digest of the workspace's files), so they
+//! never change at a path and are kept for a year (`immutable`).
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -19,10 +20,13 @@ pub struct Asset {
 
 macro_rules! asset {
     ($name:literal, $type:literal) => {
+        asset!("graphiql", $name, $type)
+    };
+    ($folder:literal, $name:literal, $type:literal) => {
         Asset {
             name: $name,
             content_type: $type,
-            bytes: include_bytes!(concat!("../../assets/graphiql/", $name)),
+            bytes: include_bytes!(concat!("../../assets/", $folder, "/", $name)),
         }
     };
 }
@@ -43,10 +47,40 @@ pub const GRAPHIQL: [Asset; 6] = [
     asset!("plugin-explorer.css", "text/css; charset=utf-8"),
 ];
 
+/// The editors' workspace: its script and its styles.
+pub const EDITOR: [Asset; 2] = [
+    asset!("edit", "edit.js", "text/javascript; charset=utf-8"),
+    asset!("edit", "edit.css", "text/css; charset=utf-8"),
+];
+
+/// The workspace's folder in asset paths: `edit-` and a digest of its files, so that a new
+/// build's files are new paths and no browser runs yesterday's script.
+pub fn editor_version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let mut digest = Sha384::new();
+        for asset in &EDITOR {
+            digest.update(asset.bytes);
+        }
+        let hex: String = digest
+            .finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("edit-{hex}")
+    });
+    &VERSION
+}
+
 impl Asset {
-    /// Where the page loads it from.
+    /// Where the GraphiQL page loads it from.
     pub fn path(&self) -> String {
         format!("/assets/graphiql-{GRAPHIQL_VERSION}/{}", self.name)
+    }
+
+    /// Where the workspace loads it from.
+    pub fn editor_path(&self) -> String {
+        format!("/assets/{}/{}", editor_version(), self.name)
     }
 
     /// Its Subresource Integrity value (`sha384-…`): a browser runs it only if it is these
@@ -84,13 +118,17 @@ pub fn graphiql_elements() -> (String, String) {
     (styles, scripts)
 }
 
-/// `GET /assets/graphiql-<version>/{name}`.
-pub async fn graphiql(path: web::Path<(String, String)>) -> HttpResponse {
+/// `GET /assets/<version>/{name}`: GraphiQL's files, or the workspace's.
+pub async fn file(path: web::Path<(String, String)>) -> HttpResponse {
     let (version, name) = path.into_inner();
-    let found = GRAPHIQL
-        .iter()
-        .find(|a| a.name == name && version == format!("graphiql-{GRAPHIQL_VERSION}"));
-    match found {
+    let set: &[Asset] = if version == format!("graphiql-{GRAPHIQL_VERSION}") {
+        &GRAPHIQL
+    } else if version == editor_version() {
+        &EDITOR
+    } else {
+        &[]
+    };
+    match set.iter().find(|a| a.name == name) {
         Some(asset) => HttpResponse::Ok()
             .content_type(asset.content_type)
             .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))

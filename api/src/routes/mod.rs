@@ -3,6 +3,7 @@
 pub mod access;
 pub mod assets;
 pub mod cache;
+pub mod edit;
 pub mod error;
 pub mod export;
 pub mod feed;

@@ -1,5 +1,6 @@
 //! The store: reading and writing one content row as a JSON snapshot, whatever its kind.
 
+use crate::kb::values::WebUrl;
 use crate::kb::{RecordKind, with_entity};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
@@ -137,25 +138,146 @@ pub async fn taken_by_other(
     })
 }
 
-/// Ids of rows of `kind` (optionally in one state), most recently changed first.
-pub async fn recent_ids(
+/// What an editor's work list narrows to; every part is optional.
+#[derive(Debug, Default, Clone)]
+pub struct WorkFilter {
+    /// Only records in this editorial state (`draft`, `published`, `archived`).
+    pub state: Option<String>,
+    /// Only records with (true) or without (false) a pending edit waiting for `publish`.
+    pub pending: Option<bool>,
+    /// Only programs of this country, or records of such programs.
+    pub country: Option<String>,
+    /// Only records this account wrote a revision or the pending edit of.
+    pub author: Option<i32>,
+    /// Only records that belong to this one: a program's requirements, fees, events and
+    /// commentary, a source's or any cited record's citations, a person's commentary.
+    pub of: Option<(RecordKind, i32)>,
+    /// Only records with this text (any case) in their name, title, label, description, body,
+    /// excerpt, slug or URL; a URL also finds the source at its normalised form.
+    pub text: Option<String>,
+}
+
+/// The columns the work list's text filter looks in, where a kind has them.
+const TEXT_COLUMNS: [&str; 8] = [
+    "name",
+    "title",
+    "label",
+    "description",
+    "body",
+    "excerpt",
+    "slug",
+    "url",
+];
+
+/// Whether records of `kind` can belong to records of `parent` (see [`WorkFilter::of`]).
+pub fn can_belong(kind: RecordKind, parent: RecordKind) -> bool {
+    (kind == RecordKind::Commentary && parent == RecordKind::Program)
+        || with_entity!(kind, E => column::<E>(&format!("{}_id", parent.table())).is_ok())
+}
+
+/// Whether records of `kind` belong to a country: programs, and what hangs from a program.
+pub fn has_country(kind: RecordKind) -> bool {
+    matches!(
+        kind,
+        RecordKind::Program | RecordKind::Requirement | RecordKind::Fee | RecordKind::PolicyEvent
+    )
+}
+
+/// One page of the work list: ids of rows of `kind` that pass `filter`, most recently
+/// changed first, and how many pass in all.
+pub async fn work_ids(
     db: &impl ConnectionTrait,
     kind: RecordKind,
-    state: Option<&str>,
+    filter: &WorkFilter,
     limit: u64,
     offset: u64,
-) -> Result<Vec<i32>, DbErr> {
-    use sea_orm::{QueryOrder, QuerySelect};
+) -> Result<(Vec<i32>, u64), DbErr> {
+    use entity::{commentary_program, draft, program, revision};
+    use sea_orm::sea_query::Query;
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let stored = kind.stored_name();
+    let drafts = || {
+        Query::select()
+            .column(draft::Column::RecordId)
+            .from(draft::Entity)
+            .and_where(draft::Column::RecordType.eq(stored))
+            .to_owned()
+    };
     with_entity!(kind, E => {
-        let mut query = E::find()
-            .order_by_desc(column::<E>("updated_at")?)
-            .order_by_desc(column::<E>("id")?)
-            .limit(limit)
-            .offset(offset);
-        if let Some(state) = state {
-            query = query.filter(column::<E>("state")?.eq(state));
+        let id = column::<E>("id")?;
+        let mut query = E::find();
+        if let Some(state) = &filter.state {
+            query = query.filter(column::<E>("state")?.eq(state.as_str()));
         }
-        Ok(query.all(db).await?.into_iter().map(|row| row.id).collect())
+        match filter.pending {
+            Some(true) => query = query.filter(id.in_subquery(drafts())),
+            Some(false) => query = query.filter(id.not_in_subquery(drafts())),
+            None => {}
+        }
+        if let Some(country) = &filter.country {
+            query = if kind == RecordKind::Program {
+                query.filter(column::<E>("country")?.eq(country.as_str()))
+            } else {
+                let programs = Query::select()
+                    .column(program::Column::Id)
+                    .from(program::Entity)
+                    .and_where(program::Column::Country.eq(country.as_str()))
+                    .to_owned();
+                query.filter(column::<E>("program_id")?.in_subquery(programs))
+            };
+        }
+        if let Some(author) = filter.author {
+            let revised = Query::select()
+                .column(revision::Column::RecordId)
+                .from(revision::Entity)
+                .and_where(revision::Column::RecordType.eq(stored))
+                .and_where(revision::Column::AuthorId.eq(author))
+                .to_owned();
+            let drafted = drafts()
+                .and_where(draft::Column::AuthorId.eq(author))
+                .to_owned();
+            query = query.filter(
+                sea_orm::Condition::any()
+                    .add(id.in_subquery(revised))
+                    .add(id.in_subquery(drafted)),
+            );
+        }
+        if let Some((parent, parent_id)) = filter.of {
+            query = if kind == RecordKind::Commentary && parent == RecordKind::Program {
+                let links = Query::select()
+                    .column(commentary_program::Column::CommentaryId)
+                    .from(commentary_program::Entity)
+                    .and_where(commentary_program::Column::ProgramId.eq(parent_id))
+                    .to_owned();
+                query.filter(id.in_subquery(links))
+            } else {
+                query.filter(column::<E>(&format!("{}_id", parent.table()))?.eq(parent_id))
+            };
+        }
+        if let Some(text) = &filter.text {
+            let mut any = sea_orm::Condition::any();
+            for name in TEXT_COLUMNS {
+                if let Ok(col) = column::<E>(name) {
+                    any = any.add(crate::kb::matching::lower_like(col, text));
+                }
+            }
+            if let (Ok(url), Ok(normal)) = (column::<E>("url"), WebUrl::parse(text)) {
+                any = any.add(url.eq(String::from(normal)));
+            }
+            query = query.filter(any);
+        }
+        let total = query.clone().count(db).await?;
+        let ids = query
+            .order_by_desc(column::<E>("updated_at")?)
+            .order_by_desc(id)
+            .limit(limit)
+            .offset(offset)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| row.id)
+            .collect();
+        Ok((ids, total))
     })
 }
 

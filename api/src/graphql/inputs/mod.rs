@@ -6,6 +6,7 @@
 mod citation;
 mod commentary;
 mod fee;
+mod form;
 mod person;
 mod policy_event;
 mod program;
@@ -15,6 +16,7 @@ mod source;
 pub use citation::CitationInput;
 pub use commentary::CommentaryInput;
 pub use fee::FeeInput;
+pub use form::form_values;
 pub use person::PersonInput;
 pub use policy_event::PolicyEventInput;
 pub use program::ProgramInput;
