@@ -35,3 +35,4 @@ mod schema;
 mod snapshots;
 mod truth;
 mod visibility;
+mod workspace;
