@@ -216,9 +216,16 @@ function signInAgain(why) {
       pendingSignIn = null;
       resolve();
     }, why);
-    // The dialog cannot be dismissed: the work behind it waits for a signed-in editor.
+    // Escape does not dismiss it: the work behind it waits for a signed-in editor. Signing
+    // out instead leaves unsaved text in this tab for the next sign-in.
     dialog.addEventListener('cancel', (event) => event.preventDefault());
-    dialog.append(h('h2', { id: 'again-title' }, 'Sign in again'), form);
+    const leave = h('button', { type: 'button', class: 'secondary', onclick: () => {
+      dialog.close();
+      dialog.remove();
+      pendingSignIn = null;
+      signOut();
+    } }, 'Sign out instead');
+    dialog.append(h('h2', { id: 'again-title' }, 'Sign in again'), form, h('div', { class: 'actions' }, leave));
     document.body.append(dialog);
     dialog.showModal();
     focus();
@@ -882,6 +889,24 @@ function revisionsBox(record) {
 // ---------------------------------------------------------------------------------------------
 // Admins: accounts and the audit log. An editor who comes here is told so by the API.
 
+// A password reset for `u`, typed into a password field (never shown, never in a prompt).
+function resetPassword(u, error) {
+  const id = `reset-${u.id}`;
+  const input = h('input', { type: 'password', id, autocomplete: 'new-password', minlength: 12 });
+  const box = h('details', null, h('summary', null, 'Reset password'),
+    h('form', { onsubmit: async (event) => {
+      event.preventDefault();
+      const { errors } = await gql('mutation($id: ID!, $p: String!) { setUserPassword(id: $id, newPassword: $p) { id } }', { id: u.id, p: input.value });
+      if (errors.length) { error.textContent = errors.map((e) => e.message).join(' '); input.focus(); return; }
+      input.value = '';
+      box.open = false;
+      say(`Password reset for ${u.email}: their sessions have ended.`);
+    } },
+    h('label', { for: id }, `New password for ${u.email}`), h('span', { class: 'help' }, '12 to 128 characters. Their sessions end.'), input,
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Set the password'))));
+  return box;
+}
+
 async function usersView() {
   const { data, errors } = await gql('{ users { id email displayName role active lastLoginAt } }');
   if (errors.length) {
@@ -903,13 +928,7 @@ async function usersView() {
       h('td', null, u.active ? 'active' : 'disabled'), h('td', { class: 'opt' }, when(u.lastLoginAt) || 'never'),
       h('td', null, h('div', { class: 'actions' },
         h('button', { type: 'button', class: u.active ? 'danger' : 'secondary', onclick: () => update({ active: !u.active }) }, u.active ? 'Disable' : 'Enable'),
-        h('button', { type: 'button', class: 'secondary', onclick: async () => {
-          const password = window.prompt(`A new password for ${u.email} (at least 12 characters). Their sessions end.`);
-          if (!password) return;
-          const { errors: failed } = await gql('mutation($id: ID!, $p: String!) { setUserPassword(id: $id, newPassword: $p) { id } }', { id: u.id, p: password });
-          if (failed.length) { error.textContent = failed.map((e) => e.message).join(' '); return; }
-          say('Password reset.');
-        } }, 'Reset password'))));
+        resetPassword(u, error))));
   };
   const shape = await inputType('CreateUserInput');
   const form = buildForm(shape, { role: 'EDITOR' }, () => {});
@@ -926,7 +945,7 @@ async function usersView() {
   const passwordInput = create.querySelector('#f-password');
   if (passwordInput) { passwordInput.type = 'password'; passwordInput.autocomplete = 'new-password'; }
   show(h('h1', null, 'Accounts'), error,
-    h('table', null, h('thead', null, h('tr', null, ['Who', 'Role', 'State', 'Last sign-in', ''].map((t, i) => h('th', { scope: 'col', class: i === 3 ? 'opt' : null }, t)))),
+    h('table', null, h('thead', null, h('tr', null, ['Who', 'Role', 'State', 'Last sign-in', 'Actions'].map((t, i) => h('th', { scope: 'col', class: i === 3 ? 'opt' : null }, t)))),
       h('tbody', null, data.users.map(row))),
     h('h2', null, 'New account'), create);
 }
