@@ -289,3 +289,28 @@ backend_test!(
         assert_eq!(stale.status(), 404);
     }
 );
+
+// A page of the work list costs the same statements whatever its length: the sign-in check,
+// the count, the page's ids, its rows and their pending drafts.
+backend_test!(
+    a_work_list_page_is_read_together,
+    seeded,
+    |app| async move {
+        use std::sync::atomic::Ordering;
+        let token = app.editor().await;
+        let mut counts = Vec::new();
+        for limit in [2, 20] {
+            let before = app.statements.load(Ordering::SeqCst);
+            let page = app
+                .data_as(&token, LIST, json!({"t": "PROGRAM", "f": {}, "l": limit}))
+                .await;
+            assert_eq!(page["workList"]["records"].as_array().unwrap().len(), limit);
+            counts.push(app.statements.load(Ordering::SeqCst) - before);
+        }
+        assert_eq!(
+            counts[0], counts[1],
+            "statements grew with the page: {counts:?}"
+        );
+        assert!(counts[1] <= 5, "{counts:?}");
+    }
+);

@@ -102,38 +102,60 @@ impl EditorialRecord {
         kind: RecordKind,
         id: i32,
     ) -> ApiResult<Option<Self>> {
-        let Some(live) = rows::fetch(db, kind, id).await? else {
-            return Ok(None);
-        };
-        let draft = draft::Entity::find()
-            .filter(draft::Column::RecordType.eq(kind.stored_name()))
-            .filter(draft::Column::RecordId.eq(id))
-            .one(db)
+        Ok(Self::load_many(db, kind, vec![id]).await?.pop())
+    }
+
+    /// Loads the records `ids` of one kind with their pending drafts, in the order of `ids`,
+    /// leaving out those that do not exist: a statement for the rows, one for the drafts and,
+    /// for commentary, one for its programs, however many records there are.
+    pub async fn load_many(
+        db: &impl ConnectionTrait,
+        kind: RecordKind,
+        ids: Vec<i32>,
+    ) -> ApiResult<Vec<Self>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut rows: HashMap<i32, Map<String, Value>> = rows::fetch_many(db, kind, ids.clone())
             .await?
-            .map(|row| {
-                serde_json::from_str::<Map<String, Value>>(&row.snapshot)
-                    .map(|snapshot| (row, snapshot))
-                    .map_err(|e| ApiError::Internal(format!("unreadable draft: {e}")))
-            })
-            .transpose()?;
-        let program_ids = if kind == RecordKind::Commentary {
-            commentary_program::Entity::find()
-                .filter(commentary_program::Column::CommentaryId.eq(id))
+            .into_iter()
+            .collect();
+        let mut drafts = HashMap::new();
+        for row in draft::Entity::find()
+            .filter(draft::Column::RecordType.eq(kind.stored_name()))
+            .filter(draft::Column::RecordId.is_in(ids.clone()))
+            .all(db)
+            .await?
+        {
+            let snapshot = serde_json::from_str::<Map<String, Value>>(&row.snapshot)
+                .map_err(|e| ApiError::Internal(format!("unreadable draft {}: {e}", row.id)))?;
+            drafts.insert(row.record_id, (row, snapshot));
+        }
+        let mut programs: HashMap<i32, Vec<i32>> = HashMap::new();
+        if kind == RecordKind::Commentary {
+            for link in commentary_program::Entity::find()
+                .filter(commentary_program::Column::CommentaryId.is_in(ids.clone()))
                 .all(db)
                 .await?
-                .into_iter()
-                .map(|link| link.program_id)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Ok(Some(Self {
-            kind,
-            id,
-            live,
-            draft,
-            program_ids,
-        }))
+            {
+                programs
+                    .entry(link.commentary_id)
+                    .or_default()
+                    .push(link.program_id);
+            }
+        }
+        Ok(ids
+            .into_iter()
+            .filter_map(|id| {
+                Some(Self {
+                    kind,
+                    id,
+                    live: rows.remove(&id)?,
+                    draft: drafts.remove(&id),
+                    program_ids: programs.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect())
     }
 
     fn text(&self, column: &str) -> &str {

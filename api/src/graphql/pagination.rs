@@ -147,6 +147,19 @@ impl ConnectionTotals {
 /// A page of `Node`s.
 pub type Page<Node> = Connection<KeysetCursor, Node, ConnectionTotals>;
 
+/// The `limit` and `offset` of a numbered page (the editors' lists): `limit` is 1 to the
+/// largest page size, `offset` is not negative.
+pub fn offset_page(limits: &Limits, limit: i32, offset: i32) -> ApiResult<(u64, u64)> {
+    let max = limits.max_page_size;
+    let limit = u64::try_from(limit)
+        .ok()
+        .filter(|l| (1..=max).contains(l))
+        .ok_or_else(|| ApiError::bad_input("limit", format!("`limit` is 1 to {max}")))?;
+    let offset = u64::try_from(offset)
+        .map_err(|_| ApiError::bad_input("offset", "`offset` is not negative"))?;
+    Ok((limit, offset))
+}
+
 fn page_size(field: &str, value: Option<i32>, limits: &Limits) -> ApiResult<Option<u64>> {
     value
         .map(|n| {

@@ -13,7 +13,7 @@ use super::error::or_null;
 use super::guard::{RequireRole, require};
 use super::ids::{RecordKind, decode, decode_named};
 use super::node::{self, Node};
-use super::pagination::{ConnectionTotals, Page, PageArgs, paginate};
+use super::pagination::{ConnectionTotals, Page, PageArgs, offset_page, paginate};
 use super::person::{Person, PersonFilter};
 use super::policy_event::{PolicyEvent, PolicyEventFilter};
 use super::program::{Program, ProgramFilter, ProgramOrder};
@@ -479,13 +479,7 @@ async fn work_list(
     offset: i32,
     prefix: &str,
 ) -> ApiResult<WorkList> {
-    let max = limits(ctx)?.max_page_size;
-    let limit = u64::try_from(limit)
-        .ok()
-        .filter(|l| (1..=max).contains(l))
-        .ok_or_else(|| ApiError::bad_input("limit", format!("`limit` is 1 to {max}")))?;
-    let offset = u64::try_from(offset)
-        .map_err(|_| ApiError::bad_input("offset", "`offset` is not negative"))?;
+    let (limit, offset) = offset_page(limits(ctx)?, limit, offset)?;
     let kind = record_type.into();
     let country = filter
         .country
@@ -546,12 +540,7 @@ async fn work_list(
     };
     let db = db(ctx)?;
     let (ids, total_count) = rows::work_ids(db, kind, &store_filter, limit, offset).await?;
-    let mut records = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(record) = EditorialRecord::load(db, kind, id).await? {
-            records.push(record);
-        }
-    }
+    let records = EditorialRecord::load_many(db, kind, ids).await?;
     Ok(WorkList {
         total_count,
         records,

@@ -95,13 +95,9 @@ pub async fn list(
                 ApiError::bad_input("staleAfterDays", "`staleAfterDays` is 1 to 36500")
             })?,
     };
-    let max = limits(ctx)?.max_page_size;
-    let limit = u64::try_from(limit)
-        .ok()
-        .filter(|l| (1..=max).contains(l))
-        .ok_or_else(|| ApiError::bad_input("limit", format!("`limit` is 1 to {max}")))?;
+    let (limit, offset) = super::pagination::offset_page(limits(ctx)?, limit, offset)?;
     let offset = usize::try_from(offset)
-        .map_err(|_| ApiError::bad_input("offset", "`offset` is not negative"))?;
+        .map_err(|_| ApiError::bad_input("offset", "`offset` is too large"))?;
     let today = chrono::Utc::now().date_naive();
     let (total, items) = crate::editorial::reverify::due(
         db(ctx)?,

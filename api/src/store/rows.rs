@@ -38,6 +38,16 @@ pub async fn fetch(
     })
 }
 
+/// The rows `ids` of `kind` in any state, as JSON objects with their ids, in one statement
+/// (a page of the editors' work list).
+pub async fn fetch_many(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+    ids: Vec<i32>,
+) -> Result<Vec<(i32, Map<String, Value>)>, DbErr> {
+    fetch_where(db, kind, ids, false).await
+}
+
 /// The rows `ids` of `kind` readers may see, as JSON objects with their ids, in one statement
 /// (a page of search hits).
 pub async fn fetch_visible(
@@ -45,15 +55,24 @@ pub async fn fetch_visible(
     kind: RecordKind,
     ids: Vec<i32>,
 ) -> Result<Vec<(i32, Map<String, Value>)>, DbErr> {
+    fetch_where(db, kind, ids, true).await
+}
+
+async fn fetch_where(
+    db: &impl ConnectionTrait,
+    kind: RecordKind,
+    ids: Vec<i32>,
+    visible_only: bool,
+) -> Result<Vec<(i32, Map<String, Value>)>, DbErr> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     with_entity!(kind, E => {
-        let rows = E::find()
-            .filter(column::<E>("id")?.is_in(ids))
-            .filter(crate::kb::visibility::condition(kind))
-            .all(db)
-            .await?;
+        let mut query = E::find().filter(column::<E>("id")?.is_in(ids));
+        if visible_only {
+            query = query.filter(crate::kb::visibility::condition(kind));
+        }
+        let rows = query.all(db).await?;
         rows.into_iter()
             .map(|model| {
                 let id = model.id;
