@@ -208,6 +208,13 @@ try {
 
   step = 'the admin';
   const boss = await session(admin, 'admin');
+  const editorName = (await ed.textContent('.who')).split(' (')[0].trim();
+  await boss.selectOption('select[name=author]', { label: editorName });
+  const everyone = await boss.textContent('table caption');
+  await boss.click('form.filters button[type=submit]');
+  await boss.waitForFunction((before) => document.querySelector('table caption')?.textContent !== before, everyone);
+  const authored = await boss.$$eval('tbody td:first-child', (cells) => cells.map((c) => c.textContent));
+  check(authored.length > 0 && authored.every((t) => t.startsWith('Test Talent Visa')), `the editor's programs: ${authored.join('; ')}`);
   await boss.click('a[href="#/admin/users"]');
   await boss.waitForSelector(`text=${editor.email}`);
   await audit(boss, 'accounts');

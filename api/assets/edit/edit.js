@@ -518,6 +518,10 @@ async function workList() {
   if (p.get('country')) filter.country = p.get('country');
   if (p.get('text')) filter.text = p.get('text');
   if (p.get('mine')) filter.author = session.user.id;
+  else if (p.get('author')) filter.author = p.get('author');
+  // Admins may list the accounts, and so filter by any author.
+  const admin = session.user.role === 'ADMIN';
+  const accounts = admin ? ((await gql('{ users { id displayName } }')).data.users || []) : [];
   const form = h('form', { class: 'filters', 'aria-label': 'Filter the work list', onsubmit: (event) => {
     event.preventDefault();
     const q = new URLSearchParams();
@@ -532,10 +536,12 @@ async function workList() {
   h('label', null, 'Pending edit', h('select', { name: 'pending', value: p.get('pending') || '' }, h('option', { value: '' }, 'either'), h('option', { value: 'yes' }, 'waiting to publish'), h('option', { value: 'no' }, 'none'))),
   h('label', null, 'Country', h('input', { name: 'country', size: 4, maxlength: 2, value: p.get('country') || '', placeholder: 'CN' })),
   h('label', null, 'Text', h('input', { name: 'text', type: 'search', value: p.get('text') || '' })),
-  h('label', null, h('span', null, 'Edited by me'), h('input', { name: 'mine', type: 'checkbox', checked: p.get('mine') ? true : null })),
+  admin
+    ? h('label', null, 'Edited by', h('select', { name: 'author', value: p.get('author') || '' }, h('option', { value: '' }, 'anyone'), accounts.map((u) => h('option', { value: u.id }, u.displayName))))
+    : h('label', null, h('span', null, 'Edited by me'), h('input', { name: 'mine', type: 'checkbox', checked: p.get('mine') ? true : null })),
   h('button', { type: 'submit' }, 'Show'));
   const { data, errors } = await gql(`query($t: RecordType!, $f: WorkListFilter, $o: Int!) {
-    workList(recordType: $t, filter: $f, limit: ${PAGE}, offset: $o) { totalCount records { id title state version updatedAt pendingChanges { field } } } }`,
+    workList(recordType: $t, filter: $f, limit: ${PAGE}, offset: $o) { totalCount records { id title state version updatedAt pendingChanges { field } ${type === 'Program' ? 'input' : ''} } } }`,
   { t: TYPE_ENUM[type], f: filter, o: offset });
   const out = [h('h1', null, 'Work list'), form];
   if (errors.length) {
@@ -550,9 +556,10 @@ async function workList() {
   }
   out.push(h('table', null,
     h('caption', { class: 'muted' }, `${TYPE_LABEL[type]}s ${offset + 1}–${offset + records.length} of ${totalCount}`),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Title'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col', class: 'opt' }, 'Changed'))),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Title'), type === 'Program' ? h('th', { scope: 'col' }, 'Country') : null, h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col', class: 'opt' }, 'Changed'))),
     h('tbody', null, records.map((r) => h('tr', null,
       h('td', null, h('a', { href: `#/record/${encodeURIComponent(r.id)}` }, r.title)),
+      type === 'Program' ? h('td', null, r.input?.country || '') : null,
       h('td', null, badge(r.state), r.pendingChanges.length ? [' ', h('span', { class: 'badge pending' }, 'pending edit')] : null),
       h('td', { class: 'opt' }, when(r.updatedAt)))))));
   const move = (to) => { const q = params(); q.set('offset', String(to)); location.hash = `#/?${q}`; };
