@@ -52,7 +52,8 @@ async function session(who, label, device = { viewport: { width: 1280, height: 9
   await page.goto(`${base}/edit`);
   await page.fill('#signin-email', who.email);
   await page.fill('#signin-password', who.password);
-  await page.click('button[type=submit]');
+  // By keyboard: Enter in the password field signs in.
+  await page.press('#signin-password', 'Enter');
   await page.waitForSelector('nav[aria-label=Workspace]');
   return page;
 }
@@ -174,6 +175,25 @@ try {
   await ed.waitForSelector('h1:not(:has(.badge.pending)) .badge.published');
   sheet = await publicText(`/programs/${slug}`);
   check(sheet.text.includes('(renamed)'), 'the published edit is not on the sheet');
+
+  step = 'restore a revision';
+  await ed.goto(programUrl);
+  await ed.waitForSelector('summary:has-text("Version 1: create")');
+  await ed.click('summary:has-text("Version 1: create")');
+  await ed.click('button:has-text("Restore version 1")');
+  await ed.waitForSelector('text=Version 1 restored.');
+  await ed.waitForSelector('h1 .badge.pending');
+  check((await ed.textContent('.panel.notice')).includes('Test Talent Visa (renamed)'), 'the restore does not show what it changes');
+  check(await ed.inputValue('#f-name') === 'Test Talent Visa', 'the form does not show the restored name');
+  await ed.click('.actions button:has-text("Publish the pending edit")');
+  await ed.waitForSelector('h1:not(:has(.badge.pending)) .badge.published');
+
+  step = 'a form for every content type';
+  for (const type of ['Requirement', 'Fee', 'Source', 'Citation', 'Person', 'Commentary', 'PolicyEvent']) {
+    await open(ed, `#/new/${type}`, 'form button[type=submit]');
+    check((await ed.$$('form .field')).length >= 3, `${type}: the form has too few fields`);
+    await audit(ed, `new-${type.toLowerCase()}`);
+  }
 
   step = 'two sessions, one record';
   const other = await session(editor, 'second editor session');

@@ -879,10 +879,10 @@ function revisionsBox(record) {
     fill(box, h('h2', { id: 'revisions-title' }, 'Revisions'),
       errors.length ? h('p', { class: 'error' }, errors[0].message) : null,
       list.map((r) => h('details', null,
-        h('summary', null, `Version ${r.version}: ${r.action} by ${r.author?.displayName || 'the importer'}, ${when(r.createdAt)}${r.live ? ' (current)' : ''}`),
+        h('summary', null, `Version ${r.version}: ${r.action}${r.live ? '' : ' (a pending edit)'} by ${r.author?.displayName || 'the importer'}, ${when(r.createdAt)}${r.version === record.version ? ' (current)' : ''}`),
         r.summary ? h('p', null, r.summary) : null,
         r.changes.length ? diffTable(r.changes, ['Field', 'Before', 'After']) : h('p', { class: 'muted' }, 'No field changed.'),
-        r.live ? null : h('button', { type: 'button', class: 'secondary', onclick: async () => {
+        r.version === record.version ? null : h('button', { type: 'button', class: 'secondary', onclick: async () => {
           if (!window.confirm(`Make version ${r.version}'s content the current draft?`)) return;
           const { errors: failed } = await gql('mutation($id: ID!, $v: Int!) { restoreRevision(id: $id, expectedVersion: $v) { id } }', { id: r.id, v: record.version });
           if (failed.length) { say(failed.map((e) => e.message).join(' ')); return; }
