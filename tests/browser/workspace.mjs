@@ -161,6 +161,21 @@ try {
   check(/1,?234\.5/.test(sheet.text), 'the sheet lacks the fee');
   check(sheet.text.includes('Test ministry announcement'), 'the sheet lacks the citation');
 
+  step = 'archive and restore';
+  await ed.goto(programUrl);
+  await ed.click('section[aria-label=Fees] a:has-text("Application fee")');
+  await ed.waitForSelector('h1 .badge.published');
+  await ed.click('.actions button:has-text("Archive")');
+  await ed.waitForSelector('h1 .badge.archived');
+  sheet = await publicText(`/programs/${slug}`);
+  check(!/1,?234\.5/.test(sheet.text), 'readers see an archived fee');
+  await ed.click('.actions button:has-text("Restore")');
+  await ed.waitForSelector('h1 .badge.draft');
+  await ed.click('.actions button:has-text("Publish")');
+  await ed.waitForSelector('h1 .badge.published');
+  sheet = await publicText(`/programs/${slug}`);
+  check(/1,?234\.5/.test(sheet.text), 'the restored fee is not back on the sheet');
+
   step = 'an edit waits for publishing';
   await ed.goto(programUrl);
   await ed.waitForSelector('#f-name');
