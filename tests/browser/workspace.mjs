@@ -91,6 +91,10 @@ try {
   await ed.click('a[href="#/new"]');
   await ed.click('a[href="#/new/Program"]');
   await ed.waitForSelector('#f-slug');
+  // The fields required on create are marked, the others are not.
+  check(await ed.getAttribute('#f-slug', 'aria-required') === 'true', 'the slug is not marked required');
+  check((await ed.textContent('#l-legalStatus')).includes('(required)'), 'the legal status is not marked required');
+  check(!(await ed.textContent('#l-summary')).includes('(required)'), 'the summary is marked required');
   await ed.fill('#f-slug', slug);
   await ed.fill('#f-name', 'Test Talent Visa');
   await ed.fill('#f-country', 'XX');

@@ -278,11 +278,12 @@ const typeCache = new Map();
 async function inputType(name) {
   if (typeCache.has(name)) return typeCache.get(name);
   const data = await must(`query($name: String!) { __type(name: $name) {
-    name inputFields { name description type { ${TYPE_REF} } } } }`, { name });
+    name description inputFields { name description type { ${TYPE_REF} } } } }`, { name });
+  const onCreate = requiredOnCreate(data.__type.description || '');
   const fields = [];
   for (const f of data.__type.inputFields) {
     const t = unwrap(f.type);
-    const field = { name: f.name, description: f.description || '', kind: t.kind, type: t.name, list: t.list, required: t.required };
+    const field = { name: f.name, description: f.description || '', kind: t.kind, type: t.name, list: t.list, required: t.required, onCreate: onCreate.has(f.name) };
     if (t.kind === 'ENUM') field.values = await enumValues(t.name);
     if (t.kind === 'INPUT_OBJECT') field.fields = (await inputType(t.name)).fields;
     fields.push(field);
@@ -290,6 +291,19 @@ async function inputType(name) {
   const result = { name, fields };
   typeCache.set(name, result);
   return result;
+}
+
+// The fields an input type's description names after "Required on create:" (one input type
+// serves create and update, so GraphQL cannot mark them). Alternatives ("a `personId` or
+// `groupName`") are not marked: either will do.
+function requiredOnCreate(description) {
+  const sentence = description.split('Required on create:')[1]?.split('.')[0] || '';
+  const names = new Set();
+  for (const part of sentence.split(',')) {
+    if (/\bor\b/.test(part)) continue;
+    for (const m of part.matchAll(/`([A-Za-z]+)`/g)) names.add(m[1]);
+  }
+  return names;
 }
 
 async function enumValues(name) {
@@ -395,7 +409,7 @@ function picker(field, initial, onChange) {
 }
 
 // One form for an input type. Returns the element and functions to read it and show errors.
-function buildForm(type, values, onInput) {
+function buildForm(type, values, onInput, creating = false) {
   const controls = new Map();
   const current = {};
   const errorOf = new Map();
@@ -441,7 +455,7 @@ function buildForm(type, values, onInput) {
       }
       control.value = current[field.name];
       control.setAttribute('aria-describedby', described);
-      if (field.required) control.setAttribute('aria-required', 'true');
+      if (field.required || (creating && field.onCreate)) control.setAttribute('aria-required', 'true');
       const update = () => set(control.value);
       control.addEventListener('input', update);
       control.addEventListener('change', update);
@@ -449,7 +463,7 @@ function buildForm(type, values, onInput) {
     }
     controls.set(field.name, { control, focus });
     rows.push(h('div', { class: 'field' },
-      h('label', { for: field.kind === 'INPUT_OBJECT' ? null : id, id: `l-${field.name}` }, humanise(field.name), field.required ? ' (required)' : ''),
+      h('label', { for: field.kind === 'INPUT_OBJECT' ? null : id, id: `l-${field.name}` }, humanise(field.name), field.required || (creating && field.onCreate) ? ' (required)' : ''),
       help, control, error));
   }
   return {
@@ -600,7 +614,7 @@ async function createView(type) {
   for (const f of shape.fields) if (p.get(f.name)) given[f.name] = f.list ? [p.get(f.name)] : p.get(f.name);
   const key = `new:${type}:${p.toString()}`;
   const kept = readUnsaved(key);
-  const form = buildForm(shape, kept ? kept.values : given, () => keepUnsaved(key, { values: raw(form, shape) }));
+  const form = buildForm(shape, kept ? kept.values : given, () => keepUnsaved(key, { values: raw(form, shape) }), true);
   const summary = h('div', { class: 'error', role: 'alert' });
   const button = h('button', { type: 'submit' }, `Create ${TYPE_LABEL[type].toLowerCase()}`);
   const element = h('form', { novalidate: true, onsubmit: async (event) => {
