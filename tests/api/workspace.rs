@@ -314,3 +314,70 @@ backend_test!(
         assert!(counts[1] <= 5, "{counts:?}");
     }
 );
+
+// An editor can drop a pending edit: readers never see it, the record keeps what they see, and
+// an editor still holding the edit conflicts instead of saving it back.
+backend_test!(a_pending_edit_can_be_discarded, seeded, |app| async move {
+    let token = app.editor().await;
+    let program = create(
+        app,
+        &token,
+        "Program",
+        json!({"slug": "nz-discard", "name": "Discard Visa", "country": "NZ",
+               "category": "TALENT", "legalStatus": "ANNOUNCED"}),
+    )
+    .await;
+    let published = change_state(app, &token, "publish", &program).await;
+    let edited = update(
+        app,
+        &token,
+        "Program",
+        &published,
+        json!({"name": "Discard Visa (an edit to drop)"}),
+    )
+    .await;
+    assert!(edited["pendingDraft"].is_object());
+    let dropped = change_state(app, &token, "discardDraft", &edited).await;
+    assert!(dropped["pendingDraft"].is_null());
+    assert_eq!(dropped["state"], "PUBLISHED");
+    assert_eq!(dropped["content"], published["content"]);
+    assert_eq!(dropped["version"], edited["version"].as_i64().unwrap() + 1);
+    // Nothing left to discard; an old version conflicts.
+    let again = app
+        .error_as(
+            &token,
+            "mutation($id: ID!, $v: Int!) { discardDraft(id: $id, expectedVersion: $v) { id } }",
+            json!({"id": dropped["id"], "v": dropped["version"]}),
+        )
+        .await;
+    assert_eq!(again["extensions"]["code"], "BAD_USER_INPUT");
+    let stale = app
+        .error_as(
+            &token,
+            "mutation($id: ID!, $v: Int!, $input: ProgramInput!) { updateProgram(id: $id, expectedVersion: $v, input: $input) { id } }",
+            json!({"id": edited["id"], "v": edited["version"], "input": {"summary": "x"}}),
+        )
+        .await;
+    assert_eq!(stale["extensions"]["code"], "CONFLICT");
+    // The history says what was dropped; readers' change list never had it.
+    let revisions = app
+        .data_as(
+            &token,
+            "query($id: ID!) { revisions(of: $id) { action summary } }",
+            json!({"id": program["id"]}),
+        )
+        .await;
+    let discard = revisions["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"] == "discard_draft")
+        .cloned()
+        .expect("a discard revision");
+    assert!(
+        discard["summary"].as_str().unwrap().contains("name"),
+        "{discard}"
+    );
+    let sheet = app.get_text("/programs/nz-discard").await;
+    assert!(sheet.contains("Discard Visa") && !sheet.contains("an edit to drop"));
+});

@@ -234,6 +234,11 @@ try {
   await other.waitForSelector('text=Saved as a pending edit');
   check(await other.inputValue('#f-summary') === 'Summary typed second, not to be lost.', 'the saved text is not shown');
 
+  step = 'discard a pending edit';
+  await other.click('.actions button:has-text("Discard the pending edit")');
+  await other.waitForSelector('h1:not(:has(.badge.pending)) .badge.published');
+  check(await other.inputValue('#f-summary') === '', 'the discarded summary is still in the form');
+
   step = 'phone';
   const phone = await session(editor, 'phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await phone.goto(programUrl);

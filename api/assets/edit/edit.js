@@ -759,6 +759,7 @@ async function recordView(id) {
   const pending = record.pendingChanges.length > 0;
   const actions = h('div', { class: 'actions' },
     record.state === 'DRAFT' || pending ? act(pending ? 'Publish the pending edit' : 'Publish', 'publish', null, 'primary') : null,
+    pending ? act('Discard the pending edit', 'discardDraft', 'Drop the pending edit? Readers never saw it; they keep seeing the published record.', 'danger') : null,
     record.state === 'PUBLISHED' ? act('Unpublish', 'unpublish', 'Readers will no longer see this record. Unpublish it?') : null,
     record.state !== 'ARCHIVED' ? act('Archive', 'archive', 'Archive this record? It can be restored later.', 'danger') : act('Restore', 'restore'),
     record.state === 'PUBLISHED' ? h('a', { href: type === 'Program' ? `/programs/${encodeURIComponent(record.input.slug)}` : `/records/${encodeURIComponent(id)}` }, 'See it as readers do') : null);

@@ -54,6 +54,9 @@ pub enum Transition {
     Archive,
     /// Archived → draft.
     Restore,
+    /// Drops the pending edit of a published record: readers never saw it, and the record
+    /// stays as they see it (a new version, so that an editor still holding the edit conflicts).
+    DiscardDraft,
 }
 
 impl Transition {
@@ -63,6 +66,7 @@ impl Transition {
             Self::Unpublish => "unpublish",
             Self::Archive => "archive",
             Self::Restore => "restore",
+            Self::DiscardDraft => "discard_draft",
         }
     }
 }
@@ -506,6 +510,7 @@ pub async fn transition(
         Transition::Unpublish => (state == Published, Draft),
         Transition::Archive => (state != Archived, Archived),
         Transition::Restore => (state == Archived, Draft),
+        Transition::DiscardDraft => (pending.is_some(), state),
     };
     if !allowed {
         return Err(ApiError::bad_input(
@@ -515,7 +520,9 @@ pub async fn transition(
                 to.action(),
                 state.as_str(),
                 kind.stored_name(),
-                if state == Published && to == Transition::Publish {
+                if (state == Published && to == Transition::Publish)
+                    || to == Transition::DiscardDraft
+                {
                     " with no pending changes"
                 } else {
                     ""
@@ -524,8 +531,17 @@ pub async fn transition(
         ));
     }
     let version = expected_version + 1;
-    let mut row = pending.as_ref().map_or(&live, |(_, s)| s).clone();
+    // Every transition but a discard takes the pending edit along.
+    let mut row = match (&pending, to) {
+        (Some((_, edit)), to) if to != Transition::DiscardDraft => edit.clone(),
+        _ => live.clone(),
+    };
     let changes = diff(&live, &row);
+    // A discard's history says which edit it dropped.
+    let summarised = match (&pending, to) {
+        (Some((_, edit)), Transition::DiscardDraft) => diff(&live, edit),
+        _ => changes.clone(),
+    };
     row.insert("state".to_owned(), state_value(next));
     row.insert("version".to_owned(), Value::from(version));
     row.insert("updated_at".to_owned(), now_value());
@@ -550,7 +566,7 @@ pub async fn transition(
             version,
             action: to.action(),
             snapshot: &row,
-            summary: summary(to.action(), &changes),
+            summary: summary(to.action(), &summarised),
             live: true,
         },
     )

@@ -441,6 +441,17 @@ impl Mutation {
         transition(ctx, id, expected_version, Transition::Publish).await
     }
 
+    /// Drops the pending edit of a published record; readers go on seeing what they saw.
+    #[graphql(guard = "RequireRole(Role::Editor)")]
+    async fn discard_draft(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+    ) -> ApiResult<EditorialRecord> {
+        transition(ctx, id, expected_version, Transition::DiscardDraft).await
+    }
+
     /// Takes a published record back to draft: readers stop seeing it.
     #[graphql(guard = "RequireRole(Role::Editor)")]
     async fn unpublish(
