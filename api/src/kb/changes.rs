@@ -102,13 +102,15 @@ fn snapshot(row: &revision::Model) -> ApiResult<Map<String, Value>> {
 }
 
 /// A name for a record from its content: a program's name, a fee's label, an event's title...
+/// A long one (a quote) is cut at a word boundary with `…`, never inside a word, so that a
+/// quoted person is never shown saying half a word.
 pub fn record_title(kind: RecordKind, content: &Map<String, Value>) -> String {
     ["name", "title", "label", "description", "body", "excerpt"]
         .iter()
         .find_map(|f| content.get(*f).and_then(Value::as_str))
         .map_or_else(
             || kind.stored_name().to_owned(),
-            |t| t.chars().take(120).collect(),
+            |t| super::values::short_title(t, 120),
         )
 }
 
@@ -174,10 +176,11 @@ mod tests {
         assert_eq!(record_title(RecordKind::Fee, &fee), "Visa fee");
         let bare = map(serde_json::json!({"amount": "100"}));
         assert_eq!(record_title(RecordKind::Fee, &bare), "Fee");
-        let long = map(serde_json::json!({"body": "x".repeat(300)}));
-        assert_eq!(
-            record_title(RecordKind::Commentary, &long).chars().count(),
-            120
+        let long = map(serde_json::json!({"body": "word ".repeat(60)}));
+        let title = record_title(RecordKind::Commentary, &long);
+        assert!(
+            title.chars().count() <= 121 && title.ends_with("word…"),
+            "{title}"
         );
     }
 
