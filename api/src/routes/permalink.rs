@@ -6,6 +6,7 @@
 use crate::kb::error::ApiError;
 use crate::kb::fees::{is_current, scheduled_end};
 use crate::kb::global_id::{self, encode};
+use crate::kb::sheet::Facts;
 use crate::kb::values::{
     PartialDate, check_storable, e4_to_money, is_slug, partial_date_text, short_title,
 };
@@ -15,7 +16,7 @@ use crate::permalink::{PublicBase, cite_as};
 use crate::store::rows;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use entity::program;
+use entity::{citation, program, source};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::{Map, Value, json};
 
@@ -61,26 +62,26 @@ async fn citations(
     id: i32,
 ) -> Result<Vec<Value>, ApiError> {
     let rows = read::cited_sources(db, target, [id]).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(c, s)| {
-            compact(json!({
-                "@type": "CreativeWork",
-                "name": s.title,
-                "url": s.url,
-                "publisher": s.publisher.map(|p| json!({ "@type": "Organization", "name": p })),
-                // At the precision the source gives (ISO 8601 allows `2025-09`, `2024`).
-                "datePublished": PartialDate::stored(s.published_on, s.published_precision)
-                    .map(PartialDate::to_text),
-                "inLanguage": s.language,
-                "license": s.licence,
-                // The credit line the licence asks for (CC BY: GlobeNomad's attribution).
-                "creditText": s.attribution,
-                "abstract": c.excerpt,
-                "about": c.field,
-            }))
-        })
-        .collect())
+    Ok(rows.iter().map(|(c, s)| creative_work(c, s)).collect())
+}
+
+/// A citation of the source `s` as a schema.org CreativeWork.
+fn creative_work(c: &citation::Model, s: &source::Model) -> Value {
+    compact(json!({
+        "@type": "CreativeWork",
+        "name": s.title,
+        "url": s.url,
+        "publisher": s.publisher.as_ref().map(|p| json!({ "@type": "Organization", "name": p })),
+        // At the precision the source gives (ISO 8601 allows `2025-09`, `2024`).
+        "datePublished": PartialDate::stored(s.published_on, s.published_precision)
+            .map(PartialDate::to_text),
+        "inLanguage": s.language,
+        "license": s.licence,
+        // The credit line the licence asks for (CC BY: GlobeNomad's attribution).
+        "creditText": s.attribution,
+        "abstract": c.excerpt,
+        "about": c.field,
+    }))
 }
 
 /// A value of the program's sheet as a schema.org PropertyValue: its value only when it may be
@@ -110,14 +111,21 @@ async fn program_ld(
     base: &PublicBase,
     p: &program::Model,
 ) -> Result<Value, ApiError> {
-    let link = base.program(&p.slug);
-    let today = chrono::Utc::now().date_naive();
     let facts = read::sheets(db, [p.id])
         .await?
         .into_iter()
         .next()
         .ok_or(not_found())?;
-    let values = sheet::sheet(&facts, None);
+    Ok(program_ld_of(base, &facts))
+}
+
+/// The JSON-LD of the program whose sheet is `facts` (its own citations, with their sources,
+/// are part of what the sheet read).
+fn program_ld_of(base: &PublicBase, facts: &Facts) -> Value {
+    let p = &facts.program;
+    let link = base.program(&p.slug);
+    let today = chrono::Utc::now().date_naive();
+    let values = sheet::sheet(facts, None);
     let offers: Vec<Value> = facts
         .fees
         .iter()
@@ -135,7 +143,7 @@ async fn program_ld(
             }))
         })
         .collect();
-    Ok(compact(json!({
+    compact(json!({
         "@context": "https://schema.org",
         "@type": "GovernmentService",
         "@id": link,
@@ -155,9 +163,13 @@ async fn program_ld(
             .map(property)
             .collect::<Vec<_>>(),
         "offers": offers,
-        "citation": citations(db, CitationTarget::Program, p.id).await?,
+        "citation": facts
+            .program_citations
+            .iter()
+            .filter_map(|c| facts.sources.get(&c.source_id).map(|s| creative_work(c, s)))
+            .collect::<Vec<_>>(),
         "creditText": cite_as(&p.name, p.version, &link),
-    })))
+    }))
 }
 
 async fn record_ld(
@@ -428,9 +440,15 @@ pub async fn program(
         return respond(&req, program_ld(&db, &base, &p).await);
     }
     // A browser gets the fact sheet, with the same JSON-LD embedded.
+    // One read of the sheet serves both the page and its embedded JSON-LD.
     let page = async {
-        let ld = program_ld(&db, &base, &p).await?;
-        super::web::sheet::build(&db, &base, &p, super::page::embedded_json(&ld)).await
+        let Some(facts) = read::sheets(db.get_ref(), [p.id]).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let ld = super::page::embedded_json(&program_ld_of(&base, &facts));
+        super::web::sheet::build(&db, &base, &facts, ld)
+            .await
+            .map(Some)
     }
     .await;
     let mut response = match page {

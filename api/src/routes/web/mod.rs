@@ -135,7 +135,7 @@ pub fn error_page(error: crate::kb::error::ApiError, what: &str) -> HttpResponse
     }
 }
 
-/// A numbered citation: the source, and the passage that supports the fact.
+/// A numbered source, with the passages of it that the page's facts cite.
 pub struct Note {
     pub n: usize,
     pub title: String,
@@ -147,6 +147,13 @@ pub struct Note {
     pub accessed: Option<String>,
     pub url: Option<String>,
     pub archived_url: Option<String>,
+    /// Each distinct passage cited, in the order the page first cites it.
+    pub passages: Vec<Passage>,
+}
+
+/// What a citation quotes of its source, and how strongly it supports the fact.
+#[derive(PartialEq, Eq)]
+pub struct Passage {
     pub excerpt: Option<String>,
     pub confidence: Option<String>,
 }
@@ -164,35 +171,52 @@ pub fn date_text(
     PartialDate::stored(date, precision).map(PartialDate::to_text)
 }
 
-/// Numbers citations in the order the page first shows them.
+/// Numbers the sources of citations in the order the page first cites them: one note per
+/// source, so a source behind many facts is listed once, with each passage the facts quote.
 #[derive(Default)]
 pub struct Notes {
     numbers: HashMap<i32, usize>,
-    cited: Vec<Arc<citation::Model>>,
+    /// Per note, its source and the citations it stands for, in the order first seen.
+    cited: Vec<(i32, Vec<Arc<citation::Model>>)>,
 }
 
 impl Notes {
-    /// The numbers of `citations`, numbering those not seen before.
+    /// The note numbers of `citations` (one per source, numbering sources not seen before).
     pub fn refs(&mut self, citations: &[Arc<citation::Model>]) -> Vec<usize> {
-        citations
-            .iter()
-            .map(|c| {
-                let next = self.cited.len() + 1;
-                *self.numbers.entry(c.id).or_insert_with(|| {
-                    self.cited.push(c.clone());
-                    next
-                })
-            })
-            .collect()
+        let mut refs: Vec<usize> = Vec::with_capacity(citations.len());
+        for c in citations {
+            let next = self.cited.len() + 1;
+            let n = *self.numbers.entry(c.source_id).or_insert_with(|| {
+                self.cited.push((c.source_id, Vec::new()));
+                next
+            });
+            self.cited[n - 1].1.push(c.clone());
+            if !refs.contains(&n) {
+                refs.push(n);
+            }
+        }
+        refs
     }
 
-    /// The notes, in number order, with the sources the sheets read (`sources`).
+    /// The notes, in number order, with the sources the sheets read (`sources`). The numbers
+    /// stay those `refs` gave: a citation's source is always among `sources` (the reads keep only
+    /// citations of visible sources).
     pub fn into_notes(self, sources: &HashMap<i32, Arc<source::Model>>) -> Vec<Note> {
         self.cited
-            .iter()
+            .into_iter()
             .enumerate()
-            .filter_map(|(i, c)| {
-                let s = sources.get(&c.source_id)?;
+            .filter_map(|(i, (source_id, citations))| {
+                let s = sources.get(&source_id)?;
+                let mut passages: Vec<Passage> = Vec::new();
+                for c in citations {
+                    let passage = Passage {
+                        excerpt: c.excerpt.clone(),
+                        confidence: c.confidence.map(|k| words(&k.as_str())),
+                    };
+                    if !passages.contains(&passage) {
+                        passages.push(passage);
+                    }
+                }
                 Some(Note {
                     n: i + 1,
                     title: s.title.clone(),
@@ -203,8 +227,7 @@ impl Notes {
                     accessed: s.accessed_on.map(|d| d.to_string()),
                     url: s.url.clone(),
                     archived_url: s.archived_url.clone(),
-                    excerpt: c.excerpt.clone(),
-                    confidence: c.confidence.map(|k| words(&k.as_str())),
+                    passages,
                 })
             })
             .collect()

@@ -13,7 +13,7 @@ use crate::kb::values::{PartialDate, e4_to_money};
 use crate::permalink::{Citation, PublicBase};
 use askama::Template;
 use chrono::NaiveDate;
-use entity::{citation, fee, program};
+use entity::{citation, fee};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -36,7 +36,8 @@ pub struct Sheet {
     pub last_verified: Option<String>,
     pub values: Vec<Row>,
     pub fees: Vec<FeeRow>,
-    pub chart: Option<Chart>,
+    /// A chart per currency, the most used first.
+    pub charts: Vec<Chart>,
     pub requirements: Vec<RequirementRow>,
     pub events: Vec<EventRow>,
     pub commentaries: Vec<Said>,
@@ -129,32 +130,39 @@ fn amount(f: &fee::Model) -> Option<String> {
     }
 }
 
-/// The chart of the currency most fees are in, when at least one dated amount exists: each fee
-/// a horizontal segment from when it applies until it ends (or today), at its amount.
-fn chart(
+/// A chart per currency in which at least one dated amount exists, the currency most fees are
+/// in first: each fee a horizontal segment from when it applies until it ends (or today), at
+/// its amount. Amounts in different currencies are never drawn on one scale.
+fn charts(
     fees: &[Arc<fee::Model>],
     today: NaiveDate,
     in_effect: impl Fn(&fee::Model) -> bool,
-) -> Option<Chart> {
-    let dated: Vec<&Arc<fee::Model>> = fees
-        .iter()
-        .filter(|f| f.amount_e4.is_some() && f.currency.is_some() && f.effective_from.is_some())
-        .collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for f in &dated {
-        *counts
-            .entry(f.currency.as_deref().unwrap_or_default())
-            .or_default() += 1;
+) -> Vec<Chart> {
+    let mut by_currency: Vec<(&str, Vec<&Arc<fee::Model>>)> = Vec::new();
+    for f in fees {
+        let (Some(currency), Some(_), Some(_)) = (&f.currency, f.amount_e4, f.effective_from)
+        else {
+            continue;
+        };
+        match by_currency.iter_mut().find(|(c, _)| c == currency) {
+            Some((_, dated)) => dated.push(f),
+            None => by_currency.push((currency, vec![f])),
+        }
     }
-    let currency = counts
+    by_currency.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    by_currency
         .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))?
-        .0
-        .to_owned();
-    let dated: Vec<&Arc<fee::Model>> = dated
-        .into_iter()
-        .filter(|f| f.currency.as_deref() == Some(currency.as_str()))
-        .collect();
+        .filter_map(|(currency, dated)| chart(currency, &dated, today, &in_effect))
+        .collect()
+}
+
+/// The chart of the fees `dated`, all with an amount in `currency` and a start.
+fn chart(
+    currency: &str,
+    dated: &[&Arc<fee::Model>],
+    today: NaiveDate,
+    in_effect: &impl Fn(&fee::Model) -> bool,
+) -> Option<Chart> {
     let start = dated.iter().filter_map(|f| f.effective_from).min()?;
     let end = dated
         .iter()
@@ -204,7 +212,7 @@ fn chart(
             end,
             e4_to_money(top)
         ),
-        currency,
+        currency: currency.to_owned(),
         width,
         height,
         lines,
@@ -212,21 +220,19 @@ fn chart(
     })
 }
 
-/// The sheet of the visible program `p`; None when it is no longer visible.
+/// The page of the sheet `facts` (read with `kb::read::sheets`), with its JSON-LD `json_ld`.
 pub async fn build(
     db: &DatabaseConnection,
     base: &PublicBase,
-    p: &program::Model,
+    facts: &sheet::Facts,
     json_ld: String,
-) -> ApiResult<Option<Sheet>> {
-    let Some(facts) = read::sheets(db, [p.id]).await?.into_iter().next() else {
-        return Ok(None);
-    };
+) -> ApiResult<Sheet> {
+    let p = &facts.program;
     let today = chrono::Utc::now().date_naive();
     let link = base.program(&p.slug);
     let mut notes = Notes::default();
-    let shown = sheet::sheet(&facts, None);
-    let others = sheet::other_facts(&facts, &shown);
+    let shown = sheet::sheet(facts, None);
+    let others = sheet::other_facts(facts, &shown);
     let values = shown
         .into_iter()
         .chain(others)
@@ -314,7 +320,7 @@ pub async fn build(
         accessed: today,
     };
     let (cite, bibtex) = (citation.text(), citation.bibtex());
-    Ok(Some(Sheet {
+    Ok(Sheet {
         description: p
             .summary
             .clone()
@@ -329,8 +335,8 @@ pub async fn build(
         official_url: p.official_url.clone(),
         revision: p.version,
         updated: p.updated_at.format("%Y-%m-%d").to_string(),
-        last_verified: sheet::last_verified(&facts).map(PartialDate::to_text),
-        chart: chart(&facts.fees, today, |f| term(f) == Term::InEffect),
+        last_verified: sheet::last_verified(facts).map(PartialDate::to_text),
+        charts: charts(&facts.fees, today, |f| term(f) == Term::InEffect),
         values,
         fees,
         requirements,
@@ -342,7 +348,7 @@ pub async fn build(
         json_ld,
         link,
         name,
-    }))
+    })
 }
 
 /// What is said about the program, with who said it and where.
