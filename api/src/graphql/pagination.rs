@@ -176,16 +176,6 @@ fn page_size(field: &str, value: Option<i32>, limits: &Limits) -> ApiResult<Opti
         .transpose()
 }
 
-fn cursor(ordering: &Ordering, field: &str, value: Option<&String>) -> ApiResult<Option<Position>> {
-    value
-        .map(|c| {
-            ordering
-                .decode(c)
-                .map_err(|e| ApiError::bad_input(field, format!("`{c}` {e}")))
-        })
-        .transpose()
-}
-
 /// Whether any row of `list` meets `condition`.
 async fn exists(
     db: &DatabaseConnection,
@@ -219,21 +209,14 @@ pub async fn paginate_statement<Node: OutputType>(
             "give `first` or `last`, not both",
         ));
     }
-    let after = cursor(ordering, "after", args.after.as_ref())?;
-    let before = cursor(ordering, "before", args.before.as_ref())?;
+    let after = ordering.cursor("after", args.after.as_deref())?;
+    let before = ordering.cursor("before", args.before.as_deref())?;
 
     // The edges between the cursors, read from the front (`first`) or from the back (`last`),
     // with one more row than asked: whether it exists says if there is more on that side.
     let backward = last.is_some();
     let size = last.or(first).unwrap_or(limits.default_page_size);
-    let mut page = list.clone();
-    ordering.select_keys(&mut page);
-    if let Some(after) = &after {
-        page.cond_where(ordering.after(after));
-    }
-    if let Some(before) = &before {
-        page.cond_where(ordering.before(before));
-    }
+    let mut page = ordering.window(&list, after.as_ref(), before.as_ref(), size, backward);
     if args.count_on_page {
         // Uncorrelated: both backends compute it once for the statement, not once per row.
         let mut matching = list.clone();
@@ -247,11 +230,7 @@ pub async fn paginate_statement<Node: OutputType>(
             Alias::new(TOTAL_COLUMN),
         );
     }
-    ordering.order(&mut page, backward);
-    page.limit(size + 1);
-    let mut rows = db.query_all(&page).await?;
-    let more = rows.len() as u64 > size;
-    rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
+    let (mut rows, more) = Ordering::read_window(db, &page, size).await?;
     if backward {
         rows.reverse();
     }
@@ -358,9 +337,11 @@ pub fn window(
             "give `first` or `last`, not both",
         ));
     }
-    let start = cursor(ordering, "after", args.after.as_ref())?
+    let start = ordering
+        .cursor("after", args.after.as_deref())?
         .map_or(0, |at| list.count_before(&at, true));
-    let end = cursor(ordering, "before", args.before.as_ref())?
+    let end = ordering
+        .cursor("before", args.before.as_deref())?
         .map_or(list.size(), |at| list.count_before(&at, false))
         .max(start);
     let size =

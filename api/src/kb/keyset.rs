@@ -336,6 +336,58 @@ impl Ordering {
         }
     }
 
+    /// The position the cursor `cursor` (the argument `field`) names, when one is given; a bad
+    /// cursor is the client's error at that field.
+    pub fn cursor(
+        &self,
+        field: &str,
+        cursor: Option<&str>,
+    ) -> super::error::ApiResult<Option<Position>> {
+        cursor
+            .map(|c| {
+                self.decode(c)
+                    .map_err(|e| super::error::ApiError::bad_input(field, format!("`{c}` {e}")))
+            })
+            .transpose()
+    }
+
+    /// `list` cut to the rows strictly between `after` and `before`, in reading order or from
+    /// the back when `backward`, with its keys selected and one row more than `size`: whether
+    /// that row comes back says if there is more on that side ([`Ordering::read_window`]).
+    pub fn window(
+        &self,
+        list: &SelectStatement,
+        after: Option<&Position>,
+        before: Option<&Position>,
+        size: u64,
+        backward: bool,
+    ) -> SelectStatement {
+        let mut page = list.clone();
+        self.select_keys(&mut page);
+        if let Some(after) = after {
+            page.cond_where(self.after(after));
+        }
+        if let Some(before) = before {
+            page.cond_where(self.before(before));
+        }
+        self.order(&mut page, backward);
+        page.limit(size + 1);
+        page
+    }
+
+    /// The rows of a [`Ordering::window`] of `size` (at most `size` of them, in the window's
+    /// order), and whether there were more.
+    pub async fn read_window(
+        db: &impl sea_orm::ConnectionTrait,
+        window: &SelectStatement,
+        size: u64,
+    ) -> Result<(Vec<QueryResult>, bool), DbErr> {
+        let mut rows = db.query_all(window).await?;
+        let more = rows.len() as u64 > size;
+        rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
+        Ok((rows, more))
+    }
+
     /// The opaque cursor of a position.
     pub fn encode(&self, at: &Position) -> String {
         let mut parts = Vec::with_capacity(at.0.len() + 1);

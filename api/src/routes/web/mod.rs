@@ -252,24 +252,13 @@ pub const PAGE: u64 = 50;
 /// published ahead of it.
 pub async fn keyset_page(
     db: &sea_orm::DatabaseConnection,
-    mut list: sea_orm::sea_query::SelectStatement,
+    list: sea_orm::sea_query::SelectStatement,
     ordering: &crate::kb::keyset::Ordering,
     after: Option<&str>,
 ) -> crate::kb::error::ApiResult<(Vec<sea_orm::QueryResult>, Option<String>)> {
-    use crate::kb::error::ApiError;
-    use sea_orm::ConnectionTrait;
-    ordering.select_keys(&mut list);
-    if let Some(cursor) = after {
-        let at = ordering
-            .decode(cursor)
-            .map_err(|e| ApiError::bad_input("after", format!("`{cursor}` {e}")))?;
-        list.cond_where(ordering.after(&at));
-    }
-    ordering.order(&mut list, false);
-    list.limit(PAGE + 1);
-    let mut rows = db.query_all(&list).await?;
-    let more = rows.len() as u64 > PAGE;
-    rows.truncate(usize::try_from(PAGE).unwrap_or(usize::MAX));
+    let at = ordering.cursor("after", after)?;
+    let window = ordering.window(&list, at.as_ref(), None, PAGE, false);
+    let (rows, more) = crate::kb::keyset::Ordering::read_window(db, &window, PAGE).await?;
     let next = match (more, rows.last()) {
         (true, Some(last)) => Some(ordering.encode(&ordering.position(last)?)),
         _ => None,
