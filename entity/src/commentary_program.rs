@@ -12,6 +12,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::commentary::Entity",
+        from = "Column::CommentaryId",
+        to = "super::commentary::Column::Id"
+    )]
+    Commentary,
+}
+
+impl Related<super::commentary::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Commentary.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -17,11 +17,49 @@ use entity::{
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Loads rows for the GraphQL types of one request.
 pub struct DbLoader {
     db: DatabaseConnection,
+    /// Sources and people that came joined with the rows naming them (citations, commentary):
+    /// a `source` or `person` field below those rows then costs no statement of its own.
+    /// Never held across an await.
+    came_along: Mutex<CameAlong>,
+}
+
+#[derive(Default)]
+struct CameAlong {
+    sources: HashMap<i32, Arc<source::Model>>,
+    people: HashMap<i32, Arc<person::Model>>,
+}
+
+impl DbLoader {
+    /// The side map, whatever a panicking holder left in it (it only ever holds whole rows).
+    fn came_along(&self) -> std::sync::MutexGuard<'_, CameAlong> {
+        self.came_along
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The rows among `keys` that came along already, and the ids still to read.
+    fn split_known<K: Copy + Hash + Eq, R>(
+        keys: &[K],
+        id: impl Fn(K) -> i32,
+        known: &HashMap<i32, Arc<R>>,
+    ) -> (HashMap<K, Arc<R>>, Vec<i32>) {
+        let mut found = HashMap::with_capacity(keys.len());
+        let mut missing = Vec::new();
+        for key in keys {
+            match known.get(&id(*key)) {
+                Some(row) => {
+                    found.insert(*key, row.clone());
+                }
+                None => missing.push(id(*key)),
+            }
+        }
+        (found, missing)
+    }
 }
 
 /// The request's loader, with a cache that lives as long as the request: a key asked for twice
@@ -33,7 +71,10 @@ pub type Loaders = DataLoader<DbLoader, HashMapCache>;
 /// slowed; a small delay batches siblings that finish at different times into fewer statements.
 pub fn loaders(db: DatabaseConnection, delay: std::time::Duration) -> Loaders {
     DataLoader::with_cache(
-        DbLoader { db },
+        DbLoader {
+            db,
+            came_along: Mutex::default(),
+        },
         TokioSpawner::current(),
         TokioTimer::default(),
         HashMapCache::default(),
@@ -170,18 +211,16 @@ impl Loader<CitationsOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[CitationsOf]) -> LoadResult<CitationsOf, Self::Value> {
-        let mut rows = Vec::new();
-        for target in CitationTarget::ALL {
-            let wanted: Vec<i32> = keys
-                .iter()
-                .map(|k| k.split())
-                .filter(|(t, _)| *t == target)
-                .map(|(_, id)| id)
-                .collect();
-            if !wanted.is_empty() {
-                rows.extend(read::citations(&self.db, target, wanted).await?);
+        let mut targets: Vec<(CitationTarget, Vec<i32>)> = Vec::new();
+        for (target, id) in keys.iter().map(|k| k.split()) {
+            match targets.iter_mut().find(|(t, _)| *t == target) {
+                Some((_, ids)) => ids.push(id),
+                None => targets.push((target, vec![id])),
             }
         }
+        // Every kind of record the batch asks about, with the sources, in one statement.
+        let (rows, sources) = read::citations_and_sources(&self.db, &targets).await?;
+        self.came_along().sources.extend(sources);
         // A citation supports exactly one record: the one its target column names.
         Ok(file(rows.into_iter().filter_map(|c| {
             CitationTarget::of(&c).map(|(t, id)| (CitationsOf::join(t, id), c))
@@ -198,8 +237,12 @@ impl Loader<SourceById> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[SourceById]) -> LoadResult<SourceById, Self::Value> {
-        let rows = read::sources(&self.db, ids(keys, |k| k.0)).await?;
-        Ok(by_id(rows, |r| r.id, SourceById))
+        let (mut found, missing) = Self::split_known(keys, |k| k.0, &self.came_along().sources);
+        if !missing.is_empty() {
+            let rows = read::sources(&self.db, missing).await?;
+            found.extend(by_id(rows, |r| r.id, SourceById));
+        }
+        Ok(found)
     }
 }
 
@@ -212,8 +255,12 @@ impl Loader<PersonById> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[PersonById]) -> LoadResult<PersonById, Self::Value> {
-        let rows = read::people(&self.db, ids(keys, |k| k.0)).await?;
-        Ok(by_id(rows, |r| r.id, PersonById))
+        let (mut found, missing) = Self::split_known(keys, |k| k.0, &self.came_along().people);
+        if !missing.is_empty() {
+            let rows = read::people(&self.db, missing).await?;
+            found.extend(by_id(rows, |r| r.id, PersonById));
+        }
+        Ok(found)
     }
 }
 
@@ -226,8 +273,20 @@ impl Loader<CommentariesOf> for DbLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[CommentariesOf]) -> LoadResult<CommentariesOf, Self::Value> {
-        let pairs = read::commentaries_about(&self.db, ids(keys, |k| k.0)).await?;
-        Ok(file(pairs.into_iter().map(|(k, r)| (CommentariesOf(k), r))))
+        let said = read::commentaries_about(&self.db, ids(keys, |k| k.0)).await?;
+        {
+            let mut came_along = self.came_along();
+            for person in said.iter().filter_map(|s| s.person.as_ref()) {
+                came_along
+                    .people
+                    .entry(person.id)
+                    .or_insert_with(|| Arc::new(person.clone()));
+            }
+        }
+        Ok(file(
+            said.into_iter()
+                .map(|s| (CommentariesOf(s.program_id), s.commentary)),
+        ))
     }
 }
 

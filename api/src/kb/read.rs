@@ -129,6 +129,15 @@ pub async fn citations(
         .await?)
 }
 
+/// Visible citations of the visible records `targets` names, in citation order, with the
+/// sources they cite (visible, as the rule requires of a visible citation), in one statement.
+pub async fn citations_and_sources(
+    db: &impl ConnectionTrait,
+    targets: &[(CitationTarget, Vec<i32>)],
+) -> ApiResult<(Vec<citation::Model>, HashMap<i32, Arc<source::Model>>)> {
+    citations_with_sources(db, targets, Plan::Joined).await
+}
+
 /// Visible records of `kind` (entity `E`) by id.
 async fn by_id<E: EntityTrait>(
     db: &impl ConnectionTrait,
@@ -186,30 +195,45 @@ fn through<R: Clone>(rows: Vec<R>, links: &[(i32, i32)], id: impl Fn(&R) -> i32)
     out
 }
 
+/// A visible commentary about a program, with the person who said it.
+pub struct Said {
+    /// The program it is about (a commentary about several is listed under each).
+    pub program_id: i32,
+    pub commentary: commentary::Model,
+    /// Visible whenever the commentary is: the rule hides a commentary whose person is hidden.
+    pub person: Option<person::Model>,
+}
+
 /// Visible commentary about the visible programs `program_ids`, oldest statement first, each
-/// with the program it is about. (A commentary is about programs; it does not hang from them.)
+/// with the program it is about and its person, in one statement: the links joined with the
+/// commentary they name and its person. (A commentary is about programs; it does not hang
+/// from them.)
 pub async fn commentaries_about(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
-) -> ApiResult<Vec<(i32, commentary::Model)>> {
-    let links = links(db, commentary_program::Column::ProgramId, program_ids).await?;
-    if links.is_empty() {
-        return Ok(Vec::new());
-    }
+) -> ApiResult<Vec<Said>> {
     use commentary::Column as C;
-    let rows = children::<commentary::Entity>(
-        db,
-        RecordKind::Commentary,
-        C::Id,
-        links.iter().map(|l| l.commentary_id),
-        &[C::SaidOn, C::Id],
-    )
-    .await?;
-    let keyed: Vec<(i32, i32)> = links
-        .iter()
-        .map(|l| (l.commentary_id, l.program_id))
-        .collect();
-    Ok(through(rows, &keyed, |r| r.id))
+    let rows = commentary_program::Entity::find()
+        .filter(commentary_program::Column::ProgramId.is_in(program_ids))
+        .find_also_related(commentary::Entity)
+        .and_also_related(person::Entity)
+        .filter(visibility::under_visible_parent(RecordKind::Commentary))
+        .order_by_with_nulls(C::SaidOn, Order::Asc, NullOrdering::Last)
+        .order_by_asc(C::Id)
+        .order_by_asc(commentary_program::Column::ProgramId)
+        .all(db)
+        .await?;
+    // The rule above stands on the commentary's own row, so the left join always finds it.
+    Ok(rows
+        .into_iter()
+        .filter_map(|(link, c, person)| {
+            c.map(|commentary| Said {
+                program_id: link.program_id,
+                commentary,
+                person,
+            })
+        })
+        .collect())
 }
 
 /// Visible programs the visible commentaries `commentary_ids` are about, by name, each with

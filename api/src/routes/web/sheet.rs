@@ -353,42 +353,38 @@ pub async fn build(
 
 /// What is said about the program, with who said it and where.
 async fn commentaries(db: &DatabaseConnection, program_id: i32) -> ApiResult<Vec<Said>> {
-    let said: Vec<_> = read::commentaries_about(db, [program_id])
-        .await?
-        .into_iter()
-        .map(|(_, c)| c)
-        .collect();
-    let people: HashMap<i32, entity::person::Model> =
-        read::people(db, said.iter().filter_map(|c| c.person_id))
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
+    let said = read::commentaries_about(db, [program_id]).await?;
     let sources: HashMap<i32, entity::source::Model> =
-        read::sources(db, said.iter().filter_map(|c| c.source_id))
+        read::sources(db, said.iter().filter_map(|s| s.commentary.source_id))
             .await?
             .into_iter()
             .map(|s| (s.id, s))
             .collect();
     Ok(said
         .into_iter()
-        .map(|c| {
-            let person = c.person_id.and_then(|id| people.get(&id));
-            Said {
-                who: person
-                    .map(|p| p.name.clone())
-                    .or_else(|| c.group_name.clone())
-                    .unwrap_or_else(|| "Unattributed".to_owned()),
-                affiliation: person.and_then(|p| p.affiliation.clone()),
-                kind: words(&c.kind.as_str()),
-                stance: words(&c.stance.as_str()),
-                said_on: date_text(c.said_on, c.said_precision),
-                source: c
-                    .source_id
-                    .and_then(|id| sources.get(&id))
-                    .map(|s| (s.title.clone(), s.url.clone())),
-                body: c.body,
-            }
-        })
+        .map(
+            |read::Said {
+                 commentary: c,
+                 person,
+                 ..
+             }| {
+                let person = person.as_ref();
+                Said {
+                    who: person
+                        .map(|p| p.name.clone())
+                        .or_else(|| c.group_name.clone())
+                        .unwrap_or_else(|| "Unattributed".to_owned()),
+                    affiliation: person.and_then(|p| p.affiliation.clone()),
+                    kind: words(&c.kind.as_str()),
+                    stance: words(&c.stance.as_str()),
+                    said_on: date_text(c.said_on, c.said_precision),
+                    source: c
+                        .source_id
+                        .and_then(|id| sources.get(&id))
+                        .map(|s| (s.title.clone(), s.url.clone())),
+                    body: c.body,
+                }
+            },
+        )
         .collect())
 }
