@@ -25,7 +25,18 @@ use sea_orm::{
 };
 
 fn published<C: ColumnTrait>(state: C) -> Condition {
-    Condition::all().add(state.eq(EditorialState::Published))
+    Condition::all()
+        .add(Expr::col(state.as_column_ref()).eq(state_literal(EditorialState::Published)))
+}
+
+/// An editorial state written into the statement as a literal, not a bound parameter.
+/// PostgreSQL plans our statements once (generic plans, `db.rs`), and a parameter's value is
+/// unknown when it plans: `state IN ($1, $2)` is then taken to match most rows, where
+/// `state IN ('draft', 'archived')` is known from the column's statistics to match almost none.
+/// With parameters, a page's commentary was read by scanning all 4,000 commentaries (12.5 ms);
+/// with literals, by probing the page's links (0.9 ms). The states are our own constants.
+fn state_literal(state: EditorialState) -> SimpleExpr {
+    SimpleExpr::Constant(state.to_value().into())
 }
 
 /// The id column of a kind's table.
@@ -78,9 +89,9 @@ fn names_visible(kind: RecordKind, reference: (DynIden, DynIden)) -> SimpleExpr 
 /// True for an empty `reference`; a value of a foreign key always names a row.
 fn names_no_hidden(kind: RecordKind, reference: (DynIden, DynIden)) -> SimpleExpr {
     let (table, id) = id_column(kind);
-    let hidden: Vec<String> = EditorialState::iter()
+    let hidden: Vec<SimpleExpr> = EditorialState::iter()
         .filter(|s| *s != EditorialState::Published)
-        .map(|s| s.to_value())
+        .map(state_literal)
         .collect();
     Expr::exists(
         Query::select()
