@@ -73,6 +73,16 @@ impl PageArgs {
             count_on_page: false,
         }
     }
+
+    /// The same arguments for a list whose total the resolver counts its own way (kept
+    /// tallies): the page's statement then does not count the list too. (`changes` at 10,000
+    /// programs counted all 250,200 revisions on every page, 23 ms, and then summed its tally.)
+    pub fn total_counted_apart(self) -> Self {
+        Self {
+            wants_total: false,
+            ..self
+        }
+    }
 }
 
 /// Fields added to every connection.

@@ -418,7 +418,7 @@ impl Query {
             db,
             select,
             &lists::changes_order(),
-            PageArgs::new(ctx, first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before).total_counted_apart(),
             limits(ctx)?,
             Change::from,
         )
