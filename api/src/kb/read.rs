@@ -115,8 +115,9 @@ pub async fn facts(
         .await?)
 }
 
-/// Visible citations of the visible `target` records `ids`, in citation order.
-pub async fn citations(
+/// Visible citations of the visible `target` records `ids`, in citation order (the per-table
+/// plan of [`citations_with_sources`]; the loaders take the joined one).
+async fn citations(
     db: &impl ConnectionTrait,
     target: CitationTarget,
     ids: impl IntoIterator<Item = i32>,
