@@ -17,6 +17,7 @@ mod m20261205_000010_public_changes;
 mod m20261205_000011_program_text_index;
 mod m20261205_000012_kept_visibility;
 mod m20261205_000013_search_postings;
+mod m20261206_000014_program_words_index;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_program_text_index::Migration),
             Box::new(m20261205_000012_kept_visibility::Migration),
             Box::new(m20261205_000013_search_postings::Migration),
+            Box::new(m20261206_000014_program_words_index::Migration),
         ]
     }
 }

@@ -135,6 +135,49 @@ backend_test!(h1b_fee_history_keeps_both_fees, seeded, |app| async move {
     assert_eq!(acwia["cited"], false);
 });
 
+// A page filtered by words counts its matches in its own read when it has no cursor (a
+// window over every match), and apart when it has one: both give the same total, the number of
+// programs the walk meets, and a total of 0 past the end.
+backend_test!(
+    a_page_filtered_by_words_carries_the_same_total_on_every_page,
+    seeded,
+    |app| async move {
+        let q = r#"query($first: Int, $after: String, $last: Int) {
+        programs(filter: {text: "visa"}, first: $first, after: $after, last: $last) {
+            totalCount pageInfo { hasNextPage endCursor } nodes { slug } } }"#;
+        let mut seen = 0;
+        let mut totals = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = app.data(q, json!({"first": 3, "after": after})).await;
+            let conn = &page["programs"];
+            seen += conn["nodes"].as_array().unwrap().len();
+            totals.push(conn["totalCount"].as_u64().unwrap());
+            if conn["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+        }
+        assert!(totals.len() > 2, "a walk of several pages: {totals:?}");
+        assert!(
+            totals.iter().all(|t| *t == seen as u64),
+            "{seen} walked, totals {totals:?}"
+        );
+        let last = app.data(q, json!({"last": 2})).await;
+        assert_eq!(
+            last["programs"]["totalCount"].as_u64().unwrap(),
+            seen as u64
+        );
+        let none = app
+            .data(
+                r#"{ programs(filter: {text: "no program says this"}, first: 5) { totalCount nodes { slug } } }"#,
+                json!({}),
+            )
+            .await;
+        assert_eq!(none["programs"]["totalCount"], 0);
+    }
+);
+
 backend_test!(
     pagination_walks_forward_and_backward,
     seeded,

@@ -245,7 +245,7 @@ impl Query {
     ) -> ApiResult<Page<Program>> {
         let db = db(ctx)?;
         let today = Utc::now().date_naive();
-        let select = filter.unwrap_or_default().apply(lists::programs(), today)?;
+        let (select, by_words) = filter.unwrap_or_default().apply(lists::programs(), today)?;
         let ordering = order_by
             .unwrap_or_default()
             .ordering(db.get_database_backend());
@@ -253,7 +253,7 @@ impl Query {
             db,
             select,
             &ordering,
-            PageArgs::new(ctx, first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before).matches_read_whole(by_words),
             limits(ctx)?,
             move |row| Program::from(row).seen_on(as_of.map(|d| d.0)),
         )

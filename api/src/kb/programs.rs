@@ -7,7 +7,7 @@ use super::freshness;
 use super::keyset::{KeyType, Ordering, SortKey};
 use super::kind::RecordKind;
 use super::lists;
-use super::matching::{MAX_TEXT, lower_like, text_condition};
+use super::matching::{MAX_TEXT, contains_pattern, lower_like, text_condition};
 use super::values::{is_country_code, is_currency_code, money_to_e4};
 use super::visibility;
 use chrono::NaiveDate;
@@ -18,6 +18,11 @@ use entity::{fee, program, requirement};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, DbBackend, QueryFilter, Select};
+
+/// A program's name, local name and summary in one lower-case string: the expression of the
+/// trigram index `idx_program_words_trgm` (migration `m20261206_000014`), written the same so
+/// that PostgreSQL matches it to the index.
+const PROGRAM_WORDS: &str = r#"LOWER("program"."name" || ' ' || COALESCE("program"."local_name", '') || ' ' || COALESCE("program"."summary", ''))"#;
 
 /// Which programs to list. Conditions combine with AND; values inside one list with OR.
 #[derive(Debug, Default, Clone)]
@@ -65,6 +70,13 @@ pub struct Order {
 }
 
 impl ProgramQuery {
+    /// Whether the filter narrows by words (`text`, `field_of_study`). An index gives such a
+    /// filter only the set of its matches (a trigram bitmap), never an order, so any page of
+    /// the list reads every match and sorts them: counting them costs that read nothing more.
+    pub fn narrows_by_words(&self) -> bool {
+        self.text.is_some() || self.field_of_study.is_some()
+    }
+
     /// Validates the filter and narrows `select` with it.
     pub fn apply(
         self,
@@ -198,11 +210,13 @@ impl ProgramQuery {
                 .filter(C::Id.not_in_subquery(beyond));
         }
         if let Some(text) = self.text {
-            select = select.filter(text_condition(
-                "text",
-                &text,
-                &[C::Name, C::LocalName, C::Summary],
-            )?);
+            let exact = text_condition("text", &text, &[C::Name, C::LocalName, C::Summary])?;
+            // The three fields' words in one string hold the text whenever one field does: a
+            // sieve on one trigram index (`idx_program_words_trgm`) instead of three, and one
+            // LIKE per candidate row; the exact condition then decides among the few left.
+            let sieve = Expr::expr(Expr::cust(PROGRAM_WORDS))
+                .like(LikeExpr::new(contains_pattern(text.trim())).escape('\\'));
+            select = select.filter(sieve).filter(exact);
         }
         Ok(select)
     }

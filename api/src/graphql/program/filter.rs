@@ -71,14 +71,16 @@ impl From<ProgramFilter> for ProgramQuery {
 }
 
 impl ProgramFilter {
-    /// Validates the filter and narrows `select` with it; errors name `filter.<field>`.
+    /// Validates the filter and narrows `select` with it; errors name `filter.<field>`. With
+    /// it, whether a page reads every match anyway ([`ProgramQuery::narrows_by_words`]).
     pub fn apply(
         self,
         select: Select<program::Entity>,
         today: NaiveDate,
-    ) -> ApiResult<Select<program::Entity>> {
-        ProgramQuery::from(self)
-            .apply(select, today)
-            .map_err(|e| e.within("filter"))
+    ) -> ApiResult<(Select<program::Entity>, bool)> {
+        let query = ProgramQuery::from(self);
+        let by_words = query.narrows_by_words();
+        let select = query.apply(select, today).map_err(|e| e.within("filter"))?;
+        Ok((select, by_words))
     }
 }
