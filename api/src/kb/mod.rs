@@ -15,6 +15,7 @@ pub mod fees;
 mod fixtures;
 pub mod freshness;
 pub mod global_id;
+mod joined;
 pub mod keyset;
 pub mod kind;
 pub mod lists;

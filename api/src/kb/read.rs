@@ -11,6 +11,7 @@
 
 use super::error::{ApiError, ApiResult};
 use super::fees::is_current;
+use super::joined;
 use super::kind::RecordKind;
 use super::sheet::Facts;
 use super::visibility::{self, CitationTarget};
@@ -20,7 +21,10 @@ use entity::{
     requirement, source,
 };
 use sea_orm::sea_query::NullOrdering;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Iterable, JoinType, Order, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Related,
+};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -381,12 +385,33 @@ async fn programs_with_facts(
     let visible = visibility::under_visible_parent(RecordKind::Program);
     let select = program::Entity::find().filter(which).filter(visible);
     match plan {
-        Plan::Joined => Ok(select
-            .find_with_related(program_fact::Entity)
-            .order_by_asc(program::Column::Id)
-            .order_by_asc(program_fact::Column::Id)
-            .all(db)
-            .await?),
+        Plan::Joined => {
+            // Each program decoded once, not once per fact (`super::joined`).
+            let mut statement = select
+                .select_only()
+                .columns(program_fact::Column::iter())
+                .join(
+                    JoinType::LeftJoin,
+                    <program::Entity as Related<program_fact::Entity>>::to(),
+                )
+                .order_by_asc(program::Column::Id)
+                .order_by_asc(program_fact::Column::Id)
+                .into_query();
+            joined::select_joined::<program::Entity>(&mut statement);
+            let rows =
+                joined::read::<program_fact::Entity, program::Entity>(db, &statement).await?;
+            let mut programs: Vec<(program::Model, Vec<program_fact::Model>)> = Vec::new();
+            for (fact, program) in rows {
+                let Some(program) = program else { continue };
+                match programs.last_mut() {
+                    Some((p, facts)) if p.id == program.id => facts.extend(fact),
+                    _ => {
+                        programs.push((program::Model::clone(&program), fact.into_iter().collect()))
+                    }
+                }
+            }
+            Ok(programs)
+        }
         Plan::PerTable => {
             let programs = select.order_by_asc(program::Column::Id).all(db).await?;
             if programs.is_empty() {
@@ -425,18 +450,23 @@ async fn citations_with_sources(
             if any.is_empty() {
                 return Ok(Cited::default());
             }
-            let rows = citation::Entity::find()
+            // Each source decoded once, however many citations name it (`super::joined`).
+            let mut statement = citation::Entity::find()
                 .filter(any)
                 .filter(visibility::under_visible_parent(RecordKind::Citation))
-                .find_also_related(source::Entity)
+                .join(
+                    JoinType::LeftJoin,
+                    <citation::Entity as Related<source::Entity>>::to(),
+                )
                 .order_by_asc(citation::Column::Id)
-                .all(db)
-                .await?;
+                .into_query();
+            joined::select_joined::<source::Entity>(&mut statement);
+            let rows = joined::read::<citation::Entity, source::Entity>(db, &statement).await?;
             // The rule above already requires a visible source; the join only brings it along.
             let mut cited = Cited::default();
             for (c, s) in rows {
-                if let Some(s) = s {
-                    cited.1.entry(s.id).or_insert_with(|| Arc::new(s));
+                if let (Some(c), Some(s)) = (c, s) {
+                    cited.1.entry(s.id).or_insert(s);
                     cited.0.push(c);
                 }
             }

@@ -1,0 +1,86 @@
+//! Joined reads decoded at the cost of their distinct records.
+//!
+//! SeaORM's `find_also_related` and `find_with_related` select the joined tables' columns under
+//! prefixes (`A_`, `B_`) and decode every model from every row. A prefixed column name is then
+//! formatted anew for each column of each row, and a record that many rows repeat (a source
+//! cited by ten facts, a program beside each of its facts) is decoded each time. Profiled on a
+//! comparison of ten programs at 10,000 programs: decoding the joined rows took 26% of the
+//! server's CPU, and formatting the names alone 7%.
+//!
+//! Here a row's own table keeps its column names, so it decodes without formatting any, and
+//! the one joined table's columns come under [`JOINED`]; a joined record is decoded once per
+//! id, however many rows carry it. Every table of the schema has an integer `id`.
+
+use sea_orm::sea_query::{Alias, SelectStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
+    QueryResult,
+};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
+
+/// The prefix of the joined table's columns.
+const JOINED: &str = "joined_";
+
+/// Adds the columns of `R` to `statement`, each under [`JOINED`] and its name (with the cast
+/// SeaORM gives an enum column, as when it selects them).
+pub fn select_joined<R: EntityTrait>(statement: &mut SelectStatement) {
+    for column in R::Column::iter() {
+        statement.expr_as(
+            column.select_as(column.into_expr()),
+            Alias::new(format!("{JOINED}{}", column.as_str())),
+        );
+    }
+}
+
+/// The rows of `statement`, each as its own record of `E` (`None` where an outer join found
+/// none: a NULL `id`) and the record of `R` joined to it by [`select_joined`] (one `Arc` per
+/// distinct record).
+pub async fn read<E: EntityTrait, R: EntityTrait>(
+    db: &impl ConnectionTrait,
+    statement: &SelectStatement,
+) -> Result<Vec<(Option<E::Model>, Option<Arc<R::Model>>)>, DbErr> {
+    let rows = db.query_all(statement).await?;
+    let joined_id = format!("{JOINED}id");
+    let mut seen: HashMap<i32, Arc<R::Model>> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let own = match row.try_get::<Option<i32>>("", "id")? {
+            Some(_) => Some(E::Model::from_query_result(row, "")?),
+            None => None,
+        };
+        let joined = match row.try_get::<Option<i32>>("", &joined_id)? {
+            Some(id) => Some(match seen.entry(id) {
+                Entry::Occupied(known) => Arc::clone(known.get()),
+                Entry::Vacant(new) => Arc::clone(new.insert(Arc::new(decode::<R>(row)?))),
+            }),
+            None => None,
+        };
+        out.push((own, joined));
+    }
+    Ok(out)
+}
+
+fn decode<R: EntityTrait>(row: &QueryResult) -> Result<R::Model, DbErr> {
+    R::Model::from_query_result(row, JOINED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::QueryTrait;
+
+    #[test]
+    fn the_joined_columns_come_under_their_prefix() {
+        let mut statement = entity::citation::Entity::find().into_query();
+        select_joined::<entity::source::Entity>(&mut statement);
+        let sql = statement.to_string(sea_orm::sea_query::PostgresQueryBuilder);
+        assert!(sql.contains(r#""citation"."id","#), "{sql}");
+        assert!(sql.contains(r#""source"."id" AS "joined_id""#), "{sql}");
+        assert!(
+            sql.contains(r#""source"."title" AS "joined_title""#),
+            "{sql}"
+        );
+    }
+}
