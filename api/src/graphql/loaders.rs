@@ -280,7 +280,7 @@ impl Loader<CommentariesOf> for DbLoader {
                 came_along
                     .people
                     .entry(person.id)
-                    .or_insert_with(|| Arc::new(person.clone()));
+                    .or_insert_with(|| Arc::clone(person));
             }
         }
         Ok(file(

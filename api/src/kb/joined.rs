@@ -34,13 +34,21 @@ pub fn select_joined<R: EntityTrait>(statement: &mut SelectStatement) {
     }
 }
 
-/// The rows of `statement`, each as its own record of `E` (`None` where an outer join found
-/// none: a NULL `id`) and the record of `R` joined to it by [`select_joined`] (one `Arc` per
-/// distinct record).
-pub async fn read<E: EntityTrait, R: EntityTrait>(
+/// A row of a joined read: its own record (`None` where an outer join found none), the joined
+/// record (one `Arc` per distinct record), and what else the caller reads from the row.
+pub type Row<E, R, X> = (
+    Option<<E as EntityTrait>::Model>,
+    Option<Arc<<R as EntityTrait>::Model>>,
+    X,
+);
+
+/// The rows of `statement`, each as its own record of `E` (a NULL `id` for none), the record of
+/// `R` joined to it by [`select_joined`], and `extra` of the row.
+pub async fn read<E: EntityTrait, R: EntityTrait, X>(
     db: &impl ConnectionTrait,
     statement: &SelectStatement,
-) -> Result<Vec<(Option<E::Model>, Option<Arc<R::Model>>)>, DbErr> {
+    extra: impl Fn(&QueryResult) -> Result<X, DbErr>,
+) -> Result<Vec<Row<E, R, X>>, DbErr> {
     let rows = db.query_all(statement).await?;
     let joined_id = format!("{JOINED}id");
     let mut seen: HashMap<i32, Arc<R::Model>> = HashMap::new();
@@ -57,7 +65,7 @@ pub async fn read<E: EntityTrait, R: EntityTrait>(
             }),
             None => None,
         };
-        out.push((own, joined));
+        out.push((own, joined, extra(row)?));
     }
     Ok(out)
 }

@@ -23,7 +23,7 @@ use entity::{
 use sea_orm::sea_query::NullOrdering;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Iterable, JoinType, Order, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Related,
+    QuerySelect, QueryTrait, Related, RelationTrait,
 };
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -206,34 +206,43 @@ pub struct Said {
     pub program_id: i32,
     pub commentary: commentary::Model,
     /// Visible whenever the commentary is: the rule hides a commentary whose person is hidden.
-    pub person: Option<person::Model>,
+    /// One per person, however many commentaries they made.
+    pub person: Option<Arc<person::Model>>,
 }
 
 /// Visible commentary about the visible programs `program_ids`, oldest statement first, each
-/// with the program it is about and its person, in one statement: the links joined with the
-/// commentary they name and its person. (A commentary is about programs; it does not hang
-/// from them.)
+/// with the program it is about and its person, in one statement: the commentary joined with
+/// its links to the programs and with its person (each person decoded once: `super::joined`).
+/// (A commentary is about programs; it does not hang from them.)
 pub async fn commentaries_about(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<Said>> {
     use commentary::Column as C;
-    let rows = commentary_program::Entity::find()
+    const ABOUT: &str = "about_program_id";
+    let mut statement = commentary::Entity::find()
+        .join_rev(
+            JoinType::InnerJoin,
+            commentary_program::Relation::Commentary.def(),
+        )
+        .join(JoinType::LeftJoin, commentary::Relation::Person.def())
+        .column_as(commentary_program::Column::ProgramId, ABOUT)
         .filter(commentary_program::Column::ProgramId.is_in(program_ids))
-        .find_also_related(commentary::Entity)
-        .and_also_related(person::Entity)
         .filter(visibility::under_visible_parent(RecordKind::Commentary))
         .order_by_with_nulls(C::SaidOn, Order::Asc, NullOrdering::Last)
         .order_by_asc(C::Id)
         .order_by_asc(commentary_program::Column::ProgramId)
-        .all(db)
-        .await?;
-    // The rule above stands on the commentary's own row, so the left join always finds it.
+        .into_query();
+    joined::select_joined::<person::Entity>(&mut statement);
+    let rows = joined::read::<commentary::Entity, person::Entity, i32>(db, &statement, |row| {
+        row.try_get("", ABOUT)
+    })
+    .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(link, c, person)| {
+        .filter_map(|(c, person, program_id)| {
             c.map(|commentary| Said {
-                program_id: link.program_id,
+                program_id,
                 commentary,
                 person,
             })
@@ -398,10 +407,14 @@ async fn programs_with_facts(
                 .order_by_asc(program_fact::Column::Id)
                 .into_query();
             joined::select_joined::<program::Entity>(&mut statement);
-            let rows =
-                joined::read::<program_fact::Entity, program::Entity>(db, &statement).await?;
+            let rows = joined::read::<program_fact::Entity, program::Entity, _>(
+                db,
+                &statement,
+                |_| Ok(()),
+            )
+            .await?;
             let mut programs: Vec<(program::Model, Vec<program_fact::Model>)> = Vec::new();
-            for (fact, program) in rows {
+            for (fact, program, ()) in rows {
                 let Some(program) = program else { continue };
                 match programs.last_mut() {
                     Some((p, facts)) if p.id == program.id => facts.extend(fact),
@@ -461,10 +474,12 @@ async fn citations_with_sources(
                 .order_by_asc(citation::Column::Id)
                 .into_query();
             joined::select_joined::<source::Entity>(&mut statement);
-            let rows = joined::read::<citation::Entity, source::Entity>(db, &statement).await?;
+            let rows =
+                joined::read::<citation::Entity, source::Entity, _>(db, &statement, |_| Ok(()))
+                    .await?;
             // The rule above already requires a visible source; the join only brings it along.
             let mut cited = Cited::default();
-            for (c, s) in rows {
+            for (c, s, ()) in rows {
                 if let (Some(c), Some(s)) = (c, s) {
                     cited.1.entry(s.id).or_insert(s);
                     cited.0.push(c);
