@@ -14,6 +14,17 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
+/// Whether `pg_trgm` is installed in the database (migration 11 installs it where it can).
+async fn trigrams_installed(db: &SchemaManagerConnection<'_>) -> Result<bool, DbErr> {
+    Ok(db
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT 1 AS one FROM pg_extension WHERE extname = 'pg_trgm'",
+        ))
+        .await?
+        .is_some())
+}
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -24,13 +35,7 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let db = manager.get_connection();
-        let installed = db
-            .query_one_raw(Statement::from_string(
-                DatabaseBackend::Postgres,
-                "SELECT 1 AS one FROM pg_extension WHERE extname = 'pg_trgm'",
-            ))
-            .await?
-            .is_some();
+        let installed = trigrams_installed(db).await?;
         if !installed {
             return Ok(());
         }
@@ -53,13 +58,7 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         db.execute_unprepared("DROP INDEX IF EXISTS idx_program_words_trgm")
             .await?;
-        let installed = db
-            .query_one_raw(Statement::from_string(
-                DatabaseBackend::Postgres,
-                "SELECT 1 AS one FROM pg_extension WHERE extname = 'pg_trgm'",
-            ))
-            .await?
-            .is_some();
+        let installed = trigrams_installed(db).await?;
         if installed {
             db.execute_unprepared(
                 "CREATE INDEX idx_program_text_trgm ON program USING gin (
