@@ -31,6 +31,13 @@ pub enum Relation {
         to = "super::person::Column::Id"
     )]
     Person,
+    /// The source the commentary was said in, when it names one.
+    #[sea_orm(
+        belongs_to = "super::source::Entity",
+        from = "Column::SourceId",
+        to = "super::source::Column::Id"
+    )]
+    Source,
 }
 
 impl Related<super::person::Entity> for Entity {

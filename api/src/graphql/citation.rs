@@ -3,7 +3,7 @@
 use super::context::loaders;
 use super::enums::Confidence;
 use super::ids::{RecordKind, encode};
-use super::loaders::{CitationsOf, SourceById};
+use super::loaders::{CitationsOf, SourceById, list};
 use super::source::Source;
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
@@ -20,16 +20,13 @@ impl From<citation::Model> for Citation {
 
 /// The citations of a record (one batched load per request, shared by `citations` and `cited`).
 pub async fn of(ctx: &Context<'_>, record: CitationsOf) -> ApiResult<Vec<Citation>> {
-    let rows = loaders(ctx)?.load_one(record).await?.unwrap_or_default();
+    let rows = list(loaders(ctx)?, record).await?;
     Ok(rows.iter().cloned().map(Citation).collect())
 }
 
 /// Whether any visible source supports a record; false: show it as uncited.
 pub async fn is_cited(ctx: &Context<'_>, record: CitationsOf) -> ApiResult<bool> {
-    Ok(loaders(ctx)?
-        .load_one(record)
-        .await?
-        .is_some_and(|c| !c.is_empty()))
+    Ok(!list(loaders(ctx)?, record).await?.is_empty())
 }
 
 /// When the visible sources behind a record (or one `field` of it) last verified it
@@ -40,7 +37,7 @@ pub async fn last_verified(
     field: Option<&str>,
 ) -> ApiResult<Option<crate::kb::values::PartialDate>> {
     let loaders = loaders(ctx)?;
-    let rows = loaders.load_one(record).await?.unwrap_or_default();
+    let rows = list(loaders, record).await?;
     let wanted = rows
         .iter()
         .filter(|c| field.is_none() || c.field.as_deref() == field)

@@ -3,7 +3,7 @@
 use super::citation::Citation;
 use super::context::loaders;
 use super::enums::Confidence;
-use super::loaders::CitationsOf;
+use super::loaders::{CitationsOf, list};
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, Object};
 use entity::program_fact;
@@ -88,10 +88,7 @@ impl Fact {
 
     /// The sources that support this field.
     async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
-        let rows = loaders(ctx)?
-            .load_one(CitationsOf::Program(self.0.program_id))
-            .await?
-            .unwrap_or_default();
+        let rows = list(loaders(ctx)?, CitationsOf::Program(self.0.program_id)).await?;
         Ok(rows
             .iter()
             .filter(|c| c.field.as_deref() == Some(self.0.field.as_str()))
@@ -117,10 +114,7 @@ impl Fact {
 
     /// False when no source supports this field.
     async fn cited(&self, ctx: &Context<'_>) -> ApiResult<bool> {
-        let rows = loaders(ctx)?
-            .load_one(CitationsOf::Program(self.0.program_id))
-            .await?
-            .unwrap_or_default();
+        let rows = list(loaders(ctx)?, CitationsOf::Program(self.0.program_id)).await?;
         Ok(rows
             .iter()
             .any(|c| c.field.as_deref() == Some(self.0.field.as_str())))

@@ -5,9 +5,9 @@
 //! batches keys and files the rows under them. Every loader returns visible rows only.
 
 use crate::kb::error::ApiError;
-use crate::kb::read;
 use crate::kb::sheet::Facts;
 use crate::kb::visibility::CitationTarget;
+use crate::kb::{level, read};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::runtime::{TokioSpawner, TokioTimer};
 use entity::{
@@ -122,57 +122,21 @@ fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i32) -> Vec<i32> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RequirementsOf(pub i32);
 
-impl Loader<RequirementsOf> for DbLoader {
-    type Value = List<requirement::Model>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[RequirementsOf]) -> LoadResult<RequirementsOf, Self::Value> {
-        let rows = read::requirements(&self.db, ids(keys, |k| k.0)).await?;
-        Ok(group(rows, |r| RequirementsOf(r.program_id)))
-    }
-}
-
 /// Fees of a program, oldest first (the whole history).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FeesOf(pub i32);
-
-impl Loader<FeesOf> for DbLoader {
-    type Value = List<fee::Model>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[FeesOf]) -> LoadResult<FeesOf, Self::Value> {
-        let rows = read::fees(&self.db, ids(keys, |k| k.0)).await?;
-        Ok(group(rows, |r| FeesOf(r.program_id)))
-    }
-}
 
 /// Policy events of a program, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventsOf(pub i32);
 
-impl Loader<EventsOf> for DbLoader {
-    type Value = List<policy_event::Model>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[EventsOf]) -> LoadResult<EventsOf, Self::Value> {
-        let rows = read::events(&self.db, ids(keys, |k| k.0)).await?;
-        Ok(group(rows, |r| EventsOf(r.program_id)))
-    }
-}
-
 /// How each field of a program is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FactsOf(pub i32);
 
-impl Loader<FactsOf> for DbLoader {
-    type Value = List<program_fact::Model>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[FactsOf]) -> LoadResult<FactsOf, Self::Value> {
-        let rows = read::facts(&self.db, ids(keys, |k| k.0)).await?;
-        Ok(group(rows, |r| FactsOf(r.program_id)))
-    }
-}
+/// Published commentary about a program, oldest statement first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommentariesOf(pub i32);
 
 /// The record a citation supports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,26 +170,151 @@ impl CitationsOf {
     }
 }
 
-impl Loader<CitationsOf> for DbLoader {
-    type Value = List<citation::Model>;
-    type Error = Arc<ApiError>;
+/// A nested list of a record, of any kind. All go through this one key so that the lists one
+/// level of a query asks for (a program's requirements, fees, facts, events, citations and
+/// commentary) fall in one batch and are read in one statement (`kb::level`), not one per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListOf {
+    Requirements(RequirementsOf),
+    Fees(FeesOf),
+    Facts(FactsOf),
+    Events(EventsOf),
+    Commentaries(CommentariesOf),
+    Citations(CitationsOf),
+}
 
-    async fn load(&self, keys: &[CitationsOf]) -> LoadResult<CitationsOf, Self::Value> {
-        let mut targets: Vec<(CitationTarget, Vec<i32>)> = Vec::new();
-        for (target, id) in keys.iter().map(|k| k.split()) {
-            match targets.iter_mut().find(|(t, _)| *t == target) {
-                Some((_, ids)) => ids.push(id),
-                None => targets.push((target, vec![id])),
+/// The rows of a [`ListOf`].
+#[derive(Clone)]
+pub enum Listed {
+    Requirements(List<requirement::Model>),
+    Fees(List<fee::Model>),
+    Facts(List<program_fact::Model>),
+    Events(List<policy_event::Model>),
+    Commentaries(List<commentary::Model>),
+    Citations(List<citation::Model>),
+}
+
+/// A key of one kind of nested list, and how its rows come out of a [`Listed`].
+pub trait Nested: Copy {
+    type Row;
+    fn key(self) -> ListOf;
+    fn rows(listed: Listed) -> Option<List<Self::Row>>;
+}
+
+macro_rules! nested {
+    ($key:ty, $variant:ident, $row:ty) => {
+        impl Nested for $key {
+            type Row = $row;
+            fn key(self) -> ListOf {
+                ListOf::$variant(self)
+            }
+            fn rows(listed: Listed) -> Option<List<Self::Row>> {
+                match listed {
+                    Listed::$variant(rows) => Some(rows),
+                    _ => None,
+                }
             }
         }
-        // Every kind of record the batch asks about, with the sources, in one statement.
-        let (rows, sources) = read::citations_and_sources(&self.db, &targets).await?;
-        self.came_along().sources.extend(sources);
+
+        impl From<List<$row>> for Listed {
+            fn from(rows: List<$row>) -> Self {
+                Listed::$variant(rows)
+            }
+        }
+    };
+}
+
+nested!(RequirementsOf, Requirements, requirement::Model);
+nested!(FeesOf, Fees, fee::Model);
+nested!(FactsOf, Facts, program_fact::Model);
+nested!(EventsOf, Events, policy_event::Model);
+nested!(CommentariesOf, Commentaries, commentary::Model);
+nested!(CitationsOf, Citations, citation::Model);
+
+/// The visible rows of the list `key` names (none: an empty list).
+pub async fn list<K: Nested>(loaders: &Loaders, key: K) -> Result<List<K::Row>, Arc<ApiError>> {
+    Ok(loaders
+        .load_one(key.key())
+        .await?
+        .and_then(K::rows)
+        .unwrap_or_default())
+}
+
+impl Loader<ListOf> for DbLoader {
+    type Value = Listed;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[ListOf]) -> LoadResult<ListOf, Self::Value> {
+        let mut wanted = level::Wanted::default();
+        for key in keys {
+            match *key {
+                ListOf::Requirements(RequirementsOf(id)) => wanted.requirements.push(id),
+                ListOf::Fees(FeesOf(id)) => wanted.fees.push(id),
+                ListOf::Facts(FactsOf(id)) => wanted.facts.push(id),
+                ListOf::Events(EventsOf(id)) => wanted.events.push(id),
+                ListOf::Commentaries(CommentariesOf(id)) => wanted.commentary.push(id),
+                ListOf::Citations(of) => {
+                    let (target, id) = of.split();
+                    match wanted.citations.iter_mut().find(|(t, _)| *t == target) {
+                        Some((_, ids)) => ids.push(id),
+                        None => wanted.citations.push((target, vec![id])),
+                    }
+                }
+            }
+        }
+        let found = level::read(&self.db, wanted).await?;
+        {
+            let mut came_along = self.came_along();
+            came_along.sources.extend(found.sources);
+            for said in &found.commentary {
+                if let Some(person) = &said.person {
+                    came_along
+                        .people
+                        .entry(person.id)
+                        .or_insert_with(|| Arc::clone(person));
+                }
+            }
+        }
+        let mut lists = HashMap::with_capacity(keys.len());
+        let mut put = |filed: HashMap<ListOf, Listed>| lists.extend(filed);
+        put(filed(found.requirements, |r| RequirementsOf(r.program_id)));
+        put(filed(found.fees, |f| FeesOf(f.program_id)));
+        put(filed(found.facts, |f| FactsOf(f.program_id)));
+        put(filed(found.events, |e| EventsOf(e.program_id)));
+        put(as_lists(file(
+            found
+                .commentary
+                .into_iter()
+                .map(|s| (CommentariesOf(s.program_id), s.commentary)),
+        )));
         // A citation supports exactly one record: the one its target column names.
-        Ok(file(rows.into_iter().filter_map(|c| {
-            CitationTarget::of(&c).map(|(t, id)| (CitationsOf::join(t, id), c))
-        })))
+        put(as_lists(file(found.citations.into_iter().filter_map(
+            |c| CitationTarget::of(&c).map(|(t, id)| (CitationsOf::join(t, id), c)),
+        ))));
+        Ok(lists)
     }
+}
+
+/// `rows` filed under the list each belongs to.
+fn filed<K: Nested<Row = R> + Hash + Eq, R>(
+    rows: Vec<R>,
+    key: impl Fn(&R) -> K,
+) -> HashMap<ListOf, Listed>
+where
+    List<R>: Into<Listed>,
+{
+    as_lists(group(rows, key))
+}
+
+/// Lists of one kind as [`Listed`] values under their [`ListOf`] keys.
+fn as_lists<K: Nested>(lists: HashMap<K, List<K::Row>>) -> HashMap<ListOf, Listed>
+where
+    List<K::Row>: Into<Listed>,
+{
+    lists
+        .into_iter()
+        .map(|(k, rows)| (k.key(), rows.into()))
+        .collect()
 }
 
 /// A published source by id.
@@ -261,32 +350,6 @@ impl Loader<PersonById> for DbLoader {
             found.extend(by_id(rows, |r| r.id, PersonById));
         }
         Ok(found)
-    }
-}
-
-/// Published commentary about a program, oldest statement first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CommentariesOf(pub i32);
-
-impl Loader<CommentariesOf> for DbLoader {
-    type Value = List<commentary::Model>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[CommentariesOf]) -> LoadResult<CommentariesOf, Self::Value> {
-        let said = read::commentaries_about(&self.db, ids(keys, |k| k.0)).await?;
-        {
-            let mut came_along = self.came_along();
-            for person in said.iter().filter_map(|s| s.person.as_ref()) {
-                came_along
-                    .people
-                    .entry(person.id)
-                    .or_insert_with(|| Arc::clone(person));
-            }
-        }
-        Ok(file(
-            said.into_iter()
-                .map(|s| (CommentariesOf(s.program_id), s.commentary)),
-        ))
     }
 }
 

@@ -18,6 +18,7 @@ pub mod global_id;
 mod joined;
 pub mod keyset;
 pub mod kind;
+pub mod level;
 pub mod lists;
 pub mod matching;
 pub mod programs;
@@ -27,6 +28,7 @@ pub mod rules;
 pub mod sheet;
 pub mod status;
 pub mod term;
+mod union;
 pub mod values;
 pub mod visibility;
 

@@ -28,22 +28,39 @@ use sea_orm::{
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-/// Visible rows of `kind` (entity `E`) whose `fk` is one of `ids`, in `order` (unknown values
-/// last on both backends: SQLite would put NULLs first, PostgreSQL last).
-async fn children<E: EntityTrait>(
-    db: &impl ConnectionTrait,
+/// One list's read: which rows (its filter and joins) and in what order (each column
+/// ascending, unknown values last). The same whether the list is read alone or with the other
+/// lists of its level in one statement ([`super::level`]).
+pub(super) struct Listing<E: EntityTrait> {
+    pub select: sea_orm::Select<E>,
+    pub order: &'static [E::Column],
+}
+
+impl<E: EntityTrait> Listing<E> {
+    /// The list read alone. Unknown values sort last on both backends: SQLite would put NULLs
+    /// first, PostgreSQL last.
+    async fn all(self, db: &impl ConnectionTrait) -> ApiResult<Vec<E::Model>> {
+        let mut select = self.select;
+        for col in self.order {
+            select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
+        }
+        Ok(select.all(db).await?)
+    }
+}
+
+/// Visible rows of `kind` (entity `E`) whose `fk` is one of `ids`, in `order`.
+fn children<E: EntityTrait>(
     kind: RecordKind,
     fk: E::Column,
     ids: impl IntoIterator<Item = i32>,
-    order: &[E::Column],
-) -> ApiResult<Vec<E::Model>> {
-    let mut select = E::find()
-        .filter(fk.is_in(ids))
-        .filter(visibility::under_visible_parent(kind));
-    for col in order {
-        select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
+    order: &'static [E::Column],
+) -> Listing<E> {
+    Listing {
+        select: E::find()
+            .filter(fk.is_in(ids))
+            .filter(visibility::under_visible_parent(kind)),
+        order,
     }
-    Ok(select.all(db).await?)
 }
 
 /// Requirements of the visible programs `program_ids`, by position.
@@ -51,15 +68,19 @@ pub async fn requirements(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<requirement::Model>> {
+    requirements_listing(program_ids).all(db).await
+}
+
+pub(super) fn requirements_listing(
+    program_ids: impl IntoIterator<Item = i32>,
+) -> Listing<requirement::Entity> {
     use requirement::Column as C;
-    children::<requirement::Entity>(
-        db,
+    children(
         RecordKind::Requirement,
         C::ProgramId,
         program_ids,
         &[C::Position, C::Id],
     )
-    .await
 }
 
 /// Fees of the visible programs `program_ids`, oldest first: the whole history (see
@@ -68,15 +89,17 @@ pub async fn fees(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<fee::Model>> {
+    fees_listing(program_ids).all(db).await
+}
+
+pub(super) fn fees_listing(program_ids: impl IntoIterator<Item = i32>) -> Listing<fee::Entity> {
     use fee::Column as C;
-    children::<fee::Entity>(
-        db,
+    children(
         RecordKind::Fee,
         C::ProgramId,
         program_ids,
         &[C::EffectiveFrom, C::Id],
     )
-    .await
 }
 
 /// Fees of the visible programs `program_ids` in effect on `day`, oldest first.
@@ -95,15 +118,19 @@ pub async fn events(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<policy_event::Model>> {
+    events_listing(program_ids).all(db).await
+}
+
+pub(super) fn events_listing(
+    program_ids: impl IntoIterator<Item = i32>,
+) -> Listing<policy_event::Entity> {
     use policy_event::Column as C;
-    children::<policy_event::Entity>(
-        db,
+    children(
         RecordKind::PolicyEvent,
         C::ProgramId,
         program_ids,
         &[C::OccurredOn, C::Id],
     )
-    .await
 }
 
 /// How each field of the visible programs `program_ids` is known. (Facts are part of their
@@ -112,11 +139,17 @@ pub async fn facts(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<program_fact::Model>> {
-    Ok(program_fact::Entity::find()
-        .filter(program_fact::Column::ProgramId.is_in(program_ids))
-        .order_by_asc(program_fact::Column::Id)
-        .all(db)
-        .await?)
+    facts_listing(program_ids).all(db).await
+}
+
+pub(super) fn facts_listing(
+    program_ids: impl IntoIterator<Item = i32>,
+) -> Listing<program_fact::Entity> {
+    Listing {
+        select: program_fact::Entity::find()
+            .filter(program_fact::Column::ProgramId.is_in(program_ids)),
+        order: &[program_fact::Column::Id],
+    }
 }
 
 /// Visible citations of the visible `target` records `ids`, in citation order (the per-table
@@ -150,7 +183,11 @@ async fn by_id<E: EntityTrait>(
     id: E::Column,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<E::Model>> {
-    children::<E>(db, kind, id, ids, &[id]).await
+    Ok(children::<E>(kind, id, ids, &[])
+        .select
+        .order_by_asc(id)
+        .all(db)
+        .await?)
 }
 
 /// The visible sources among `ids`.
@@ -208,6 +245,9 @@ pub struct Said {
     /// Visible whenever the commentary is: the rule hides a commentary whose person is hidden.
     /// One per person, however many commentaries they made.
     pub person: Option<Arc<person::Model>>,
+    /// The source it was said in, when the read brought it along (visible whenever the
+    /// commentary is, as its person).
+    pub source: Option<Arc<source::Model>>,
 }
 
 /// Visible commentary about the visible programs `program_ids`, oldest statement first, each
@@ -218,19 +258,14 @@ pub async fn commentaries_about(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<Said>> {
-    use commentary::Column as C;
-    const ABOUT: &str = "about_program_id";
-    let mut statement = commentary::Entity::find()
-        .join_rev(
-            JoinType::InnerJoin,
-            commentary_program::Relation::Commentary.def(),
-        )
-        .join(JoinType::LeftJoin, commentary::Relation::Person.def())
-        .column_as(commentary_program::Column::ProgramId, ABOUT)
-        .filter(commentary_program::Column::ProgramId.is_in(program_ids))
-        .filter(visibility::under_visible_parent(RecordKind::Commentary))
-        .order_by_with_nulls(C::SaidOn, Order::Asc, NullOrdering::Last)
-        .order_by_asc(C::Id)
+    let listing = commentary_listing(program_ids);
+    let mut select = listing
+        .select
+        .column_as(commentary_program::Column::ProgramId, ABOUT);
+    for col in listing.order {
+        select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
+    }
+    let mut statement = select
         .order_by_asc(commentary_program::Column::ProgramId)
         .into_query();
     joined::select_joined::<person::Entity>(&mut statement);
@@ -245,9 +280,33 @@ pub async fn commentaries_about(
                 program_id,
                 commentary,
                 person,
+                source: None,
             })
         })
         .collect())
+}
+
+/// The column that names the program a commentary row is listed under.
+pub(super) const ABOUT: &str = "about_program_id";
+
+/// Visible commentary about the visible programs `program_ids` (joined with its links to them,
+/// each listed under every program it is about, and with its person), oldest statement first:
+/// for the same commentary, by program ([`ABOUT`]).
+pub(super) fn commentary_listing(
+    program_ids: impl IntoIterator<Item = i32>,
+) -> Listing<commentary::Entity> {
+    use commentary::Column as C;
+    Listing {
+        select: commentary::Entity::find()
+            .join_rev(
+                JoinType::InnerJoin,
+                commentary_program::Relation::Commentary.def(),
+            )
+            .join(JoinType::LeftJoin, commentary::Relation::Person.def())
+            .filter(commentary_program::Column::ProgramId.is_in(program_ids))
+            .filter(visibility::under_visible_parent(RecordKind::Commentary)),
+        order: &[C::SaidOn, C::Id],
+    }
 }
 
 /// Visible programs the visible commentaries `commentary_ids` are about, by name, each with
@@ -262,12 +321,12 @@ pub async fn programs_discussed(
     }
     use program::Column as C;
     let rows = children::<program::Entity>(
-        db,
         RecordKind::Program,
         C::Id,
         links.iter().map(|l| l.program_id),
         &[C::Name, C::Id],
     )
+    .all(db)
     .await?;
     let keyed: Vec<(i32, i32)> = links
         .iter()
@@ -445,6 +504,33 @@ async fn programs_with_facts(
     }
 }
 
+/// Visible citations of the visible records `targets` names (None: it names none), joined with
+/// the sources they cite, in citation order. The rule already requires a visible source: the
+/// join only brings it along.
+pub(super) fn citations_listing<'a>(
+    targets: impl IntoIterator<Item = &'a (CitationTarget, Vec<i32>)>,
+) -> Option<Listing<citation::Entity>> {
+    let any = targets
+        .into_iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .fold(sea_orm::Condition::any(), |any, (target, ids)| {
+            any.add(target.column().is_in(ids.iter().copied()))
+        });
+    if any.is_empty() {
+        return None;
+    }
+    Some(Listing {
+        select: citation::Entity::find()
+            .filter(any)
+            .filter(visibility::under_visible_parent(RecordKind::Citation))
+            .join(
+                JoinType::LeftJoin,
+                <citation::Entity as Related<source::Entity>>::to(),
+            ),
+        order: &[citation::Column::Id],
+    })
+}
+
 /// The visible citations of the visible `targets` (records of each kind, by id), in citation
 /// order, and the sources they cite, by id.
 type Cited = (Vec<citation::Model>, HashMap<i32, Arc<source::Model>>);
@@ -457,20 +543,12 @@ async fn citations_with_sources(
     let targets = targets.iter().filter(|(_, ids)| !ids.is_empty());
     match plan {
         Plan::Joined => {
-            let any = targets.fold(sea_orm::Condition::any(), |any, (target, ids)| {
-                any.add(target.column().is_in(ids.iter().copied()))
-            });
-            if any.is_empty() {
+            let Some(listing) = citations_listing(targets) else {
                 return Ok(Cited::default());
-            }
+            };
             // Each source decoded once, however many citations name it (`super::joined`).
-            let mut statement = citation::Entity::find()
-                .filter(any)
-                .filter(visibility::under_visible_parent(RecordKind::Citation))
-                .join(
-                    JoinType::LeftJoin,
-                    <citation::Entity as Related<source::Entity>>::to(),
-                )
+            let mut statement = listing
+                .select
                 .order_by_asc(citation::Column::Id)
                 .into_query();
             joined::select_joined::<source::Entity>(&mut statement);

@@ -14,7 +14,7 @@ use super::fact::Fact;
 use super::fee::Fee;
 use super::ids::{RecordKind, encode};
 use super::loaders::{
-    CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf, SheetOf,
+    CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf, SheetOf, list,
 };
 use super::policy_event::PolicyEvent;
 use super::requirement::Requirement;
@@ -248,10 +248,7 @@ impl Program {
 
     /// Eligibility requirements, in order.
     async fn requirements(&self, ctx: &Context<'_>) -> ApiResult<Vec<Requirement>> {
-        let rows = loaders(ctx)?
-            .load_one(RequirementsOf(self.row.id))
-            .await?
-            .unwrap_or_default();
+        let rows = list(loaders(ctx)?, RequirementsOf(self.row.id)).await?;
         Ok(rows.iter().cloned().map(Requirement).collect())
     }
 
@@ -263,10 +260,7 @@ impl Program {
         ctx: &Context<'_>,
         #[graphql(default = false)] current: bool,
     ) -> ApiResult<Vec<Fee>> {
-        let rows = loaders(ctx)?
-            .load_one(FeesOf(self.row.id))
-            .await?
-            .unwrap_or_default();
+        let rows = list(loaders(ctx)?, FeesOf(self.row.id)).await?;
         Ok(
             fees::on_day(rows.iter(), Utc::now().date_naive(), self.as_of, current)
                 .cloned()
@@ -286,10 +280,7 @@ impl Program {
     /// seen in the past). Today it is `legalStatus`. Dates known only to the month or year
     /// count from the first day of that period.
     async fn status(&self, ctx: &Context<'_>) -> ApiResult<ProgramStatus> {
-        let events = loaders(ctx)?
-            .load_one(EventsOf(self.row.id))
-            .await?
-            .unwrap_or_default();
+        let events = list(loaders(ctx)?, EventsOf(self.row.id)).await?;
         Ok(ProgramStatus(status_on(&self.row, &events, self.as_of)))
     }
 
@@ -318,10 +309,7 @@ impl Program {
 
     /// How each field is known: the researched wording, confidence, note and citations.
     async fn facts(&self, ctx: &Context<'_>) -> ApiResult<Vec<Fact>> {
-        let rows = loaders(ctx)?
-            .load_one(FactsOf(self.row.id))
-            .await?
-            .unwrap_or_default();
+        let rows = list(loaders(ctx)?, FactsOf(self.row.id)).await?;
         Ok(rows.iter().cloned().map(Fact).collect())
     }
 
@@ -337,19 +325,13 @@ impl Program {
 
     /// Commentary about the program.
     async fn commentaries(&self, ctx: &Context<'_>) -> ApiResult<Vec<Commentary>> {
-        let rows = loaders(ctx)?
-            .load_one(CommentariesOf(self.row.id))
-            .await?
-            .unwrap_or_default();
+        let rows = list(loaders(ctx)?, CommentariesOf(self.row.id)).await?;
         Ok(rows.iter().cloned().map(Commentary).collect())
     }
 
     /// The program's timeline, oldest first.
     async fn policy_events(&self, ctx: &Context<'_>) -> ApiResult<Vec<PolicyEvent>> {
-        let rows = loaders(ctx)?
-            .load_one(EventsOf(self.row.id))
-            .await?
-            .unwrap_or_default();
+        let rows = list(loaders(ctx)?, EventsOf(self.row.id)).await?;
         Ok(rows.iter().cloned().map(PolicyEvent).collect())
     }
 }

@@ -1,0 +1,285 @@
+//! Several lists read in one statement, as a `UNION ALL` of one arm per list.
+//!
+//! A program's detail asks for its requirements, fees, facts, events, citations and the
+//! commentary about it: six lists under one parent. Read one by one they cost six round trips
+//! and six statements for the database to parse, plan and run. As arms of one `UNION ALL` they
+//! cost one.
+//!
+//! Each arm keeps its list's own filter, joins and order ([`super::read`] defines them once,
+//! for both ways of reading). An arm selects its columns under a prefix of its own (`a2_`, and
+//! `a2j0_` for a table joined to it) and NULL for every other arm's: the arms then line up
+//! column by column. Those NULLs are cast to the column's type, because PostgreSQL types a
+//! `UNION` pairwise from the left, and two untyped NULLs would make a text column that the
+//! next arm's integer cannot join. The `arm` column says which arm a row comes from; the rows
+//! come by arm, each arm in its own order.
+
+use sea_orm::sea_query::{
+    Alias, ColumnType, Expr, NullOrdering, Order, SelectStatement, SimpleExpr, UnionType,
+};
+use sea_orm::{
+    ColumnTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
+    QueryTrait, Select,
+};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
+
+/// The column that names a row's arm.
+const ARM: &str = "arm";
+
+/// One list of the union.
+pub struct Arm {
+    /// FROM, joins and WHERE of the list.
+    statement: SelectStatement,
+    /// What the arm selects, under its aliases.
+    slots: Vec<Slot>,
+    /// Its order, by alias, ascending.
+    order: Vec<(String, NullOrdering)>,
+    /// Its number among the arms: the prefix of its aliases, and its `arm` value.
+    tag: usize,
+    /// How many tables are joined to it.
+    joined: usize,
+}
+
+struct Slot {
+    alias: String,
+    expr: SimpleExpr,
+    ty: ColumnType,
+}
+
+/// The prefix of arm `tag`'s own columns.
+fn own(tag: usize) -> String {
+    format!("a{tag}_")
+}
+
+/// The prefix of the columns of the `n`th table joined to arm `tag`.
+fn joined(tag: usize, n: usize) -> String {
+    format!("a{tag}j{n}_")
+}
+
+impl Arm {
+    /// The rows `select` picks (its filter and joins; its columns are replaced), as arm `tag`,
+    /// with `E`'s columns, ordered by `order` (ascending, unknown values last).
+    pub fn new<E: EntityTrait>(tag: usize, select: Select<E>, order: &[E::Column]) -> Self {
+        let mut statement = select.into_query();
+        statement.clear_selects();
+        let mut arm = Self {
+            statement,
+            slots: Vec::new(),
+            order: Vec::new(),
+            tag,
+            joined: 0,
+        };
+        arm.columns::<E>(&own(tag));
+        arm.order = order
+            .iter()
+            .map(|c| (format!("{}{}", own(tag), c.as_str()), NullOrdering::Last))
+            .collect();
+        arm
+    }
+
+    /// Also the columns of `J`, a table the arm's select joins (see [`Self::decode_joined`]).
+    pub fn with_joined<J: EntityTrait>(mut self) -> Self {
+        let prefix = joined(self.tag, self.joined);
+        self.columns::<J>(&prefix);
+        self.joined += 1;
+        self
+    }
+
+    /// Also `expr` as `name` (of type `ty`), read back with [`Self::extra`]; the arm's rows
+    /// are then ordered by it after their own order when `ordered`.
+    pub fn with_extra(
+        mut self,
+        name: &str,
+        expr: SimpleExpr,
+        ty: ColumnType,
+        ordered: bool,
+    ) -> Self {
+        let alias = format!("{}{name}", own(self.tag));
+        if ordered {
+            self.order.push((alias.clone(), NullOrdering::Last));
+        }
+        self.slots.push(Slot { alias, expr, ty });
+        self
+    }
+
+    fn columns<E: EntityTrait>(&mut self, prefix: &str) {
+        for column in E::Column::iter() {
+            self.slots.push(Slot {
+                alias: format!("{prefix}{}", column.as_str()),
+                // The cast SeaORM gives an enum column, as when it selects it.
+                expr: column.select_as(column.into_expr()),
+                ty: column.def().get_column_type().clone(),
+            });
+        }
+    }
+
+    /// The arm's own record in `row`.
+    pub fn decode<E: EntityTrait>(&self, row: &QueryResult) -> Result<E::Model, DbErr> {
+        E::Model::from_query_result(row, &own(self.tag))
+    }
+
+    /// The `n`th joined table's record in `row`, if the join found one (a NULL `id`: none),
+    /// as the one `Arc` of it in `seen`: each distinct record is decoded once.
+    pub fn joined<J: EntityTrait>(
+        &self,
+        row: &QueryResult,
+        n: usize,
+        seen: &mut HashMap<i32, Arc<J::Model>>,
+    ) -> Result<Option<Arc<J::Model>>, DbErr> {
+        let prefix = joined(self.tag, n);
+        let Some(id) = row.try_get::<Option<i32>>(&prefix, "id")? else {
+            return Ok(None);
+        };
+        Ok(Some(match seen.entry(id) {
+            Entry::Occupied(known) => Arc::clone(known.get()),
+            Entry::Vacant(new) => {
+                Arc::clone(new.insert(Arc::new(J::Model::from_query_result(row, &prefix)?)))
+            }
+        }))
+    }
+
+    /// The extra column `name` of `row`.
+    pub fn extra<T: sea_orm::TryGetable>(&self, row: &QueryResult, name: &str) -> Result<T, DbErr> {
+        row.try_get(&own(self.tag), name)
+    }
+}
+
+/// The arm a row of [`statement`] comes from.
+pub fn arm_of(row: &QueryResult) -> Result<usize, DbErr> {
+    let tag: i32 = row.try_get("", ARM)?;
+    usize::try_from(tag).map_err(|_| DbErr::Type(format!("arm {tag}")))
+}
+
+/// The `UNION ALL` of `arms` (numbered 0, 1, … in this order), by arm, each in its own order.
+/// None without arms.
+pub fn statement(arms: &[Arm]) -> Option<SelectStatement> {
+    let mut union: Option<SelectStatement> = None;
+    for arm in arms {
+        let mut select = arm.statement.clone();
+        // A literal, not a parameter: every arm's value then has the same type, integer.
+        select.expr_as(Expr::cust(arm.tag.to_string()), Alias::new(ARM));
+        for other in arms {
+            for slot in &other.slots {
+                let expr = if other.tag == arm.tag {
+                    slot.expr.clone()
+                } else {
+                    Expr::cust(format!("CAST(NULL AS {})", sql_type(&slot.ty)))
+                };
+                select.expr_as(expr, Alias::new(&slot.alias));
+            }
+        }
+        match union.as_mut() {
+            None => union = Some(select),
+            Some(first) => {
+                first.union(UnionType::All, select);
+            }
+        }
+    }
+    let mut union = union?;
+    // The union's order: its output columns, by their aliases (the only names an ORDER BY of
+    // a compound statement may use on both backends).
+    union.order_by(Alias::new(ARM), Order::Asc);
+    for arm in arms {
+        for (alias, nulls) in &arm.order {
+            union.order_by_with_nulls(Alias::new(alias), Order::Asc, *nulls);
+        }
+    }
+    Some(union)
+}
+
+/// The SQL type a NULL of `ty` is cast to: PostgreSQL's name for it (SQLite takes any name).
+fn sql_type(ty: &ColumnType) -> &'static str {
+    match ty {
+        ColumnType::TinyInteger | ColumnType::SmallInteger => "smallint",
+        ColumnType::Integer => "integer",
+        ColumnType::BigInteger => "bigint",
+        ColumnType::Boolean => "boolean",
+        ColumnType::Date => "date",
+        ColumnType::Timestamp | ColumnType::DateTime => "timestamp",
+        ColumnType::TimestampWithTimeZone => "timestamptz",
+        ColumnType::Float => "real",
+        ColumnType::Double => "double precision",
+        ColumnType::Json | ColumnType::JsonBinary => "jsonb",
+        // Strings, and the enums stored as strings.
+        _ => "text",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entity::{citation, fee, requirement, source};
+    use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+    use sea_orm::{ColumnTrait, QueryFilter, RelationTrait};
+
+    fn arms() -> Vec<Arm> {
+        vec![
+            Arm::new(
+                0,
+                requirement::Entity::find().filter(requirement::Column::ProgramId.eq(1)),
+                &[requirement::Column::Position, requirement::Column::Id],
+            ),
+            Arm::new(
+                1,
+                fee::Entity::find().filter(fee::Column::ProgramId.eq(1)),
+                &[fee::Column::EffectiveFrom, fee::Column::Id],
+            ),
+            Arm::new(
+                2,
+                citation::Entity::find()
+                    .filter(citation::Column::ProgramId.eq(1))
+                    .join(
+                        sea_orm::JoinType::InnerJoin,
+                        citation::Relation::Source.def(),
+                    ),
+                &[citation::Column::Id],
+            )
+            .with_joined::<source::Entity>(),
+        ]
+    }
+
+    use sea_orm::QuerySelect;
+
+    #[test]
+    fn each_arm_selects_its_columns_and_typed_nulls_for_the_others() {
+        let sql = statement(&arms()).unwrap().to_string(PostgresQueryBuilder);
+        // The first arm: its own column, then the second arm's as a typed NULL.
+        assert!(
+            sql.starts_with(r#"SELECT 0 AS "arm", "requirement"."id" AS "a0_id""#),
+            "{sql}"
+        );
+        assert!(
+            sql.contains(r#"CAST(NULL AS date) AS "a1_effective_from""#),
+            "{sql}"
+        );
+        assert!(
+            sql.contains(r#"CAST(NULL AS integer) AS "a2j0_id""#),
+            "{sql}"
+        );
+        assert!(
+            sql.contains(r#"UNION ALL (SELECT 1 AS "arm", CAST(NULL AS integer) AS "a0_id""#),
+            "{sql}"
+        );
+        assert!(sql.contains(r#""source"."title" AS "a2j0_title""#), "{sql}");
+        assert!(
+            sql.ends_with(
+                r#"ORDER BY "arm" ASC, "a0_position" ASC NULLS LAST, "a0_id" ASC NULLS LAST, "a1_effective_from" ASC NULLS LAST, "a1_id" ASC NULLS LAST, "a2_id" ASC NULLS LAST"#
+            ),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn sqlite_gets_its_compound_form() {
+        // SQLite refuses parentheses around the arms of a compound SELECT.
+        let sql = statement(&arms()).unwrap().to_string(SqliteQueryBuilder);
+        assert!(sql.contains(" UNION ALL SELECT 1 AS "), "{sql}");
+        assert!(!sql.contains("UNION ALL ("), "{sql}");
+    }
+
+    #[test]
+    fn no_arms_no_statement() {
+        assert!(statement(&[]).is_none());
+    }
+}
