@@ -304,9 +304,7 @@ backend_test!(
     lists_read_together_equal_lists_read_apart,
     seeded_batching,
     |app| async move {
-        let page = app
-            .data(EVERYTHING, json!({ "first": 50 }))
-            .await;
+        let page = app.data(EVERYTHING, json!({ "first": 50 })).await;
         let nodes = page["programs"]["nodes"].as_array().unwrap().clone();
         // The node's fields: between `nodes {` and the braces that close it, the connection
         // and the query.
@@ -328,7 +326,10 @@ backend_test!(
                     >= 2,
             );
         }
-        assert!(compared >= 3, "only {compared} programs with lists to compare");
+        assert!(
+            compared >= 3,
+            "only {compared} programs with lists to compare"
+        );
     }
 );
 
