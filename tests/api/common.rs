@@ -171,13 +171,11 @@ impl TestApp {
         Self::start_with(backend, true, |s| s.limits.max_response_bytes = 2000).await
     }
 
-    /// Starts a seeded server whose loaders wait for siblings (tests use no delay), so that the
-    /// statement counts measure how lists are batched, not how busy the machine is. Production
-    /// waits `DEFAULT_LOADER_DELAY_US`; on a loaded CI machine siblings were seen to finish
-    /// further apart than that and split a batch, so the tests wait 40 times as long.
+    /// Starts a seeded server with the production loaders (`DEFAULT_LOADER_DELAY_US`), so
+    /// that the statement counts measure how lists are batched there.
     pub async fn seeded_batching(backend: Backend) -> Option<Self> {
         Self::start_with(backend, true, |s| {
-            s.loader_delay_us = 40 * api::config::DEFAULT_LOADER_DELAY_US
+            s.loader_delay_us = api::config::DEFAULT_LOADER_DELAY_US
         })
         .await
     }
