@@ -336,14 +336,14 @@ pub async fn programs_discussed(
 }
 
 /// Visible citations of the visible `target` records `ids`, each with its (visible) source, in
-/// citation order.
+/// citation order: one statement (a permalink's or a page's few records).
 pub async fn cited_sources(
     db: &impl ConnectionTrait,
     target: CitationTarget,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<(citation::Model, source::Model)>> {
     let targets = [(target, ids.into_iter().collect())];
-    let (citations, sources) = citations_with_sources(db, &targets, Plan::PerTable).await?;
+    let (citations, sources) = citations_with_sources(db, &targets, Plan::Joined).await?;
     Ok(citations
         .into_iter()
         .filter_map(|c| {
