@@ -338,6 +338,15 @@ fn listed(html: &str, base: &str) -> (Vec<String>, Option<String>) {
     (programs, next)
 }
 
+/// The number of matching programs an index page says it has.
+fn shown_total(html: &str) -> usize {
+    html.split("<p>")
+        .nth(1)
+        .and_then(|p| p.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap()
+}
+
 backend_test!(
     the_programs_index_filters_and_pages,
     seeded,
@@ -352,13 +361,26 @@ backend_test!(
         let (two, _) = listed(&second, &app.base);
         assert!(!two.is_empty());
         assert!(one.iter().all(|s| !two.contains(s)), "pages overlap");
-        let total: usize = first
-            .split("<p>")
-            .nth(1)
-            .and_then(|p| p.split(' ').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap();
+        let total = shown_total(&first);
         assert_eq!(one.len() + two.len(), total.min(100));
+
+        // Filtered by words, the first page counts its matches in its own read: the same total
+        // as the programs listed over every page, and as a page after a cursor shows.
+        let mut at = "/programs?text=visa".to_owned();
+        let (mut walked, mut totals) = (0, Vec::new());
+        loop {
+            let (status, _, html) = page(app, &at).await;
+            assert_eq!(status, 200);
+            totals.push(shown_total(&html));
+            let (programs, next) = listed(&html, &app.base);
+            walked += programs.len();
+            match next {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        assert!(walked > 0);
+        assert!(totals.iter().all(|t| *t == walked), "{totals:?}, {walked}");
 
         // The exports' filters, as a form: China's programs, the K visa among them.
         let (_, _, china) = page(app, "/programs?country=CN&category=").await;

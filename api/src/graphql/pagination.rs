@@ -8,10 +8,10 @@
 
 use crate::config::Limits;
 use crate::kb::error::{ApiError, ApiResult};
-use crate::kb::keyset::{Ordering, Position, TOTAL_COLUMN};
+use crate::kb::keyset::{Ordering, Position};
 use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, Object, OutputType};
-use sea_orm::sea_query::{Alias, Condition, Expr, Query, QueryStatementBuilder, SelectStatement};
+use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryResult, QueryTrait,
     Select,
@@ -245,21 +245,9 @@ pub async fn paginate_statement<Node: OutputType>(
     let backward = last.is_some();
     let size = last.or(first).unwrap_or(limits.default_page_size);
     let mut page = ordering.window(&list, after.as_ref(), before.as_ref(), size, backward);
-    if args.count_on_page && args.matches_read_whole && after.is_none() && before.is_none() {
-        // Without a cursor the page's rows are every match: a window counts them in its read.
-        page.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new(TOTAL_COLUMN));
-    } else if args.count_on_page {
-        // Uncorrelated: both backends compute it once for the statement, not once per row.
-        let mut matching = list.clone();
-        matching.clear_order_by();
-        let count = Query::select()
-            .expr(Expr::cust("COUNT(*)"))
-            .from_subquery(matching, Alias::new("matching"))
-            .to_owned();
-        page.expr_as(
-            Expr::SubQuery(None, Box::new(count.into_sub_query_statement())),
-            Alias::new(TOTAL_COLUMN),
-        );
+    if args.count_on_page {
+        let first_page = after.is_none() && before.is_none();
+        Ordering::count_on_page(&mut page, &list, args.matches_read_whole && first_page);
     }
     let (mut rows, more) = Ordering::read_window(db, &page, size).await?;
     if backward {
@@ -283,9 +271,7 @@ pub async fn paginate_statement<Node: OutputType>(
 
     // A list that carries its total on its rows (`TOTAL_COLUMN`) is not counted again; an
     // empty page (past the end) has no row to carry it.
-    let carried = rows
-        .first()
-        .and_then(|row| row.try_get::<i64>("", TOTAL_COLUMN).ok());
+    let carried = Ordering::carried_total(&rows);
     let totals = match carried {
         Some(n) => ConnectionTotals {
             count: Count::Known(u64::try_from(n).unwrap_or_default()),

@@ -375,6 +375,37 @@ impl Ordering {
         page
     }
 
+    /// Makes `page`, a [`Ordering::window`] of `list`, carry the number of all of `list`'s
+    /// rows in [`TOTAL_COLUMN`]. A first page (no cursor) of a list whose statement reads every
+    /// match anyway (`read_whole`: a filter by words, served by a bitmap and never in the
+    /// list's order) counts them with a window function in the same read; any other page with
+    /// an uncorrelated subquery, which both backends compute once for the statement (a window
+    /// past a cursor would count only the rows past it).
+    pub fn count_on_page(page: &mut SelectStatement, list: &SelectStatement, read_whole: bool) {
+        if read_whole {
+            page.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new(TOTAL_COLUMN));
+            return;
+        }
+        let mut matching = list.clone();
+        matching.clear_order_by();
+        use sea_orm::sea_query::QueryStatementBuilder;
+        let count = sea_orm::sea_query::Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(matching, Alias::new("matching"))
+            .to_owned();
+        page.expr_as(
+            SimpleExpr::SubQuery(None, Box::new(count.into_sub_query_statement())),
+            Alias::new(TOTAL_COLUMN),
+        );
+    }
+
+    /// The total a page of [`Ordering::count_on_page`] carries; None when it has no row (a
+    /// page past the end), which must then be counted apart.
+    pub fn carried_total(rows: &[QueryResult]) -> Option<i64> {
+        rows.first()
+            .and_then(|row| row.try_get::<i64>("", TOTAL_COLUMN).ok())
+    }
+
     /// The rows of a [`Ordering::window`] of `size` (at most `size` of them, in the window's
     /// order), and whether there were more.
     pub async fn read_window(

@@ -9,7 +9,6 @@ use crate::kb::{lists, read, sheet};
 use crate::permalink::PublicBase;
 use askama::Template;
 use entity::enums::{Category, LegalStatus, PrPath, WorkAuthorization, YesNoUnknown};
-use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ActiveEnum, DatabaseConnection, Iterable, QueryTrait};
 use std::collections::HashMap;
 
@@ -74,13 +73,10 @@ pub async fn build(
     let query = super::super::export::filter_from(&params)?;
     let today = chrono::Utc::now().date_naive();
     let ordering = Order::default().ordering(db.get_database_backend());
+    let read_whole = query.narrows_by_words();
     let list = query.apply(lists::programs(), today)?.into_query();
-    let count = Query::select()
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .from_subquery(list.clone(), Alias::new("matching"))
-        .to_owned();
-    let total = super::total(db, [count]).await?;
-    let (rows, cursor) = super::keyset_page(db, list, &ordering, after.as_deref()).await?;
+    let (rows, cursor, total) =
+        super::counted_keyset_page(db, list, &ordering, after.as_deref(), read_whole).await?;
     let ids: Vec<i32> = rows
         .iter()
         .map(|r| r.try_get::<i32>("", "id"))

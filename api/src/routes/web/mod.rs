@@ -256,14 +256,58 @@ pub async fn keyset_page(
     ordering: &crate::kb::keyset::Ordering,
     after: Option<&str>,
 ) -> crate::kb::error::ApiResult<(Vec<sea_orm::QueryResult>, Option<String>)> {
+    let (rows, next, _) = page(db, &list, ordering, after, None).await?;
+    Ok((rows, next))
+}
+
+/// As [`keyset_page`], with the number of all of `list`'s rows, read with the page where it
+/// can be (`Ordering::count_on_page`; `read_whole`: the list's statement reads every match
+/// anyway, as a filter by words does).
+pub async fn counted_keyset_page(
+    db: &sea_orm::DatabaseConnection,
+    list: sea_orm::sea_query::SelectStatement,
+    ordering: &crate::kb::keyset::Ordering,
+    after: Option<&str>,
+    read_whole: bool,
+) -> crate::kb::error::ApiResult<(Vec<sea_orm::QueryResult>, Option<String>, i64)> {
+    let (rows, next, carried) = page(db, &list, ordering, after, Some(read_whole)).await?;
+    let total = match carried {
+        Some(n) => n,
+        // A page past the end has no row to carry the total.
+        None => {
+            use sea_orm::sea_query::{Alias, Expr, Query};
+            let count = Query::select()
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                .from_subquery(list, Alias::new("matching"))
+                .to_owned();
+            total(db, [count]).await?
+        }
+    };
+    Ok((rows, next, total))
+}
+
+/// The page of `list` after the cursor `after`, the cursor of the next page, and with
+/// `count` (`Some(read_whole)`) the total the page's rows carry.
+async fn page(
+    db: &sea_orm::DatabaseConnection,
+    list: &sea_orm::sea_query::SelectStatement,
+    ordering: &crate::kb::keyset::Ordering,
+    after: Option<&str>,
+    count: Option<bool>,
+) -> crate::kb::error::ApiResult<(Vec<sea_orm::QueryResult>, Option<String>, Option<i64>)> {
+    use crate::kb::keyset::Ordering;
     let at = ordering.cursor("after", after)?;
-    let window = ordering.window(&list, at.as_ref(), None, PAGE, false);
-    let (rows, more) = crate::kb::keyset::Ordering::read_window(db, &window, PAGE).await?;
+    let mut window = ordering.window(list, at.as_ref(), None, PAGE, false);
+    if let Some(read_whole) = count {
+        Ordering::count_on_page(&mut window, list, read_whole && at.is_none());
+    }
+    let (rows, more) = Ordering::read_window(db, &window, PAGE).await?;
     let next = match (more, rows.last()) {
         (true, Some(last)) => Some(ordering.encode(&ordering.position(last)?)),
         _ => None,
     };
-    Ok((rows, next))
+    let carried = count.and_then(|_| Ordering::carried_total(&rows));
+    Ok((rows, next, carried))
 }
 
 /// Query text for `params` (sorted, so that a page has one address), without `after`.
