@@ -7,12 +7,8 @@ use super::error::ApiResult;
 use super::read::{self, Said};
 use super::union::{self, Arm};
 use super::visibility::CitationTarget;
-use entity::{
-    citation, commentary, commentary_program, fee, person, policy_event, program_fact, requirement,
-    source,
-};
-use sea_orm::sea_query::ColumnType;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QuerySelect, RelationTrait};
+use entity::{citation, commentary, fee, person, policy_event, program_fact, requirement, source};
+use sea_orm::{ConnectionTrait, EntityTrait, JoinType, QuerySelect, RelationTrait};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -149,28 +145,31 @@ async fn together(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found>
     plain(&mut arms, List::Facts, wanted.facts, read::facts_listing);
     plain(&mut arms, List::Events, wanted.events, read::events_listing);
     if !wanted.commentary.is_empty() {
-        let l = read::commentary_listing(wanted.commentary);
+        let mut l = read::commentary_listing(wanted.commentary);
         // The person (joined by the listing) and the source the commentary names: both are
         // visible whenever the commentary is, so a `source` below it costs no statement.
-        let select = l
+        l.select = l
             .select
             .join(JoinType::LeftJoin, commentary::Relation::Source.def());
-        let arm = Arm::new(arms.len(), select, l.order)
+        let arm = arm(arms.len(), l)
             .with_joined::<person::Entity>()
-            .with_joined::<source::Entity>()
-            .with_extra(
-                read::ABOUT,
-                commentary_program::Column::ProgramId.into_expr(),
-                ColumnType::Integer,
-                true,
-            );
+            .with_joined::<source::Entity>();
         arms.push((List::Commentary, arm));
     }
     if let Some(l) = read::citations_listing(&wanted.citations) {
-        let arm = Arm::new(arms.len(), l.select, l.order).with_joined::<source::Entity>();
+        let arm = arm(arms.len(), l).with_joined::<source::Entity>();
         arms.push((List::Citations, arm));
     }
     decode(db, arms).await
+}
+
+/// The arm `tag` that reads listing `l`, its extra column included.
+fn arm<E: EntityTrait>(tag: usize, l: read::Listing<E>) -> Arm {
+    let arm = Arm::new(tag, l.select, l.order);
+    match l.then {
+        Some(then) => arm.with_extra(then.name, then.column, then.ty, true),
+        None => arm,
+    }
 }
 
 /// Adds the arm of a list of `E` with its own columns only, if it has `ids` to read.
@@ -181,18 +180,18 @@ fn plain<E: EntityTrait>(
     listing: fn(Vec<i32>) -> read::Listing<E>,
 ) {
     if !ids.is_empty() {
-        let l = listing(ids);
-        arms.push((list, Arm::new(arms.len(), l.select, l.order)));
+        let tag = arms.len();
+        arms.push((list, arm(tag, listing(ids))));
     }
 }
 
 /// Runs the union of `arms` and files each row under its list.
 async fn decode(db: &impl ConnectionTrait, arms: Vec<(List, Arm)>) -> ApiResult<Found> {
     let (lists, arms): (Vec<List>, Vec<Arm>) = arms.into_iter().unzip();
-    let Some(statement) = union::statement(&arms) else {
+    let Some(statement) = union::cached_statement(&arms, db.get_database_backend()) else {
         return Ok(Found::default());
     };
-    let rows = db.query_all(&statement).await?;
+    let rows = db.query_all_raw(statement).await?;
     let mut found = Found::default();
     // One `Arc` per distinct joined record, however many rows carry it.
     let mut people: HashMap<i32, Arc<person::Model>> = HashMap::new();
@@ -212,12 +211,12 @@ async fn decode(db: &impl ConnectionTrait, arms: Vec<(List, Arm)>) -> ApiResult<
             List::Events => found.events.push(arm.decode::<policy_event::Entity>(row)?),
             List::Commentary => {
                 let person = arm.joined::<person::Entity>(row, 0, &mut people)?;
-                let source = arm.joined::<source::Entity>(row, 1, &mut found.sources)?;
+                // Filed with the citations' sources, where a `source` below it is looked up.
+                arm.joined::<source::Entity>(row, 1, &mut found.sources)?;
                 found.commentary.push(Said {
                     program_id: arm.extra(row, read::ABOUT)?,
                     commentary: arm.decode::<commentary::Entity>(row)?,
                     person,
-                    source,
                 });
             }
             List::Citations => {

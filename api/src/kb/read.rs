@@ -20,7 +20,7 @@ use entity::{
     citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
     requirement, source,
 };
-use sea_orm::sea_query::NullOrdering;
+use sea_orm::sea_query::{ColumnType, NullOrdering, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Iterable, JoinType, Order, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Related, RelationTrait,
@@ -34,18 +34,49 @@ use std::sync::Arc;
 pub(super) struct Listing<E: EntityTrait> {
     pub select: sea_orm::Select<E>,
     pub order: &'static [E::Column],
+    /// A column of a joined table the rows also carry, and are ordered by after `order`.
+    pub then: Option<Then>,
+}
+
+/// A joined table's column a [`Listing`] selects as `name` and orders by last.
+pub(super) struct Then {
+    pub name: &'static str,
+    pub column: SimpleExpr,
+    pub ty: ColumnType,
 }
 
 impl<E: EntityTrait> Listing<E> {
-    /// The list read alone. Unknown values sort last on both backends: SQLite would put NULLs
-    /// first, PostgreSQL last.
-    async fn all(self, db: &impl ConnectionTrait) -> ApiResult<Vec<E::Model>> {
+    /// The list's select in its order, with its `then` column. Unknown values sort last on
+    /// both backends: SQLite would put NULLs first, PostgreSQL last.
+    fn ordered(self) -> sea_orm::Select<E> {
         let mut select = self.select;
         for col in self.order {
             select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
         }
-        Ok(select.all(db).await?)
+        if let Some(then) = self.then {
+            select = select
+                .expr_as(then.column.clone(), then.name)
+                .order_by_with_nulls(then.column, Order::Asc, NullOrdering::Last);
+        }
+        select
     }
+
+    /// The list read alone.
+    async fn all(self, db: &impl ConnectionTrait) -> ApiResult<Vec<E::Model>> {
+        Ok(self.ordered().all(db).await?)
+    }
+}
+
+/// The visible records of `kind` (entity `E`) whose `column` is one of `ids`: by id, or by
+/// the parent they hang from.
+fn visible_among<E: EntityTrait>(
+    kind: RecordKind,
+    column: E::Column,
+    ids: impl IntoIterator<Item = i32>,
+) -> sea_orm::Select<E> {
+    E::find()
+        .filter(column.is_in(ids))
+        .filter(visibility::under_visible_parent(kind))
 }
 
 /// Visible rows of `kind` (entity `E`) whose `fk` is one of `ids`, in `order`.
@@ -56,10 +87,9 @@ fn children<E: EntityTrait>(
     order: &'static [E::Column],
 ) -> Listing<E> {
     Listing {
-        select: E::find()
-            .filter(fk.is_in(ids))
-            .filter(visibility::under_visible_parent(kind)),
+        select: visible_among(kind, fk, ids),
         order,
+        then: None,
     }
 }
 
@@ -149,6 +179,7 @@ pub(super) fn facts_listing(
         select: program_fact::Entity::find()
             .filter(program_fact::Column::ProgramId.is_in(program_ids)),
         order: &[program_fact::Column::Id],
+        then: None,
     }
 }
 
@@ -183,8 +214,7 @@ async fn by_id<E: EntityTrait>(
     id: E::Column,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<E::Model>> {
-    Ok(children::<E>(kind, id, ids, &[])
-        .select
+    Ok(visible_among::<E>(kind, id, ids)
         .order_by_asc(id)
         .all(db)
         .await?)
@@ -245,9 +275,6 @@ pub struct Said {
     /// Visible whenever the commentary is: the rule hides a commentary whose person is hidden.
     /// One per person, however many commentaries they made.
     pub person: Option<Arc<person::Model>>,
-    /// The source it was said in, when the read brought it along (visible whenever the
-    /// commentary is, as its person).
-    pub source: Option<Arc<source::Model>>,
 }
 
 /// Visible commentary about the visible programs `program_ids`, oldest statement first, each
@@ -258,16 +285,7 @@ pub async fn commentaries_about(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<Said>> {
-    let listing = commentary_listing(program_ids);
-    let mut select = listing
-        .select
-        .column_as(commentary_program::Column::ProgramId, ABOUT);
-    for col in listing.order {
-        select = select.order_by_with_nulls(*col, Order::Asc, NullOrdering::Last);
-    }
-    let mut statement = select
-        .order_by_asc(commentary_program::Column::ProgramId)
-        .into_query();
+    let mut statement = commentary_listing(program_ids).ordered().into_query();
     joined::select_joined::<person::Entity>(&mut statement);
     let rows = joined::read::<commentary::Entity, person::Entity, i32>(db, &statement, |row| {
         row.try_get("", ABOUT)
@@ -280,7 +298,6 @@ pub async fn commentaries_about(
                 program_id,
                 commentary,
                 person,
-                source: None,
             })
         })
         .collect())
@@ -306,6 +323,11 @@ pub(super) fn commentary_listing(
             .filter(commentary_program::Column::ProgramId.is_in(program_ids))
             .filter(visibility::under_visible_parent(RecordKind::Commentary)),
         order: &[C::SaidOn, C::Id],
+        then: Some(Then {
+            name: ABOUT,
+            column: commentary_program::Column::ProgramId.into_expr(),
+            ty: ColumnType::Integer,
+        }),
     }
 }
 
@@ -528,6 +550,7 @@ pub(super) fn citations_listing<'a>(
                 <citation::Entity as Related<source::Entity>>::to(),
             ),
         order: &[citation::Column::Id],
+        then: None,
     })
 }
 
