@@ -262,3 +262,67 @@ async fn changes_cross_replicas() {
     );
     app.stop().await;
 }
+
+/// What `eligiblePrograms` ranks is kept between requests; a publication through another
+/// replica reaches it on this one (by NOTIFY, or by the database's version), and so does one
+/// through this server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eligibility_follows_changes_made_through_any_replica() {
+    let Some(app) = TestApp::seeded(crate::common::Backend::Postgres).await else {
+        eprintln!("TEST_DATABASE_URL is not set: cross-replica eligibility test not run");
+        return;
+    };
+    let other = app.replica().await;
+    const ELIGIBLE: &str = "{ eligiblePrograms(profile: { age: 30 }, first: 100) { edges { node { program { slug } } } } }";
+    let slugs_on = |base: String| {
+        let app = &app;
+        async move {
+            let (status, body) = app.post_to(&base, None, ELIGIBLE, json!({})).await;
+            assert_eq!(status, 200, "{body}");
+            body["data"]["eligiblePrograms"]["edges"]
+                .as_array()
+                .expect("edges")
+                .iter()
+                .map(|e| {
+                    e["node"]["program"]["slug"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    // Both servers keep the ranking's candidates before the change.
+    for base in [&app.base, &other] {
+        let before = slugs_on(base.clone()).await;
+        assert!(!before.is_empty());
+        assert!(!before.iter().any(|s| s == "zz-eligible-here"));
+    }
+    let token = app.editor().await;
+    publish(&app, &token, "zz-eligible-here").await;
+    // This server sees its own write at once.
+    assert!(
+        slugs_on(app.base.clone())
+            .await
+            .iter()
+            .any(|s| s == "zz-eligible-here")
+    );
+    // The other sees it as soon as it hears the commit.
+    let mut seen = false;
+    for _ in 0..50 {
+        if slugs_on(other.clone())
+            .await
+            .iter()
+            .any(|s| s == "zz-eligible-here")
+        {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        seen,
+        "the other replica still ranks the content before the publication"
+    );
+    app.stop().await;
+}
