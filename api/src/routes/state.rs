@@ -56,38 +56,65 @@ const BOUNDS_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// `kb::bounds` of the data, read again when older than a minute (one statement of grouped
 /// counts).
+///
+/// Once known, they are read again in the background, by one task, while every request goes
+/// on with the last known: at 10,000 programs the statement took 1.3-2.2 s under load, and when
+/// every request that found them old ran it and waited, the whole server paused for about two
+/// seconds once a minute.
 #[derive(Default)]
 pub struct ListBounds {
-    current: std::sync::RwLock<Option<(Bounds, std::time::Instant)>>,
+    current: Arc<std::sync::RwLock<Option<(Bounds, std::time::Instant)>>>,
+    /// Set while a task reads them again.
+    refreshing: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl ListBounds {
     /// Starts from bounds read at start-up.
     pub fn new(initial: Option<Bounds>) -> Self {
         Self {
-            current: std::sync::RwLock::new(initial.map(|b| (b, std::time::Instant::now()))),
+            current: Arc::new(std::sync::RwLock::new(
+                initial.map(|b| (b, std::time::Instant::now())),
+            )),
+            refreshing: Arc::default(),
         }
     }
 
-    /// The bounds as of at most a minute ago (the last known, or generous defaults, when the
-    /// database cannot say).
+    /// The last known bounds (read again in the background when older than a minute), or,
+    /// when none are known yet, the bounds now (generous defaults when the database cannot
+    /// say).
     pub async fn get(&self, db: &sea_orm::DatabaseConnection) -> Bounds {
+        use std::sync::atomic::Ordering;
         let known = self.current.read().ok().and_then(|c| *c);
-        if let Some((bounds, at)) = known
-            && at.elapsed() < BOUNDS_MAX_AGE
-        {
-            return bounds;
+        let Some((bounds, at)) = known else {
+            return self.read(db).await.unwrap_or_default();
+        };
+        if at.elapsed() >= BOUNDS_MAX_AGE && !self.refreshing.swap(true, Ordering::SeqCst) {
+            let again = Self {
+                current: Arc::clone(&self.current),
+                refreshing: Arc::clone(&self.refreshing),
+            };
+            let db = db.clone();
+            actix_web::rt::spawn(async move {
+                // On failure the last known stay, and a later request tries again.
+                let _ = again.read(&db).await;
+                again.refreshing.store(false, Ordering::SeqCst);
+            });
         }
+        bounds
+    }
+
+    /// Reads the bounds and keeps them.
+    async fn read(&self, db: &sea_orm::DatabaseConnection) -> Option<Bounds> {
         match crate::kb::bounds::load(db).await {
             Ok(bounds) => {
                 if let Ok(mut current) = self.current.write() {
                     *current = Some((bounds, std::time::Instant::now()));
                 }
-                bounds
+                Some(bounds)
             }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the list bounds; using the last known");
-                known.map_or_else(Bounds::default, |(bounds, _)| bounds)
+                None
             }
         }
     }
