@@ -1,10 +1,7 @@
 //! Connecting to the database and bringing its schema up to date.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
-    TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
@@ -76,18 +73,23 @@ pub async fn connect(
 /// Serialises migrations across replicas starting together on one PostgreSQL database.
 const MIGRATION_LOCK: i64 = 0x7669_7361_6d67;
 
-/// Applies all pending migrations. On PostgreSQL they run in one transaction under an advisory
-/// lock, so replicas starting at once neither race nor leave a half-migrated schema.
+/// Applies all pending migrations, in one transaction that holds the write lock: replicas
+/// starting at once neither race nor leave a half-migrated schema (on PostgreSQL under an
+/// advisory lock, on SQLite under `BEGIN IMMEDIATE`).
+///
+/// On SQLite the transaction also keeps every migration on one connection. Run over the pool,
+/// a statement could go to a connection that had been idle since an earlier migration, whose
+/// copy of the schema was stale: SQLite reads the schema again when a statement runs, but
+/// checks `CREATE INDEX` names against its copy when preparing, so a migration that dropped a
+/// table and created its index again failed, now and then, with "index ... already exists".
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
     if db.get_database_backend() == DbBackend::Postgres {
-        let txn = db.begin().await?;
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
             .await?;
-        Migrator::up(&txn, None).await?;
-        txn.commit().await
-    } else {
-        Migrator::up(db, None).await
     }
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`

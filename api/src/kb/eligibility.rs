@@ -604,18 +604,24 @@ impl EligibilityIndex {
         db: &impl ConnectionTrait,
         heard: Option<u64>,
     ) -> ApiResult<Arc<Candidates>> {
-        let mut current = self.current.lock().await;
-        if let Some(kept) = current.as_ref()
+        if let Some(kept) = self.current.lock().await.as_ref()
             && heard.is_some()
             && kept.heard == heard
         {
             return Ok(Arc::clone(&kept.candidates));
         }
+        // Read without holding the lock: with no listener (SQLite) every request comes here,
+        // and holding it would make them take turns for this statement.
         let stored = super::read::content_version(db).await?;
+        let mut current = self.current.lock().await;
+        // Kept at this version, or at a newer one another request read meanwhile: its rows
+        // were read after this version, so they hold everything it does.
         if let Some(kept) = current.as_mut()
-            && kept.candidates.stored == stored
+            && kept.candidates.stored >= stored
         {
-            kept.heard = heard;
+            if kept.candidates.stored == stored {
+                kept.heard = heard;
+            }
             return Ok(Arc::clone(&kept.candidates));
         }
         let started = std::time::Instant::now();

@@ -60,12 +60,23 @@ const BOUNDS_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 /// Once known, they are read again in the background, by one task, while every request goes
 /// on with the last known: at 10,000 programs the statement took 1.3-2.2 s under load, and when
 /// every request that found them old ran it and waited, the whole server paused for about two
-/// seconds once a minute.
-#[derive(Default)]
+/// seconds once a minute. Before they are known (the start-up read failed), one request at a
+/// time reads them while the others count with generous defaults.
+#[derive(Default, Clone)]
 pub struct ListBounds {
     current: Arc<std::sync::RwLock<Option<(Bounds, std::time::Instant)>>>,
-    /// Set while a task reads them again.
-    refreshing: Arc<std::sync::atomic::AtomicBool>,
+    /// Set while one read is under way.
+    reading: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// The one read under way; lets the next one start when dropped, also when the read failed or
+/// its task panicked (else the bounds would never be read again).
+struct Reading(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl ListBounds {
@@ -75,32 +86,39 @@ impl ListBounds {
             current: Arc::new(std::sync::RwLock::new(
                 initial.map(|b| (b, std::time::Instant::now())),
             )),
-            refreshing: Arc::default(),
+            reading: Arc::default(),
         }
     }
 
     /// The last known bounds (read again in the background when older than a minute), or,
     /// when none are known yet, the bounds now (generous defaults when the database cannot
-    /// say).
+    /// say, or while another request reads them).
     pub async fn get(&self, db: &sea_orm::DatabaseConnection) -> Bounds {
-        use std::sync::atomic::Ordering;
         let known = self.current.read().ok().and_then(|c| *c);
         let Some((bounds, at)) = known else {
-            return self.read(db).await.unwrap_or_default();
-        };
-        if at.elapsed() >= BOUNDS_MAX_AGE && !self.refreshing.swap(true, Ordering::SeqCst) {
-            let again = Self {
-                current: Arc::clone(&self.current),
-                refreshing: Arc::clone(&self.refreshing),
+            return match self.start_reading() {
+                Some(_reading) => self.read(db).await.unwrap_or_default(),
+                None => Bounds::default(),
             };
+        };
+        if at.elapsed() >= BOUNDS_MAX_AGE
+            && let Some(reading) = self.start_reading()
+        {
+            let again = self.clone();
             let db = db.clone();
             actix_web::rt::spawn(async move {
+                let _reading = reading;
                 // On failure the last known stay, and a later request tries again.
                 let _ = again.read(&db).await;
-                again.refreshing.store(false, Ordering::SeqCst);
             });
         }
         bounds
+    }
+
+    /// The right to read, when no other read is under way.
+    fn start_reading(&self) -> Option<Reading> {
+        let taken = self.reading.swap(true, std::sync::atomic::Ordering::SeqCst);
+        (!taken).then(|| Reading(Arc::clone(&self.reading)))
     }
 
     /// Reads the bounds and keeps them.
@@ -207,4 +225,38 @@ fn forwarded(req: &HttpRequest) -> Option<PublicBase> {
     }
     let host = host.or_else(|| get("host").map(str::to_owned))?;
     PublicBase::forwarded(scheme.as_deref().unwrap_or("http"), &host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ListBounds;
+
+    #[test]
+    fn one_read_of_the_bounds_at_a_time_and_the_next_after_it() {
+        let bounds = ListBounds::new(None);
+        let reading = bounds.start_reading();
+        assert!(reading.is_some());
+        assert!(
+            bounds.start_reading().is_none(),
+            "a second read while one is under way"
+        );
+        drop(reading);
+        assert!(
+            bounds.start_reading().is_some(),
+            "the next read after it ended"
+        );
+    }
+
+    #[test]
+    fn a_read_that_panicked_does_not_stop_the_next() {
+        let bounds = ListBounds::new(None);
+        let reading = bounds.start_reading();
+        let ended = std::thread::spawn(move || {
+            let _reading = reading;
+            panic!("the read failed badly");
+        })
+        .join();
+        assert!(ended.is_err());
+        assert!(bounds.start_reading().is_some());
+    }
 }
