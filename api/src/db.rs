@@ -70,12 +70,8 @@ pub async fn connect(
     Ok(db)
 }
 
-/// Serialises migrations across replicas starting together on one PostgreSQL database.
-const MIGRATION_LOCK: i64 = 0x7669_7361_6d67;
-
-/// Applies all pending migrations, in one transaction that holds the write lock: replicas
-/// starting at once neither race nor leave a half-migrated schema (on PostgreSQL under an
-/// advisory lock, on SQLite under `BEGIN IMMEDIATE`).
+/// Applies all pending migrations, in one transaction that writes ([`begin_write`]): replicas
+/// starting at once take turns, and none leaves a half-migrated schema.
 ///
 /// On SQLite the transaction also keeps every migration on one connection. Run over the pool,
 /// a statement could go to a connection that had been idle since an earlier migration, whose
@@ -84,25 +80,39 @@ const MIGRATION_LOCK: i64 = 0x7669_7361_6d67;
 /// table and created its index again failed, now and then, with "index ... already exists".
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     let txn = begin_write(db).await?;
-    if db.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
-            .await?;
-    }
     Migrator::up(&txn, None).await?;
     txn.commit().await
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
-/// (`BEGIN IMMEDIATE`): a deferred transaction that read first could not upgrade to a writer
-/// once another connection wrote, and would fail with "database is locked" instead of waiting
-/// its turn. PostgreSQL ignores the mode.
+/// The lock every writing transaction holds on PostgreSQL (see [`begin_write`]).
+const WRITE_LOCK: i64 = 0x7669_7361_7772; // "visawr"
+
+/// Starts a transaction that will write, and waits for its turn: writers take turns, on
+/// PostgreSQL as on SQLite.
+///
+/// The content version is the newest revision's id, and `changes(since:)` reads revisions by
+/// their time. Both are taken when a revision is written, so they only follow the order in
+/// which writes become visible if one writer commits before the next takes its id and time:
+/// else a write that took id 10 and committed after one that took 11 would be in no answer
+/// kept at version 11, and a reader who had seen 11's time would never be shown it. On
+/// PostgreSQL every writing transaction (mutations, accounts, imports, migrations) first takes
+/// one advisory lock, held until it ends; writes are short, and an import or a migration
+/// already held the database to itself. On SQLite `BEGIN IMMEDIATE` takes the write lock at
+/// `BEGIN`: a deferred transaction that read first could not upgrade to a writer once another
+/// connection wrote, and would fail with "database is locked" instead of waiting its turn.
 pub async fn begin_write(
     db: &sea_orm::DatabaseConnection,
 ) -> Result<sea_orm::DatabaseTransaction, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+            .await?;
+    }
+    Ok(txn)
 }

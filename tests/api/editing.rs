@@ -853,3 +853,31 @@ backend_test!(
         assert_eq!(read().await.0, "Renamed here");
     }
 );
+
+// Writers take turns, on PostgreSQL as on SQLite: a write waits while another writing
+// transaction is open, and goes on when it ends. The content version (the newest revision's
+// id) and `changes(since:)` (revision times) rest on it: a write that took its id and time
+// before another and became visible after it would be missed by both.
+backend_test!(
+    a_write_waits_for_the_write_before_it,
+    empty,
+    |app| async move {
+        let token = app.editor().await;
+        let db = app.db.connect().await;
+        let open = api::db::begin_write(&db)
+            .await
+            .expect("an open writing transaction");
+        let mut write = std::pin::pin!(create(
+            app,
+            &token,
+            "Source",
+            json!({ "url": "https://example.org/turns", "title": "Turns", "kind": "OFFICIAL" }),
+        ));
+        let waited = tokio::time::timeout(std::time::Duration::from_millis(500), &mut write).await;
+        assert!(waited.is_err(), "a write went ahead while another was open");
+        open.commit().await.expect("end the open transaction");
+        let created = write.await;
+        assert_eq!(created["version"], 1, "{created}");
+        db.close().await.ok();
+    }
+);

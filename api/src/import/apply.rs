@@ -20,8 +20,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    TransactionTrait, TryIntoModel,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TryIntoModel,
 };
 use std::collections::HashMap;
 
@@ -197,10 +196,6 @@ struct Ctx {
     people: HashMap<String, i32>,
 }
 
-/// Serialises imports across server replicas on PostgreSQL, so that two replicas seeding one
-/// empty database at once do not both insert.
-const IMPORT_LOCK: i64 = 0x7669_7361_6b62; // "visakb"
-
 /// Imports documents in one transaction: all of them or nothing. With `only_if_empty`, does
 /// nothing (and returns `None`) when the database already holds programs: the start-up seed.
 pub async fn import_documents(
@@ -208,11 +203,9 @@ pub async fn import_documents(
     docs: Vec<Document>,
     only_if_empty: bool,
 ) -> Result<Option<ImportReport>, ImportError> {
-    let txn = db.begin().await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({IMPORT_LOCK})"))
-            .await?;
-    }
+    // Writers take turns (`db::begin_write`): two replicas seeding one empty database at once
+    // do not both insert, and the import's revisions follow the writes before it.
+    let txn = crate::db::begin_write(db).await?;
     if only_if_empty && program::Entity::find().count(&txn).await? > 0 {
         txn.rollback().await?;
         return Ok(None);
