@@ -484,13 +484,25 @@ struct Candidate {
     id: i32,
     name: Box<str>,
     sponsorship: YesNoUnknown,
-    criteria: Vec<Criteria>,
+    /// Where its criteria are in [`Candidates::criteria`].
+    criteria: std::ops::Range<usize>,
 }
 
 /// Every visible program's criteria at one content version (the database's), by name.
+///
+/// The criteria of all programs are in one list, in the programs' order, so that ranking walks
+/// memory in order. With a list per program, each program's first criterion was a cache miss:
+/// a third of an `eligiblePrograms` request's CPU at 10,000 programs went to one load.
 struct Candidates {
     stored: i64,
     programs: Vec<Candidate>,
+    criteria: Vec<Criteria>,
+}
+
+impl Candidates {
+    fn criteria_of(&self, c: &Candidate) -> &[Criteria] {
+        self.criteria.get(c.criteria.clone()).unwrap_or_default()
+    }
 }
 
 #[derive(FromQueryResult)]
@@ -561,17 +573,27 @@ async fn candidates(db: &impl ConnectionTrait, stored: i64) -> ApiResult<Candida
     for row in rows {
         criteria.entry(row.program_id).or_default().push(row.into());
     }
-    let mut programs: Vec<Candidate> = programs
+    let mut programs = programs;
+    programs.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    let mut all = Vec::with_capacity(criteria.values().map(Vec::len).sum());
+    let programs: Vec<Candidate> = programs
         .into_iter()
-        .map(|(id, name, sponsorship)| Candidate {
-            criteria: criteria.remove(&id).unwrap_or_default(),
-            id,
-            name: name.into_boxed_str(),
-            sponsorship,
+        .map(|(id, name, sponsorship)| {
+            let start = all.len();
+            all.extend(criteria.remove(&id).unwrap_or_default());
+            Candidate {
+                criteria: start..all.len(),
+                id,
+                name: name.into_boxed_str(),
+                sponsorship,
+            }
         })
         .collect();
-    programs.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    Ok(Candidates { stored, programs })
+    Ok(Candidates {
+        stored,
+        programs,
+        criteria: all,
+    })
 }
 
 /// What eligibility ranks on, kept between requests: the structured criteria of every visible
@@ -746,7 +768,8 @@ pub async fn rank(
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            let result = likelihood(checks(&profile, c.sponsorship, &c.criteria, None));
+            let criteria = candidates.criteria_of(c);
+            let result = likelihood(checks(&profile, c.sponsorship, criteria, None));
             only.is_none_or(|only| only.contains(&result))
                 .then_some((rank_of(result), i))
         })
