@@ -7,14 +7,14 @@
 //! published or unpublished ahead of a reader's cursor does not shift the next page.
 
 use crate::config::Limits;
+use crate::kb::decode::Decoder;
 use crate::kb::error::{ApiError, ApiResult};
 use crate::kb::keyset::{Ordering, Position};
 use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, Object, OutputType};
 use sea_orm::sea_query::{Alias, Condition, Expr, Query, SelectStatement};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryResult, QueryTrait,
-    Select,
+    ConnectionTrait, DatabaseConnection, EntityTrait, QueryResult, QueryTrait, Select, TryIntoModel,
 };
 
 /// An edge's cursor: already encoded by the list's ordering.
@@ -306,14 +306,16 @@ pub async fn paginate<E, Node>(
 ) -> ApiResult<Page<Node>>
 where
     E: EntityTrait,
+    E::ActiveModel: TryIntoModel<E::Model>,
     Node: OutputType,
 {
     let args = PageArgs {
         count_on_page: args.wants_total,
         ..args
     };
+    let decoder = Decoder::<E>::new("");
     paginate_statement(db, select.into_query(), ordering, args, limits, |row| {
-        Ok(to_node(E::Model::from_query_result(row, "")?))
+        Ok(to_node(decoder.decode(row)?))
     })
     .await
 }

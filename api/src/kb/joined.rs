@@ -11,10 +11,11 @@
 //! the one joined table's columns come under [`JOINED`]; a joined record is decoded once per
 //! id, however many rows carry it. Every table of the schema has an integer `id`.
 
+use super::decode::Decoder;
 use sea_orm::sea_query::{Alias, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable,
-    QueryResult,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IdenStatic, Iterable, QueryResult,
+    TryIntoModel,
 };
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -44,34 +45,36 @@ pub type Row<E, R, X> = (
 
 /// The rows of `statement`, each as its own record of `E` (a NULL `id` for none), the record of
 /// `R` joined to it by [`select_joined`], and `extra` of the row.
-pub async fn read<E: EntityTrait, R: EntityTrait, X>(
+pub async fn read<E, R, X>(
     db: &impl ConnectionTrait,
     statement: &SelectStatement,
     extra: impl Fn(&QueryResult) -> Result<X, DbErr>,
-) -> Result<Vec<Row<E, R, X>>, DbErr> {
+) -> Result<Vec<Row<E, R, X>>, DbErr>
+where
+    E: EntityTrait,
+    R: EntityTrait,
+    E::ActiveModel: TryIntoModel<E::Model>,
+    R::ActiveModel: TryIntoModel<R::Model>,
+{
     let rows = db.query_all(statement).await?;
-    let joined_id = format!("{JOINED}id");
+    let (own_decoder, joined_decoder) = (Decoder::<E>::new(""), Decoder::<R>::new(JOINED));
     let mut seen: HashMap<i32, Arc<R::Model>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
-        let own = match row.try_get::<Option<i32>>("", "id")? {
-            Some(_) => Some(E::Model::from_query_result(row, "")?),
+        let own = match own_decoder.id(row)? {
+            Some(_) => Some(own_decoder.decode(row)?),
             None => None,
         };
-        let joined = match row.try_get::<Option<i32>>("", &joined_id)? {
+        let joined = match joined_decoder.id(row)? {
             Some(id) => Some(match seen.entry(id) {
                 Entry::Occupied(known) => Arc::clone(known.get()),
-                Entry::Vacant(new) => Arc::clone(new.insert(Arc::new(decode::<R>(row)?))),
+                Entry::Vacant(new) => Arc::clone(new.insert(Arc::new(joined_decoder.decode(row)?))),
             }),
             None => None,
         };
         out.push((own, joined, extra(row)?));
     }
     Ok(out)
-}
-
-fn decode<R: EntityTrait>(row: &QueryResult) -> Result<R::Model, DbErr> {
-    R::Model::from_query_result(row, JOINED)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! ([`super::union`]) instead of six. The lists are those of [`super::read`], with the same
 //! rows, filters and orders (its `*_listing` functions define them for both).
 
+use super::decode::Decoder;
 use super::error::ApiResult;
 use super::read::{self, Said};
 use super::union::{self, Arm};
@@ -131,6 +132,43 @@ enum List {
     Citations,
 }
 
+/// The decoders of the union's records, each under the prefix of its list's arm (a list has
+/// at most one arm; one it lacks has a decoder that is never used).
+struct Decoders {
+    requirements: Decoder<requirement::Entity>,
+    fees: Decoder<fee::Entity>,
+    facts: Decoder<program_fact::Entity>,
+    events: Decoder<policy_event::Entity>,
+    commentary: Decoder<commentary::Entity>,
+    people: Decoder<person::Entity>,
+    commentary_sources: Decoder<source::Entity>,
+    citations: Decoder<citation::Entity>,
+    citation_sources: Decoder<source::Entity>,
+}
+
+impl Decoders {
+    fn new(lists: &[List], arms: &[Arm]) -> Self {
+        let arm = |list: List| {
+            let at = lists.iter().position(|l| *l == list);
+            at.and_then(|at| arms.get(at))
+        };
+        let (commentary, citations) = (arm(List::Commentary), arm(List::Citations));
+        Self {
+            requirements: arm(List::Requirements)
+                .map(Arm::decoder)
+                .unwrap_or_default(),
+            fees: arm(List::Fees).map(Arm::decoder).unwrap_or_default(),
+            facts: arm(List::Facts).map(Arm::decoder).unwrap_or_default(),
+            events: arm(List::Events).map(Arm::decoder).unwrap_or_default(),
+            commentary: commentary.map(Arm::decoder).unwrap_or_default(),
+            people: commentary.map(|a| a.joined_decoder(0)).unwrap_or_default(),
+            commentary_sources: commentary.map(|a| a.joined_decoder(1)).unwrap_or_default(),
+            citations: citations.map(Arm::decoder).unwrap_or_default(),
+            citation_sources: citations.map(|a| a.joined_decoder(0)).unwrap_or_default(),
+        }
+    }
+}
+
 /// Every list wanted in one statement.
 async fn together(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found> {
     // Each arm reads its list's listing; its tag is its place among the arms.
@@ -195,6 +233,7 @@ async fn decode(db: &impl ConnectionTrait, arms: Vec<(List, Arm)>) -> ApiResult<
     let mut found = Found::default();
     // One `Arc` per distinct joined record, however many rows carry it.
     let mut people: HashMap<i32, Arc<person::Model>> = HashMap::new();
+    let d = Decoders::new(&lists, &arms);
     for row in &rows {
         let tag = union::arm_of(row)?;
         let (Some(list), Some(arm)) = (lists.get(tag), arms.get(tag)) else {
@@ -203,29 +242,24 @@ async fn decode(db: &impl ConnectionTrait, arms: Vec<(List, Arm)>) -> ApiResult<
             );
         };
         match list {
-            List::Requirements => found
-                .requirements
-                .push(arm.decode::<requirement::Entity>(row)?),
-            List::Fees => found.fees.push(arm.decode::<fee::Entity>(row)?),
-            List::Facts => found.facts.push(arm.decode::<program_fact::Entity>(row)?),
-            List::Events => found.events.push(arm.decode::<policy_event::Entity>(row)?),
+            List::Requirements => found.requirements.push(d.requirements.decode(row)?),
+            List::Fees => found.fees.push(d.fees.decode(row)?),
+            List::Facts => found.facts.push(d.facts.decode(row)?),
+            List::Events => found.events.push(d.events.decode(row)?),
             List::Commentary => {
-                let person = arm.joined::<person::Entity>(row, 0, &mut people)?;
+                let person = Arm::joined(row, &d.people, &mut people)?;
                 // Filed with the citations' sources, where a `source` below it is looked up.
-                arm.joined::<source::Entity>(row, 1, &mut found.sources)?;
+                Arm::joined(row, &d.commentary_sources, &mut found.sources)?;
                 found.commentary.push(Said {
                     program_id: arm.extra(row, read::ABOUT)?,
-                    commentary: arm.decode::<commentary::Entity>(row)?,
+                    commentary: d.commentary.decode(row)?,
                     person,
                 });
             }
             List::Citations => {
                 // The rule already requires a visible source; the join only brings it along.
-                if arm
-                    .joined::<source::Entity>(row, 0, &mut found.sources)?
-                    .is_some()
-                {
-                    found.citations.push(arm.decode::<citation::Entity>(row)?);
+                if Arm::joined(row, &d.citation_sources, &mut found.sources)?.is_some() {
+                    found.citations.push(d.citations.decode(row)?);
                 }
             }
         }

@@ -6,6 +6,7 @@ pub mod bounds;
 pub mod changes;
 pub mod compare;
 pub mod confidence;
+pub mod decode;
 pub mod diff;
 pub mod eligibility;
 pub mod error;

@@ -62,8 +62,11 @@ impl<E: EntityTrait> Listing<E> {
     }
 
     /// The list read alone.
-    async fn all(self, db: &impl ConnectionTrait) -> ApiResult<Vec<E::Model>> {
-        Ok(self.ordered().all(db).await?)
+    async fn all(self, db: &impl ConnectionTrait) -> ApiResult<Vec<E::Model>>
+    where
+        E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
+    {
+        Ok(super::decode::all(db, self.ordered()).await?)
     }
 }
 

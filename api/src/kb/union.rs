@@ -13,13 +13,14 @@
 //! next arm's integer cannot join. The `arm` column says which arm a row comes from; the rows
 //! come by arm, each arm in its own order.
 
+use super::decode::Decoder;
 use quick_cache::sync::Cache;
 use sea_orm::sea_query::{
     Alias, ColumnType, Expr, NullOrdering, Order, SelectStatement, SimpleExpr, UnionType,
 };
 use sea_orm::{
-    ColumnTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
-    QueryTrait, Select,
+    ColumnTrait, DbErr, EntityTrait, IdenStatic, Iterable, QueryResult, QueryTrait, Select,
+    TryIntoModel,
 };
 use sea_orm::{DbBackend, Statement};
 use std::collections::HashMap;
@@ -117,28 +118,41 @@ impl Arm {
         }
     }
 
-    /// The arm's own record in `row`.
-    pub fn decode<E: EntityTrait>(&self, row: &QueryResult) -> Result<E::Model, DbErr> {
-        E::Model::from_query_result(row, &own(self.tag))
+    /// A decoder of the arm's own records, for the rows of one read.
+    pub fn decoder<E>(&self) -> Decoder<E>
+    where
+        E: EntityTrait,
+        E::ActiveModel: TryIntoModel<E::Model>,
+    {
+        Decoder::new(&own(self.tag))
     }
 
-    /// The `n`th joined table's record in `row`, if the join found one (a NULL `id`: none),
+    /// A decoder of the records of the `n`th joined table, for [`Arm::joined`].
+    pub fn joined_decoder<J>(&self, n: usize) -> Decoder<J>
+    where
+        J: EntityTrait,
+        J::ActiveModel: TryIntoModel<J::Model>,
+    {
+        Decoder::new(&joined(self.tag, n))
+    }
+
+    /// The joined record `decoder` reads in `row`, if the join found one (a NULL `id`: none),
     /// as the one `Arc` of it in `seen`: each distinct record is decoded once.
-    pub fn joined<J: EntityTrait>(
-        &self,
+    pub fn joined<J>(
         row: &QueryResult,
-        n: usize,
+        decoder: &Decoder<J>,
         seen: &mut HashMap<i32, Arc<J::Model>>,
-    ) -> Result<Option<Arc<J::Model>>, DbErr> {
-        let prefix = joined(self.tag, n);
-        let Some(id) = row.try_get::<Option<i32>>(&prefix, "id")? else {
+    ) -> Result<Option<Arc<J::Model>>, DbErr>
+    where
+        J: EntityTrait,
+        J::ActiveModel: TryIntoModel<J::Model>,
+    {
+        let Some(id) = decoder.id(row)? else {
             return Ok(None);
         };
         Ok(Some(match seen.entry(id) {
             Entry::Occupied(known) => Arc::clone(known.get()),
-            Entry::Vacant(new) => {
-                Arc::clone(new.insert(Arc::new(J::Model::from_query_result(row, &prefix)?)))
-            }
+            Entry::Vacant(new) => Arc::clone(new.insert(Arc::new(decoder.decode(row)?))),
         }))
     }
 
