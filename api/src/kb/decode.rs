@@ -87,14 +87,14 @@ where
 
     fn plan(row: &PgRow, prefix: &str) -> Plan<E> {
         use sea_orm::sqlx::Column as _;
+        // By name through the row's own index of names, as SeaORM finds a column.
+        let mut name = String::new();
         E::Column::iter()
             .map(|column| {
-                let name = column.as_str();
-                let at = row.columns().iter().position(|c| {
-                    c.name()
-                        .strip_prefix(prefix)
-                        .is_some_and(|rest| rest == name)
-                })?;
+                name.clear();
+                name.push_str(prefix);
+                name.push_str(column.as_str());
+                let at = row.try_column(name.as_str()).ok()?.ordinal();
                 Some((column, at, Kind::of(column.def().get_column_type())?))
             })
             .collect()
