@@ -122,7 +122,7 @@ impl<'a> Checked<'a> {
 
 /// What judging a requirement reads: its kind and its structured limits. The ranking of every
 /// program keeps these in memory ([`EligibilityIndex`]), not whole rows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Criteria {
     kind: RequirementKind,
     mandatory: Option<bool>,
@@ -483,25 +483,81 @@ fn validate(profile: &Profile) -> ApiResult<Option<(i64, String)>> {
 struct Candidate {
     id: i32,
     name: Box<str>,
+    /// Its place in [`Candidates::classes`].
+    class: usize,
+}
+
+/// What decides a program's result for any profile: its sponsorship rule and its criteria, in
+/// their order. Programs that share them share their result, so ranking judges each class
+/// once.
+struct Class {
     sponsorship: YesNoUnknown,
     /// Where its criteria are in [`Candidates::criteria`].
     criteria: std::ops::Range<usize>,
 }
 
-/// Every visible program's criteria at one content version (the database's), by name.
+/// Every visible program at one content version (the database's), by name, with the classes
+/// of their criteria.
 ///
-/// The criteria of all programs are in one list, in the programs' order, so that ranking walks
-/// memory in order. With a list per program, each program's first criterion was a cache miss:
-/// a third of an `eligiblePrograms` request's CPU at 10,000 programs went to one load.
+/// A result depends only on the profile and a program's class, so a ranking judges every
+/// class once and then walks the programs, each a lookup of its class's result. How many
+/// classes there are depends on the data: many programs share a rule set ("a bachelor's
+/// degree", "an employer's sponsorship"), and every program having its own costs what judging
+/// each program did. The criteria of all classes are in one list, in order: with a list per
+/// program, each program's first criterion was a cache miss (a third of an `eligiblePrograms`
+/// request's CPU at 10,000 programs went to one load).
 struct Candidates {
     stored: i64,
     programs: Vec<Candidate>,
+    classes: Vec<Class>,
     criteria: Vec<Criteria>,
 }
 
 impl Candidates {
-    fn criteria_of(&self, c: &Candidate) -> &[Criteria] {
+    fn criteria_of(&self, c: &Class) -> &[Criteria] {
         self.criteria.get(c.criteria.clone()).unwrap_or_default()
+    }
+
+    /// Files `programs` (id, name, sponsorship) in name order (then id), each under the class
+    /// of its sponsorship and `criteria`.
+    fn new(
+        stored: i64,
+        mut programs: Vec<(i32, String, YesNoUnknown)>,
+        mut criteria: HashMap<i32, Vec<Criteria>>,
+    ) -> Self {
+        programs.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        let mut classes: Vec<Class> = Vec::new();
+        let mut all: Vec<Criteria> = Vec::new();
+        let mut known: HashMap<(YesNoUnknown, Vec<Criteria>), usize> = HashMap::new();
+        let programs = programs
+            .into_iter()
+            .map(|(id, name, sponsorship)| {
+                let own = criteria.remove(&id).unwrap_or_default();
+                let next = classes.len();
+                let class = *known
+                    .entry((sponsorship, own))
+                    .or_insert_with_key(|(_, own)| {
+                        let start = all.len();
+                        all.extend(own.iter().cloned());
+                        classes.push(Class {
+                            sponsorship,
+                            criteria: start..all.len(),
+                        });
+                        next
+                    });
+                Candidate {
+                    id,
+                    name: name.into_boxed_str(),
+                    class,
+                }
+            })
+            .collect();
+        Self {
+            stored,
+            programs,
+            classes,
+            criteria: all,
+        }
     }
 }
 
@@ -573,33 +629,13 @@ async fn candidates(db: &impl ConnectionTrait, stored: i64) -> ApiResult<Candida
     for row in rows {
         criteria.entry(row.program_id).or_default().push(row.into());
     }
-    let mut programs = programs;
-    programs.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    let mut all = Vec::with_capacity(criteria.values().map(Vec::len).sum());
-    let programs: Vec<Candidate> = programs
-        .into_iter()
-        .map(|(id, name, sponsorship)| {
-            let start = all.len();
-            all.extend(criteria.remove(&id).unwrap_or_default());
-            Candidate {
-                criteria: start..all.len(),
-                id,
-                name: name.into_boxed_str(),
-                sponsorship,
-            }
-        })
-        .collect();
-    Ok(Candidates {
-        stored,
-        programs,
-        criteria: all,
-    })
+    Ok(Candidates::new(stored, programs, criteria))
 }
 
-/// What eligibility ranks on, kept between requests: the structured criteria of every visible
-/// program (about 4 MB at 10,000 programs), read again when the content version moves (any
-/// write of any replica, or an import, appends a revision). Judging 10,000 programs' criteria
-/// in memory takes about a millisecond; reading them took most of a request.
+/// What eligibility ranks on, kept between requests: every visible program's name and class,
+/// and the structured criteria of each class, read again when the content version moves (any
+/// write of any replica, or an import, appends a revision). Reading them took most of a
+/// request.
 #[derive(Default)]
 pub struct EligibilityIndex {
     current: tokio::sync::Mutex<Option<Kept>>,
@@ -763,20 +799,40 @@ pub async fn rank(
 ) -> ApiResult<Ranking> {
     let profile = Checked::new(profile)?;
     let candidates = index.at(db, heard).await?;
-    let mut order: Vec<(i64, usize)> = candidates
-        .programs
+    Ok(ranking(candidates, &profile, only))
+}
+
+/// The ranking of `candidates` for `profile`: each class judged once, the programs filed by
+/// their class's rank.
+fn ranking(
+    candidates: Arc<Candidates>,
+    profile: &Checked<'_>,
+    only: Option<&[Likelihood]>,
+) -> Ranking {
+    let ranks: Vec<Option<i64>> = candidates
+        .classes
         .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let criteria = candidates.criteria_of(c);
-            let result = likelihood(checks(&profile, c.sponsorship, criteria, None));
+        .map(|class| {
+            let criteria = candidates.criteria_of(class);
+            let result = likelihood(checks(profile, class.sponsorship, criteria, None));
             only.is_none_or(|only| only.contains(&result))
-                .then_some((rank_of(result), i))
+                .then_some(rank_of(result))
         })
         .collect();
-    // Stable: within a rank the candidates' order (name, then id) is kept.
-    order.sort_by_key(|&(rank, _)| rank);
-    Ok(Ranking { candidates, order })
+    // The programs are in name order: filed by rank, each rank keeps it.
+    let mut by_rank: [Vec<usize>; 3] = Default::default();
+    for (i, program) in candidates.programs.iter().enumerate() {
+        if let Some(Some(rank)) = ranks.get(program.class)
+            && let Some(list) = usize::try_from(*rank).ok().and_then(|r| by_rank.get_mut(r))
+        {
+            list.push(i);
+        }
+    }
+    let order = (0..)
+        .zip(by_rank)
+        .flat_map(|(rank, list)| list.into_iter().map(move |i| (rank, i)))
+        .collect();
+    Ranking { candidates, order }
 }
 
 /// The results for the visible programs `ids` with every check and its reason, in the order of
@@ -833,6 +889,79 @@ mod tests {
         r.min_age = Some(min);
         r.max_age = Some(max);
         r
+    }
+
+    #[test]
+    fn programs_sharing_their_rules_are_judged_once_and_ranked_as_if_alone() {
+        let (young, graduate) = (age(18, 35), {
+            let mut r = requirement(2, RequirementKind::Education);
+            r.min_degree = Some(db::DegreeLevel::Master);
+            r
+        });
+        // (id, name, sponsorship, requirements): 1 and 4 share their rules, 2 and 5 too.
+        let programs = [
+            (1, "Delta", YesNoUnknown::No, vec![young.clone()]),
+            (2, "Alpha", YesNoUnknown::Yes, vec![graduate.clone()]),
+            (
+                3,
+                "Echo",
+                YesNoUnknown::No,
+                vec![young.clone(), graduate.clone()],
+            ),
+            (4, "Bravo", YesNoUnknown::No, vec![young.clone()]),
+            (5, "Alpha", YesNoUnknown::Yes, vec![graduate.clone()]),
+            (6, "Charlie", YesNoUnknown::Unknown, vec![]),
+            (7, "Foxtrot", YesNoUnknown::Yes, vec![young.clone()]),
+        ];
+        let criteria = programs
+            .iter()
+            .map(|(id, _, _, rs)| (*id, rs.iter().map(Criteria::from).collect()))
+            .collect();
+        let rows = programs
+            .iter()
+            .map(|(id, name, s, _)| (*id, (*name).to_owned(), *s))
+            .collect();
+        let candidates = Arc::new(Candidates::new(1, rows, criteria));
+        assert_eq!(candidates.classes.len(), 5);
+
+        for (age, degree, offer) in [
+            (Some(30), Some(db::DegreeLevel::Doctorate), Some(true)),
+            (Some(40), Some(db::DegreeLevel::Bachelor), Some(false)),
+            (None, None, None),
+        ] {
+            let profile = Profile {
+                age,
+                highest_degree: degree,
+                has_job_offer: offer,
+                ..Profile::default()
+            };
+            let Ok(checked) = Checked::new(&profile) else {
+                panic!("a valid profile");
+            };
+            // Each program judged alone, sorted by rank, name and id.
+            let mut alone: Vec<(i64, &str, i32)> = programs
+                .iter()
+                .map(|(id, name, sponsorship, rs)| {
+                    let criteria: Vec<Criteria> = rs.iter().map(Criteria::from).collect();
+                    let result = likelihood(checks(&checked, *sponsorship, &criteria, None));
+                    (rank_of(result), *name, *id)
+                })
+                .collect();
+            alone.sort();
+            let ranked = ranking(Arc::clone(&candidates), &checked, None);
+            let ranked: Vec<(i64, &str, i32)> = (0..ranked.len())
+                .filter_map(|i| ranked.key(i))
+                .map(|(rank, name, id)| (rank, name, i32::try_from(id).unwrap_or(-1)))
+                .collect();
+            assert_eq!(ranked, alone, "{profile:?}");
+            let likely = ranking(
+                Arc::clone(&candidates),
+                &checked,
+                Some(&[Likelihood::Likely]),
+            );
+            let expected = alone.iter().filter(|(rank, _, _)| *rank == 0).count();
+            assert_eq!(likely.len(), expected);
+        }
     }
 
     #[test]
