@@ -18,6 +18,8 @@ mod m20261205_000011_program_text_index;
 mod m20261205_000012_kept_visibility;
 mod m20261205_000013_search_postings;
 mod m20261206_000014_program_words_index;
+mod m20261207_000015_program_words_column;
+mod trigrams;
 
 pub struct Migrator;
 
@@ -39,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_kept_visibility::Migration),
             Box::new(m20261205_000013_search_postings::Migration),
             Box::new(m20261206_000014_program_words_index::Migration),
+            Box::new(m20261207_000015_program_words_column::Migration),
         ]
     }
 }

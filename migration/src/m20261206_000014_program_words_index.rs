@@ -11,19 +11,9 @@
 //! an expression index only for the same expression. Where `pg_trgm` is not installed, no index
 //! is made and the filter reads the table, with the same answers.
 
+use crate::trigrams::trigrams_installed;
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
-
-/// Whether `pg_trgm` is installed in the database (migration 11 installs it where it can).
-async fn trigrams_installed(db: &SchemaManagerConnection<'_>) -> Result<bool, DbErr> {
-    Ok(db
-        .query_one_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            "SELECT 1 AS one FROM pg_extension WHERE extname = 'pg_trgm'",
-        ))
-        .await?
-        .is_some())
-}
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -140,12 +140,12 @@ backend_test!(the_text_filter_reads_its_index, seeded, |app| async move {
         .find(|sql| sql.contains("COUNT(*) OVER ()") && sql.contains("LIKE"))
         .cloned()
         .expect("the page statement with its count");
-    // Its parameters, in order: the sieve's pattern on the words of the index, the exact
-    // condition's pattern for each column, the page's size. (The state is a literal:
-    // `kb::visibility`.)
-    let values = ["'%visa%'", "'%visa%'", "'%visa%'", "'%visa%'", "21"];
+    // Its parameters, in order: the pattern on the words (the generated column of the index;
+    // a text without a line feed needs no other condition), the page's size. (The state is a
+    // literal: `kb::visibility`.)
+    let values = ["'%visa%'", "21"];
     assert!(
-        page.contains("$5") && !page.contains("$6") && !page.contains("SELECT COUNT(*)"),
+        page.contains("$2") && !page.contains("$3") && !page.contains("SELECT COUNT(*)"),
         "parameters: {page}"
     );
     let mut sql = page;
@@ -156,13 +156,26 @@ backend_test!(the_text_filter_reads_its_index, seeded, |app| async move {
     // that is rolled back, the table gets a hundred programs that do not match for each that
     // does, as a real catalogue has, and fresh statistics.
     let txn = db.begin().await.unwrap();
-    txn.execute_unprepared(
-        "INSERT INTO program SELECT (jsonb_populate_record(NULL::program, to_jsonb(p)
-           || jsonb_build_object('id', p.id + 100000 * g, 'slug', p.slug || '-' || g,
-                'name', 'Filler ' || g, 'sort_name', 'filler ' || g || ' ' || p.id,
-                'local_name', NULL, 'summary', 'Filler'))).*
-         FROM program p, generate_series(1, 100) g",
-    )
+    // Every column but the generated ones, which PostgreSQL computes.
+    let columns = txn
+        .query_one_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS c
+             FROM information_schema.columns
+             WHERE table_name = 'program' AND is_generated = 'NEVER'",
+        ))
+        .await
+        .unwrap()
+        .and_then(|row| row.try_get::<String>("", "c").ok())
+        .unwrap();
+    txn.execute_unprepared(&format!(
+        "INSERT INTO program ({columns}) SELECT {columns} FROM (
+           SELECT (jsonb_populate_record(NULL::program, to_jsonb(p)
+             || jsonb_build_object('id', p.id + 100000 * g, 'slug', p.slug || '-' || g,
+                  'name', 'Filler ' || g, 'sort_name', 'filler ' || g || ' ' || p.id,
+                  'local_name', NULL, 'summary', 'Filler'))).*
+           FROM program p, generate_series(1, 100) g) filler"
+    ))
     .await
     .unwrap();
     txn.execute_unprepared("ANALYZE program").await.unwrap();

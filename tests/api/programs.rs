@@ -178,6 +178,60 @@ backend_test!(
     }
 );
 
+// The text filter finds a text in the name, the local name or the summary, never across two of
+// them: checked against every program's own fields, for texts inside a field, across the
+// boundary of two (with a space or a line feed), and in another case.
+backend_test!(
+    the_text_filter_matches_within_one_field,
+    seeded,
+    |app| async move {
+        let all = app
+            .data(
+                r#"{ programs(first: 100) { nodes { slug name localName summary } } }"#,
+                json!({}),
+            )
+            .await;
+        let programs = all["programs"]["nodes"].as_array().unwrap().clone();
+        let fields = |p: &Value| -> Vec<String> {
+            ["name", "localName", "summary"]
+                .iter()
+                .filter_map(|f| p[f].as_str().map(str::to_lowercase))
+                .collect()
+        };
+        // A text across the name and the summary of one program, with a space and a line feed.
+        let (tail, head) = programs
+            .iter()
+            .find_map(|p| {
+                let name = p["name"].as_str()?;
+                let summary = p["summary"].as_str()?;
+                let tail = name.rsplit(' ').next()?;
+                let head = summary.split(' ').next()?;
+                (tail.is_ascii() && head.is_ascii()).then(|| (tail.to_owned(), head.to_owned()))
+            })
+            .unwrap();
+        let texts = [
+            "visa".to_owned(),
+            "TALENT".to_owned(),
+            format!("{tail} {head}"),
+            format!("{tail}\n{head}"),
+            format!("{tail}\n"),
+        ];
+        let q = "query($t: String) { programs(filter: {text: $t}, first: 100) { nodes { slug } } }";
+        for text in texts {
+            let wanted = text.trim().to_lowercase();
+            let mut expected: Vec<String> = programs
+                .iter()
+                .filter(|p| fields(p).iter().any(|f| f.contains(&wanted)))
+                .map(|p| p["slug"].as_str().unwrap().to_owned())
+                .collect();
+            let mut found = slugs(&app.data(q, json!({ "t": text })).await);
+            expected.sort();
+            found.sort();
+            assert_eq!(found, expected, "text {text:?}");
+        }
+    }
+);
+
 backend_test!(
     pagination_walks_forward_and_backward,
     seeded,

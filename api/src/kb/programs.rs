@@ -16,13 +16,12 @@ use entity::enums::{
 };
 use entity::{fee, program, requirement};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, DbBackend, QueryFilter, Select};
 
-/// A program's name, local name and summary in one lower-case string: the expression of the
-/// trigram index `idx_program_words_trgm` (migration `m20261206_000014`), written the same so
-/// that PostgreSQL matches it to the index.
-const PROGRAM_WORDS: &str = r#"LOWER("program"."name" || ' ' || COALESCE("program"."local_name", '') || ' ' || COALESCE("program"."summary", ''))"#;
+/// A program's name, local name and summary, lower-case, joined by a line feed: the generated
+/// column of migration `m20261207_000015`, with a trigram index on PostgreSQL.
+const WORDS: &str = "words";
 
 /// Which programs to list. Conditions combine with AND; values inside one list with OR.
 #[derive(Debug, Default, Clone)]
@@ -211,12 +210,16 @@ impl ProgramQuery {
         }
         if let Some(text) = self.text {
             let exact = text_condition("text", &text, &[C::Name, C::LocalName, C::Summary])?;
-            // The three fields' words in one string hold the text whenever one field does: a
-            // sieve on one trigram index (`idx_program_words_trgm`) instead of three, and one
-            // LIKE per candidate row; the exact condition then decides among the few left.
-            let sieve = Expr::expr(Expr::cust(PROGRAM_WORDS))
-                .like(LikeExpr::new(contains_pattern(text.trim())).escape('\\'));
-            select = select.filter(sieve).filter(exact);
+            let text = text.trim();
+            // A text without a line feed is in the words exactly when it is in one of the
+            // fields: it cannot span the line feed that joins them. One `LIKE` on a column
+            // lower-cased when written, on its trigram index, instead of three `LOWER`s a row.
+            let words = Expr::col((program::Entity, Alias::new(WORDS)))
+                .like(LikeExpr::new(contains_pattern(text)).escape('\\'));
+            select = select.filter(words);
+            if text.contains('\n') {
+                select = select.filter(exact);
+            }
         }
         Ok(select)
     }
