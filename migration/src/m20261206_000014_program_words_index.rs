@@ -15,6 +15,12 @@ use crate::trigrams::trigrams_installed;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
+/// The index on the three fields' words (migration 15 makes it again when undone).
+pub const WORDS_INDEX: &str = "CREATE INDEX idx_program_words_trgm ON program USING gin (
+   (LOWER(name || ' ' || COALESCE(local_name, '') || ' ' || COALESCE(summary, '')))
+   gin_trgm_ops)
+ WITH (fastupdate = off)";
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -31,13 +37,7 @@ impl MigrationTrait for Migration {
         }
         db.execute_unprepared("DROP INDEX IF EXISTS idx_program_text_trgm")
             .await?;
-        db.execute_unprepared(
-            "CREATE INDEX idx_program_words_trgm ON program USING gin (
-               (LOWER(name || ' ' || COALESCE(local_name, '') || ' ' || COALESCE(summary, '')))
-               gin_trgm_ops)
-             WITH (fastupdate = off)",
-        )
-        .await?;
+        db.execute_unprepared(WORDS_INDEX).await?;
         Ok(())
     }
 

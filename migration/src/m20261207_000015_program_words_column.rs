@@ -17,6 +17,7 @@
 //!
 //! The column is not in the entity: nothing writes it, and SeaORM's reads name their columns.
 
+use crate::m20261206_000014_program_words_index;
 use crate::trigrams::trigrams_installed;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
@@ -67,13 +68,8 @@ impl MigrationTrait for Migration {
         }
         let trigrams = trigrams_installed(db).await?;
         if trigrams {
-            db.execute_unprepared(
-                "CREATE INDEX idx_program_words_trgm ON program USING gin (
-                   (LOWER(name || ' ' || COALESCE(local_name, '') || ' ' || COALESCE(summary, '')))
-                   gin_trgm_ops)
-                 WITH (fastupdate = off)",
-            )
-            .await?;
+            db.execute_unprepared(m20261206_000014_program_words_index::WORDS_INDEX)
+                .await?;
         }
         Ok(())
     }
