@@ -13,13 +13,13 @@ use entity::program;
 use std::sync::Arc;
 
 /// The program a comparison cell belongs to.
-pub struct CellProgram(String);
+pub struct CellProgram(Arc<compare::Cell>);
 
 #[Object]
 impl CellProgram {
     /// The program's slug.
     async fn program(&self) -> &str {
-        &self.0
+        &self.0.slug
     }
 }
 
@@ -27,14 +27,14 @@ impl CellProgram {
 #[derive(MergedObject)]
 pub struct ComparisonCell(CellProgram, ValueFields);
 
-impl From<compare::Cell> for ComparisonCell {
-    fn from(cell: compare::Cell) -> Self {
-        Self(CellProgram(cell.slug.clone()), ValueFields(cell))
+impl From<Arc<compare::Cell>> for ComparisonCell {
+    fn from(cell: Arc<compare::Cell>) -> Self {
+        Self(CellProgram(Arc::clone(&cell)), ValueFields(cell))
     }
 }
 
 /// One attribute across the compared programs.
-pub struct ComparisonRow(compare::Row);
+pub struct ComparisonRow(Arc<compare::Row>);
 
 /// One attribute across the compared programs.
 #[Object]
@@ -64,7 +64,7 @@ impl ComparisonRow {
 pub struct Comparison {
     programs: Vec<Arc<program::Model>>,
     as_of: Option<NaiveDate>,
-    rows: Vec<compare::Row>,
+    rows: Vec<Arc<compare::Row>>,
 }
 
 /// Programs side by side.
@@ -111,7 +111,10 @@ pub async fn compare(
             .await;
     }
     Ok(Comparison {
-        rows: compare::rows(&all, as_of),
+        rows: compare::rows(&all, as_of)
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
         programs: all.iter().map(|f| f.program.clone()).collect(),
         as_of,
     })

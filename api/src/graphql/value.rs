@@ -5,6 +5,7 @@ use super::citation::Citation;
 use super::scalars::PartialDate;
 use crate::kb::sheet;
 use async_graphql::{Enum, MergedObject, Object};
+use std::sync::Arc;
 
 /// How far a value can be trusted.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -33,7 +34,7 @@ impl From<sheet::State> for CellState {
 }
 
 /// The fields every value shows, in a comparison and on a program alike.
-pub struct ValueFields(pub sheet::Cell);
+pub struct ValueFields(pub Arc<sheet::Cell>);
 
 #[Object]
 impl ValueFields {
@@ -105,7 +106,7 @@ impl From<sheet::Value> for ProgramValue {
                 attribute: v.attribute,
                 label: v.label,
             },
-            ValueFields(v.cell),
+            ValueFields(Arc::new(v.cell)),
         )
     }
 }

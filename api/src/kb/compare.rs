@@ -6,6 +6,7 @@ use super::sheet::{self, REQUIREMENT_KINDS, values};
 use super::values::check_slug;
 use chrono::NaiveDate;
 use entity::enums::RequirementKind;
+use std::sync::Arc;
 
 pub use super::sheet::{Cell, Facts, State as CellState};
 
@@ -16,8 +17,8 @@ pub struct Row {
     pub attribute: String,
     /// Human label, e.g. "Employer sponsorship".
     pub label: String,
-    /// One cell per program, in the order of `programs`.
-    pub cells: Vec<Cell>,
+    /// One cell per program, in the order of `programs`; shared, as the views hand them on.
+    pub cells: Vec<Arc<Cell>>,
 }
 
 /// The comparison's rows, seen on `as_of` (today when None): every attribute of the programs'
@@ -28,17 +29,27 @@ pub fn rows(all: &[Facts], as_of: Option<NaiveDate>) -> Vec<Row> {
         .map(|(kind, _, _)| *kind)
         .filter(|kind| all.iter().any(|f| sheet::kinds_of(f).contains(kind)))
         .collect();
-    let sheets: Vec<Vec<sheet::Value>> = all.iter().map(|f| values(f, as_of, &kinds)).collect();
-    let Some(first) = sheets.first() else {
+    // Every sheet has the same attributes in the same order (the same `kinds`): row `i` takes
+    // the `i`th value of each, moved, not copied.
+    let mut sheets = all.iter().map(|f| values(f, as_of, &kinds).into_iter());
+    let Some(first) = sheets.next() else {
         return Vec::new();
     };
+    let mut others: Vec<_> = sheets.collect();
     first
-        .iter()
-        .enumerate()
-        .map(|(i, v)| Row {
-            attribute: v.attribute.clone(),
-            label: v.label.clone(),
-            cells: sheets.iter().map(|s| s[i].cell.clone()).collect(),
+        .map(|v| {
+            let mut cells = Vec::with_capacity(others.len() + 1);
+            cells.push(Arc::new(v.cell));
+            cells.extend(
+                others
+                    .iter_mut()
+                    .filter_map(|s| Some(Arc::new(s.next()?.cell))),
+            );
+            Row {
+                attribute: v.attribute,
+                label: v.label,
+                cells,
+            }
         })
         .collect()
 }

@@ -687,6 +687,7 @@ impl EligibilityIndex {
         tracing::info!(
             version = stored,
             programs = candidates.programs.len(),
+            classes = candidates.classes.len(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "eligibility index read"
         );
