@@ -193,12 +193,11 @@ async fn citations(
     target: CitationTarget,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<citation::Model>> {
-    Ok(citation::Entity::find()
+    let select = citation::Entity::find()
         .filter(target.column().is_in(ids))
         .filter(visibility::under_visible_parent(RecordKind::Citation))
-        .order_by_asc(citation::Column::Id)
-        .all(db)
-        .await?)
+        .order_by_asc(citation::Column::Id);
+    Ok(super::decode::all(db, select).await?)
 }
 
 /// Visible citations of the visible records `targets` names, in citation order, with the
@@ -211,16 +210,18 @@ pub async fn citations_and_sources(
 }
 
 /// Visible records of `kind` (entity `E`) by id.
-async fn by_id<E: EntityTrait>(
+async fn by_id<E>(
     db: &impl ConnectionTrait,
     kind: RecordKind,
     id: E::Column,
     ids: impl IntoIterator<Item = i32>,
-) -> ApiResult<Vec<E::Model>> {
-    Ok(visible_among::<E>(kind, id, ids)
-        .order_by_asc(id)
-        .all(db)
-        .await?)
+) -> ApiResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+    E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
+{
+    let select = visible_among::<E>(kind, id, ids).order_by_asc(id);
+    Ok(super::decode::all(db, select).await?)
 }
 
 /// The visible sources among `ids`.
@@ -253,10 +254,8 @@ async fn links(
     side: commentary_program::Column,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<commentary_program::Model>> {
-    Ok(commentary_program::Entity::find()
-        .filter(side.is_in(ids))
-        .all(db)
-        .await?)
+    let select = commentary_program::Entity::find().filter(side.is_in(ids));
+    Ok(super::decode::all(db, select).await?)
 }
 
 /// Pairs each row with every key its links give it (`(row id, key)`), keeping row order.
@@ -510,7 +509,7 @@ async fn programs_with_facts(
             Ok(programs)
         }
         Plan::PerTable => {
-            let programs = select.order_by_asc(program::Column::Id).all(db).await?;
+            let programs = super::decode::all(db, select.order_by_asc(program::Column::Id)).await?;
             if programs.is_empty() {
                 return Ok(Vec::new());
             }
