@@ -244,11 +244,16 @@ pub async fn paginate_statement<Node: OutputType>(
     // with one more row than asked: whether it exists says if there is more on that side.
     let backward = last.is_some();
     let size = last.or(first).unwrap_or(limits.default_page_size);
-    let mut page = ordering.window(&list, after.as_ref(), before.as_ref(), size, backward);
-    if args.count_on_page {
-        let first_page = after.is_none() && before.is_none();
-        Ordering::count_on_page(&mut page, &list, args.matches_read_whole && first_page);
-    }
+    let first_page = after.is_none() && before.is_none();
+    let page = if args.count_on_page && args.matches_read_whole && first_page {
+        ordering.counted_first_window(&list, size, backward)
+    } else {
+        let mut page = ordering.window(&list, after.as_ref(), before.as_ref(), size, backward);
+        if args.count_on_page {
+            Ordering::count_on_page(&mut page, &list);
+        }
+        page
+    };
     let (mut rows, more) = Ordering::read_window(db, &page, size).await?;
     if backward {
         rows.reverse();

@@ -261,8 +261,8 @@ pub async fn keyset_page(
 }
 
 /// As [`keyset_page`], with the number of all of `list`'s rows, read with the page where it
-/// can be (`Ordering::count_on_page`; `read_whole`: the list's statement reads every match
-/// anyway, as a filter by words does).
+/// can be (`Ordering::count_on_page`, `Ordering::counted_first_window` when `read_whole`: the
+/// list's statement reads every match anyway, as a filter by words does).
 pub async fn counted_keyset_page(
     db: &sea_orm::DatabaseConnection,
     list: sea_orm::sea_query::SelectStatement,
@@ -297,10 +297,15 @@ async fn page(
 ) -> crate::kb::error::ApiResult<(Vec<sea_orm::QueryResult>, Option<String>, Option<i64>)> {
     use crate::kb::keyset::Ordering;
     let at = ordering.cursor("after", after)?;
-    let mut window = ordering.window(list, at.as_ref(), None, PAGE, false);
-    if let Some(read_whole) = count {
-        Ordering::count_on_page(&mut window, list, read_whole && at.is_none());
-    }
+    let window = match count {
+        Some(true) if at.is_none() => ordering.counted_first_window(list, PAGE, false),
+        Some(_) => {
+            let mut window = ordering.window(list, at.as_ref(), None, PAGE, false);
+            Ordering::count_on_page(&mut window, list);
+            window
+        }
+        None => ordering.window(list, at.as_ref(), None, PAGE, false),
+    };
     let (rows, more) = Ordering::read_window(db, &window, PAGE).await?;
     let next = match (more, rows.last()) {
         (true, Some(last)) => Some(ordering.encode(&ordering.position(last)?)),
