@@ -11,7 +11,6 @@ pub mod graphql;
 pub mod import;
 pub mod kb;
 pub mod live;
-pub mod memory;
 pub mod permalink;
 mod routes;
 pub mod search;

@@ -55,7 +55,6 @@ impl Application {
         settings: Settings,
         hook: Option<StatementHook>,
     ) -> Result<Self, StartupError> {
-        crate::memory::spawn_trimmer();
         let setup = db::connect(&settings.database_url, 2, settings.db_acquire_timeout())
             .await
             .map_err(StartupError::Connect)?;

@@ -33,10 +33,6 @@ pub async fn log(
     drop(extensions);
     let status = response.status().as_u16();
     let took = started.elapsed();
-    // A slow request did a lot of work, and glibc keeps what it freed: give it back.
-    if took > crate::memory::HEAVY_DURATION {
-        crate::memory::note_heavy();
-    }
     if let Some(config) = &config {
         let route = response.request().match_pattern();
         let route = route.as_deref().unwrap_or("unmatched");

@@ -358,9 +358,6 @@ async fn run(
         );
     }
     let body = web::Bytes::from(body.bytes);
-    if body.len() > crate::memory::HEAVY_ANSWER_BYTES {
-        crate::memory::note_heavy();
-    }
     if let Some((key, version)) = cache
         && response.is_ok()
     {
@@ -438,9 +435,6 @@ pub async fn post(
         Ok(hit) => return hit,
         Err(miss) => miss,
     };
-    if body.len() > crate::memory::HEAVY_REQUEST_BYTES {
-        crate::memory::note_heavy();
-    }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
         Err(e) => {
