@@ -42,7 +42,11 @@ pub struct Settings {
     pub addr: String,
     /// `VISA_KB_WORKERS`: HTTP worker threads, each with its own database pool.
     pub workers: usize,
-    /// `VISA_KB_DB_MAX_CONNECTIONS`: connections per worker pool.
+    /// `VISA_KB_DB_MAX_CONNECTIONS`: connections per worker pool. Four by default: with a
+    /// worker per core, PostgreSQL then runs about four statements per core at once. Ten each
+    /// (twenty backends on two cores) gave the same throughput and a longer tail: at 10,000
+    /// programs and 16 clients, p99 30-35 ms against 25 for filtered lists, 36-39 against
+    /// 31-33 for comparisons (`bench/README.md`, twelfth round).
     pub db_max_connections: u32,
     /// `VISA_KB_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a pooled connection (or a
     /// new one) before it is told the database is unavailable (503).
@@ -225,7 +229,7 @@ impl Settings {
             .set_default("database_url", DEFAULT_DATABASE_URL)
             .and_then(|b| b.set_default("addr", "127.0.0.1:8080"))
             .and_then(|b| b.set_default("workers", workers as u64))
-            .and_then(|b| b.set_default("db_max_connections", 10))
+            .and_then(|b| b.set_default("db_max_connections", 4))
             .and_then(|b| b.set_default("db_acquire_timeout_ms", 2000))
             .and_then(|b| b.set_default("max_sockets_per_client", 8))
             .and_then(|b| b.set_default("max_subscriptions_per_socket", 20))
