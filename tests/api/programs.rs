@@ -145,28 +145,34 @@ backend_test!(
         let q = r#"query($first: Int, $after: String, $last: Int) {
         programs(filter: {text: "visa"}, first: $first, after: $after, last: $last) {
             totalCount pageInfo { hasNextPage endCursor } nodes { slug } } }"#;
-        let mut seen = 0;
+        let mut walked: Vec<Value> = Vec::new();
         let mut totals = Vec::new();
         let mut after: Option<String> = None;
         loop {
             let page = app.data(q, json!({"first": 3, "after": after})).await;
             let conn = &page["programs"];
-            seen += conn["nodes"].as_array().unwrap().len();
+            walked.extend(conn["nodes"].as_array().unwrap().iter().cloned());
             totals.push(conn["totalCount"].as_u64().unwrap());
             if conn["pageInfo"]["hasNextPage"] != true {
                 break;
             }
             after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
         }
+        let seen = walked.len();
         assert!(totals.len() > 2, "a walk of several pages: {totals:?}");
         assert!(
             totals.iter().all(|t| *t == seen as u64),
             "{seen} walked, totals {totals:?}"
         );
+        // The first page from the back: the same total, and the walk's last two, in order.
         let last = app.data(q, json!({"last": 2})).await;
         assert_eq!(
             last["programs"]["totalCount"].as_u64().unwrap(),
             seen as u64
+        );
+        assert_eq!(
+            last["programs"]["nodes"].as_array().unwrap()[..],
+            walked[seen - 2..]
         );
         let none = app
             .data(

@@ -241,7 +241,17 @@ impl Ordering {
     /// Orders `statement` by the keys: in reading order, or from the end when `backward`
     /// (unknowns then come first, as they are last in reading order).
     pub fn order(&self, statement: &mut SelectStatement, backward: bool) {
-        for key in &self.keys {
+        self.order_by(statement, backward, |_, key| key.expr.clone());
+    }
+
+    /// Orders `statement` by each key's `expr` (the key, or the column it was selected as).
+    fn order_by(
+        &self,
+        statement: &mut SelectStatement,
+        backward: bool,
+        expr: impl Fn(usize, &SortKey) -> SimpleExpr,
+    ) {
+        for (i, key) in self.keys.iter().enumerate() {
             let order = key.sql_order(backward);
             if key.nullable {
                 let nulls = if backward {
@@ -249,9 +259,9 @@ impl Ordering {
                 } else {
                     NullOrdering::Last
                 };
-                statement.order_by_expr_with_nulls(key.expr.clone(), order, nulls);
+                statement.order_by_expr_with_nulls(expr(i, key), order, nulls);
             } else {
-                statement.order_by_expr(key.expr.clone(), order);
+                statement.order_by_expr(expr(i, key), order);
             }
         }
     }
@@ -417,20 +427,9 @@ impl Ordering {
         page.column(sea_orm::sea_query::Asterisk)
             .from_subquery(matches, Alias::new("matches"));
         // The keys as the subquery's columns: they keep their type and collation.
-        for (i, key) in self.keys.iter().enumerate() {
-            let column = Alias::new(key_column(i));
-            let order = key.sql_order(backward);
-            if key.nullable {
-                let nulls = if backward {
-                    NullOrdering::First
-                } else {
-                    NullOrdering::Last
-                };
-                page.order_by_with_nulls(column, order, nulls);
-            } else {
-                page.order_by(column, order);
-            }
-        }
+        self.order_by(&mut page, backward, |i, _| {
+            Expr::col(Alias::new(key_column(i)))
+        });
         page.limit(size + 1);
         page
     }
