@@ -13,9 +13,10 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, which it reads by this symbol's name when it starts: one arena (one per
-/// core kept 59-62 MB at peak, and gave nothing more on two cores), a background thread that
-/// returns dirty pages after a second, none kept in the "muzzy" state.
+/// jemalloc's options, which it reads by this symbol's name when it starts: one arena (its
+/// default, four per core, peaked at 66-68 MB, over the budget, in an earlier round; two
+/// measured the same as one on two cores), a background thread that returns dirty pages
+/// after a second, none kept in the "muzzy" state.
 // The one audited `unsafe`: exporting a symbol by name, which the linker cannot check. The
 // value is a NUL-terminated constant that lives as long as the program, as jemalloc expects
 // of its `const char *malloc_conf`.

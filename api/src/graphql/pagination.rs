@@ -244,15 +244,12 @@ pub async fn paginate_statement<Node: OutputType>(
     // with one more row than asked: whether it exists says if there is more on that side.
     let backward = last.is_some();
     let size = last.or(first).unwrap_or(limits.default_page_size);
-    let first_page = after.is_none() && before.is_none();
-    let page = if args.count_on_page && args.matches_read_whole && first_page {
-        ordering.counted_first_window(&list, size, backward)
+    let (after_at, before_at) = (after.as_ref(), before.as_ref());
+    let page = if args.count_on_page {
+        let read_whole = args.matches_read_whole;
+        ordering.counted_window(&list, after_at, before_at, size, backward, read_whole)
     } else {
-        let mut page = ordering.window(&list, after.as_ref(), before.as_ref(), size, backward);
-        if args.count_on_page {
-            Ordering::count_on_page(&mut page, &list);
-        }
-        page
+        ordering.window(&list, after_at, before_at, size, backward)
     };
     let (mut rows, more) = Ordering::read_window(db, &page, size).await?;
     if backward {

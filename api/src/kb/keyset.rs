@@ -385,11 +385,30 @@ impl Ordering {
         page
     }
 
+    /// As [`Ordering::window`], with the number of all of `list`'s rows on every row, in
+    /// [`TOTAL_COLUMN`]. `read_whole`: the list's statement reads every match anyway (a filter
+    /// by words), so a first page counts them in the same read.
+    pub fn counted_window(
+        &self,
+        list: &SelectStatement,
+        after: Option<&Position>,
+        before: Option<&Position>,
+        size: u64,
+        backward: bool,
+        read_whole: bool,
+    ) -> SelectStatement {
+        if read_whole && after.is_none() && before.is_none() {
+            return self.counted_first_window(list, size, backward);
+        }
+        let mut page = self.window(list, after, before, size, backward);
+        Self::count_on_page(&mut page, list);
+        page
+    }
+
     /// Makes `page`, a [`Ordering::window`] of `list`, carry the number of all of `list`'s
     /// rows in [`TOTAL_COLUMN`], with an uncorrelated subquery that both backends compute once
     /// for the statement (a window function past a cursor would count only the rows past it).
-    /// A first page of a list read whole is [`Ordering::counted_first_window`] instead.
-    pub fn count_on_page(page: &mut SelectStatement, list: &SelectStatement) {
+    fn count_on_page(page: &mut SelectStatement, list: &SelectStatement) {
         let mut matching = list.clone();
         matching.clear_order_by();
         use sea_orm::sea_query::QueryStatementBuilder;
@@ -413,7 +432,7 @@ impl Ordering {
     /// executions of a statement), it then walks the list's index in order, testing every
     /// program against the words (EXPLAIN ANALYZE at 10,000 programs, `program 3` in one
     /// category: 3.7 ms, against 0.9 ms for the bitmap of the matches and a sort of them).
-    pub fn counted_first_window(
+    fn counted_first_window(
         &self,
         list: &SelectStatement,
         size: u64,
@@ -434,7 +453,7 @@ impl Ordering {
         page
     }
 
-    /// The total a page of [`Ordering::count_on_page`] carries; None when it has no row (a
+    /// The total a page of [`Ordering::counted_window`] carries; None when it has no row (a
     /// page past the end), which must then be counted apart.
     pub fn carried_total(rows: &[QueryResult]) -> Option<i64> {
         rows.first()

@@ -261,8 +261,8 @@ pub async fn keyset_page(
 }
 
 /// As [`keyset_page`], with the number of all of `list`'s rows, read with the page where it
-/// can be (`Ordering::count_on_page`, `Ordering::counted_first_window` when `read_whole`: the
-/// list's statement reads every match anyway, as a filter by words does).
+/// can be (`Ordering::counted_window`; `read_whole`: the list's statement reads every match
+/// anyway, as a filter by words does).
 pub async fn counted_keyset_page(
     db: &sea_orm::DatabaseConnection,
     list: sea_orm::sea_query::SelectStatement,
@@ -298,11 +298,8 @@ async fn page(
     use crate::kb::keyset::Ordering;
     let at = ordering.cursor("after", after)?;
     let window = match count {
-        Some(true) if at.is_none() => ordering.counted_first_window(list, PAGE, false),
-        Some(_) => {
-            let mut window = ordering.window(list, at.as_ref(), None, PAGE, false);
-            Ordering::count_on_page(&mut window, list);
-            window
+        Some(read_whole) => {
+            ordering.counted_window(list, at.as_ref(), None, PAGE, false, read_whole)
         }
         None => ordering.window(list, at.as_ref(), None, PAGE, false),
     };
