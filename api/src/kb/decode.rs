@@ -46,6 +46,18 @@ impl Kind {
         })
     }
 
+    /// The value of column `name` in `row`, through SeaORM (any backend).
+    fn read_named(self, row: &QueryResult, name: &str) -> Result<Value, DbErr> {
+        Ok(match self {
+            Kind::Int => Value::Int(row.try_get("", name)?),
+            Kind::BigInt => Value::BigInt(row.try_get("", name)?),
+            Kind::Text => Value::String(row.try_get("", name)?),
+            Kind::Bool => Value::Bool(row.try_get("", name)?),
+            Kind::Date => Value::ChronoDate(row.try_get("", name)?),
+            Kind::TimeUtc => Value::ChronoDateTimeUtc(row.try_get("", name)?),
+        })
+    }
+
     fn read(self, row: &PgRow, at: usize) -> Result<Value, sea_orm::sqlx::Error> {
         Ok(match self {
             Kind::Int => Value::Int(row.try_get(at)?),
@@ -65,11 +77,34 @@ type Step<E> = (<E as EntityTrait>::Column, usize, Kind);
 type Plan<E> = Option<Vec<Step<E>>>;
 
 /// Decodes the rows of one read (so of one shape) into models of `E`, whose columns the rows
-/// carry under `prefix`.
+/// carry under names of their own.
 pub struct Decoder<E: EntityTrait> {
-    prefix: String,
+    names: Names,
     /// Found in the first row decoded.
     plan: OnceLock<Plan<E>>,
+}
+
+/// Where the rows carry a model's columns.
+enum Names {
+    /// Each under its name after this prefix, as SeaORM itself names them.
+    Prefix(String),
+    /// Each under the name given for it, in the order of the entity's columns (a union's rows
+    /// share their columns between arms: [`super::union`]).
+    Given(Vec<String>),
+}
+
+impl Names {
+    /// The name of the `n`th column, `column`, written into `name`.
+    fn write(&self, n: usize, column: &str, name: &mut String) {
+        name.clear();
+        match self {
+            Names::Prefix(prefix) => {
+                name.push_str(prefix);
+                name.push_str(column);
+            }
+            Names::Given(names) => name.push_str(names.get(n).map_or("", String::as_str)),
+        }
+    }
 }
 
 impl<E> Decoder<E>
@@ -80,20 +115,28 @@ where
     /// A decoder for the rows of one read.
     pub fn new(prefix: &str) -> Self {
         Self {
-            prefix: prefix.to_owned(),
+            names: Names::Prefix(prefix.to_owned()),
             plan: OnceLock::new(),
         }
     }
 
-    fn plan(row: &PgRow, prefix: &str) -> Plan<E> {
+    /// A decoder of rows that carry `E`'s columns under `names`, one per column in the order
+    /// of `E::Column::iter()`.
+    pub fn named(names: Vec<String>) -> Self {
+        Self {
+            names: Names::Given(names),
+            plan: OnceLock::new(),
+        }
+    }
+
+    fn plan(row: &PgRow, names: &Names) -> Plan<E> {
         use sea_orm::sqlx::Column as _;
         // By name through the row's own index of names, as SeaORM finds a column.
         let mut name = String::new();
         E::Column::iter()
-            .map(|column| {
-                name.clear();
-                name.push_str(prefix);
-                name.push_str(column.as_str());
+            .enumerate()
+            .map(|(n, column)| {
+                names.write(n, column.as_str(), &mut name);
                 let at = row.try_column(name.as_str()).ok()?.ordinal();
                 Some((column, at, Kind::of(column.def().get_column_type())?))
             })
@@ -105,7 +148,7 @@ where
         let pg = row.try_as_pg_row()?;
         let plan = self
             .plan
-            .get_or_init(|| Self::plan(pg, &self.prefix))
+            .get_or_init(|| Self::plan(pg, &self.names))
             .as_deref()?;
         Some((plan, pg))
     }
@@ -113,7 +156,7 @@ where
     /// The model in `row`.
     pub fn decode(&self, row: &QueryResult) -> Result<E::Model, DbErr> {
         let Some((plan, pg)) = self.planned(row) else {
-            return E::Model::from_query_result(row, &self.prefix);
+            return self.decode_by_name(row);
         };
         let mut model = <E::ActiveModel as ActiveModelTrait>::default();
         for (column, at, kind) in plan {
@@ -131,11 +174,37 @@ where
         {
             return pg.try_get(*at).map_err(|e| self.error(*column, e));
         }
-        row.try_get(&self.prefix, "id")
+        let id = E::Column::iter()
+            .position(|c| c.as_str() == "id")
+            .unwrap_or(0);
+        let mut name = String::new();
+        self.names.write(id, "id", &mut name);
+        row.try_get("", &name)
+    }
+
+    /// The model in `row`, its columns found by name (SQLite; PostgreSQL's rows go by position).
+    fn decode_by_name(&self, row: &QueryResult) -> Result<E::Model, DbErr> {
+        if let Names::Prefix(prefix) = &self.names {
+            return E::Model::from_query_result(row, prefix);
+        }
+        let mut model = <E::ActiveModel as ActiveModelTrait>::default();
+        let mut name = String::new();
+        for (n, column) in E::Column::iter().enumerate() {
+            self.names.write(n, column.as_str(), &mut name);
+            let kind = Kind::of(column.def().get_column_type())
+                .ok_or_else(|| DbErr::Type(format!("column {name}: no kind to read it as")))?;
+            model.try_set(column, kind.read_named(row, &name)?)?;
+        }
+        model.try_into_model()
     }
 
     fn error(&self, column: E::Column, e: sea_orm::sqlx::Error) -> DbErr {
-        DbErr::Type(format!("column {}{}: {e}", self.prefix, column.as_str()))
+        let mut name = String::new();
+        let n = E::Column::iter()
+            .position(|c| c.as_str() == column.as_str())
+            .unwrap_or(0);
+        self.names.write(n, column.as_str(), &mut name);
+        DbErr::Type(format!("column {name}: {e}"))
     }
 }
 
