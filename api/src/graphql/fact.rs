@@ -8,6 +8,9 @@ use crate::kb::error::ApiResult;
 use async_graphql::{Context, Object};
 use entity::program_fact;
 
+/// The fields that read a fact's citations, its program's (see `loaders::expect_citations`).
+pub(super) const CITING_FIELDS: &[&str] = &["citations", "cited", "lastVerifiedOn"];
+
 impl Fact {
     /// The permalink and the program it belongs to.
     async fn link(

@@ -11,6 +11,9 @@ use async_graphql::{Context, ID, Object};
 use chrono::Utc;
 use entity::fee;
 
+/// The fields that read a fee's citations (see `loaders::expect_citations`).
+pub(super) const CITING_FIELDS: &[&str] = &["citations", "cited", "lastVerifiedOn", "term"];
+
 /// Where a fee's term stands.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, Eq, PartialEq)]
 pub enum FeeTerm {

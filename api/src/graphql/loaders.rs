@@ -26,6 +26,11 @@ pub struct DbLoader {
     /// a `source` or `person` field below those rows then costs no statement of its own.
     /// Never held across an await.
     came_along: Mutex<CameAlong>,
+    /// Kinds of records (requirements, fees, events; `Program` for a program's facts) whose
+    /// citations the query asks for below the lists that hold them: set from the selection by
+    /// the resolvers of those lists before they load them, so that a detail reads them with
+    /// its lists, a statement earlier (`kb::level`). Never held across an await.
+    citations_below: Mutex<Vec<CitationTarget>>,
 }
 
 #[derive(Default)]
@@ -40,6 +45,14 @@ impl DbLoader {
         self.came_along
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The kinds of records whose citations are wanted below their lists.
+    fn citations_below(&self) -> Vec<CitationTarget> {
+        self.citations_below
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// The rows among `keys` that came along already, and the ids still to read.
@@ -74,6 +87,7 @@ pub fn loaders(db: DatabaseConnection, delay: std::time::Duration) -> Loaders {
         DbLoader {
             db,
             came_along: Mutex::default(),
+            citations_below: Mutex::default(),
         },
         TokioSpawner::current(),
         TokioTimer::default(),
@@ -231,6 +245,30 @@ nested!(EventsOf, Events, policy_event::Model);
 nested!(CommentariesOf, Commentaries, commentary::Model);
 nested!(CitationsOf, Citations, citation::Model);
 
+/// Tells `loaders` that the records of the list about to be loaded under `ctx` (of kind
+/// `target`; `Program` for a program's facts) will be asked for their citations, when the
+/// selection below asks for any of `fields`, the fields of that type that read them. A
+/// field missing from `fields` costs a statement, not a wrong answer.
+pub fn expect_citations(
+    ctx: &async_graphql::Context<'_>,
+    loaders: &Loaders,
+    target: CitationTarget,
+    fields: &[&str],
+) {
+    let look = ctx.look_ahead();
+    if !fields.iter().any(|f| look.field(f).exists()) {
+        return;
+    }
+    let mut below = loaders
+        .loader()
+        .citations_below
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !below.contains(&target) {
+        below.push(target);
+    }
+}
+
 /// The visible rows of the list `key` names (none: an empty list).
 pub async fn list<K: Nested>(loaders: &Loaders, key: K) -> Result<List<K::Row>, Arc<ApiError>> {
     Ok(loaders
@@ -262,7 +300,33 @@ impl Loader<ListOf> for DbLoader {
                 }
             }
         }
+        let below = self.citations_below();
+        // A program's facts read their citations from the program's own list.
+        if below.contains(&CitationTarget::Program) {
+            for key in keys {
+                if let ListOf::Facts(FactsOf(id)) = *key {
+                    match wanted
+                        .citations
+                        .iter_mut()
+                        .find(|(t, _)| *t == CitationTarget::Program)
+                    {
+                        Some((_, ids)) if ids.contains(&id) => {}
+                        Some((_, ids)) => ids.push(id),
+                        None => wanted.citations.push((CitationTarget::Program, vec![id])),
+                    }
+                }
+            }
+        }
+        wanted.citations_below = below;
+        let asked = wanted.citations.clone();
         let found = level::read(&self.db, wanted).await?;
+        // Every record whose citations were read gets its list, an empty one included: the
+        // request's cache then answers it without a statement.
+        let cited: Vec<ListOf> = asked
+            .iter()
+            .chain(&found.cited)
+            .flat_map(|(target, ids)| ids.iter().map(|id| CitationsOf::join(*target, *id).key()))
+            .collect();
         {
             let mut came_along = self.came_along();
             came_along.sources.extend(found.sources);
@@ -291,6 +355,11 @@ impl Loader<ListOf> for DbLoader {
         put(as_lists(file(found.citations.into_iter().filter_map(
             |c| CitationTarget::of(&c).map(|(t, id)| (CitationsOf::join(t, id), c)),
         ))));
+        for key in cited {
+            lists
+                .entry(key)
+                .or_insert_with(|| Listed::Citations(List::default()));
+        }
         Ok(lists)
     }
 }

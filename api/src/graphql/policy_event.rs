@@ -13,6 +13,9 @@ use async_graphql::{Context, ID, InputObject, Object};
 use entity::policy_event;
 use sea_orm::Select;
 
+/// The fields that read an event's citations (see `loaders::expect_citations`).
+pub(super) const CITING_FIELDS: &[&str] = &["citations", "cited"];
+
 /// A dated event in a program's life: announced, signed, in force, a fee change, a ruling...
 pub struct PolicyEvent(pub std::sync::Arc<policy_event::Model>);
 

@@ -10,6 +10,9 @@ use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
 use entity::requirement;
 
+/// The fields that read a requirement's citations (see `loaders::expect_citations`).
+pub(super) const CITING_FIELDS: &[&str] = &["citations", "cited", "lastVerifiedOn"];
+
 /// An eligibility requirement, in words and, where known, as structured bounds.
 pub struct Requirement(pub std::sync::Arc<requirement::Model>);
 

@@ -25,12 +25,30 @@ pub struct Wanted {
     pub commentary: Vec<i32>,
     /// Records whose citations are wanted.
     pub citations: Vec<(CitationTarget, Vec<i32>)>,
+    /// Kinds of the lists above (requirements, fees, events) whose records' citations are
+    /// wanted too, by the next level down. Read in the same statement when the level is read
+    /// in one ([`Found::cited`] then names those records); otherwise left to that level.
+    pub citations_below: Vec<CitationTarget>,
 }
 
 impl Wanted {
     /// How many lists are wanted.
     fn lists(&self) -> usize {
-        self.parents().filter(|ids| !ids.is_empty()).count()
+        let below = self.below().filter(|(_, ids)| !ids.is_empty()).count();
+        self.parents().filter(|ids| !ids.is_empty()).count() + below
+    }
+
+    /// The kinds whose citations are wanted below, with the programs whose records of that
+    /// kind they are.
+    fn below(&self) -> impl Iterator<Item = (CitationTarget, &Vec<i32>)> {
+        self.citations_below
+            .iter()
+            .filter_map(|target| match target {
+                CitationTarget::Requirement => Some((*target, &self.requirements)),
+                CitationTarget::Fee => Some((*target, &self.fees)),
+                CitationTarget::PolicyEvent => Some((*target, &self.events)),
+                CitationTarget::Program | CitationTarget::Commentary => None,
+            })
     }
 
     /// Whether each list wanted hangs from one record: a detail.
@@ -64,6 +82,9 @@ pub struct Found {
     pub citations: Vec<citation::Model>,
     /// The sources the citations cite, by id.
     pub sources: HashMap<i32, Arc<source::Model>>,
+    /// The records whose visible citations are all in `citations`, beyond those asked for:
+    /// the requirements, fees and events found, of the kinds [`Wanted::citations_below`] names.
+    pub cited: Vec<(CitationTarget, Vec<i32>)>,
 }
 
 /// The lists `wanted` asks for. Several lists of one record (a program's detail) are read in
@@ -107,6 +128,7 @@ async fn apart(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found> {
         commentary,
         citations,
         sources,
+        cited: Vec::new(),
     })
 }
 
@@ -171,6 +193,10 @@ impl Decoders {
 
 /// Every list wanted in one statement.
 async fn together(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found> {
+    let below: Vec<(CitationTarget, Vec<i32>)> = wanted
+        .below()
+        .map(|(target, programs)| (target, programs.clone()))
+        .collect();
     // Each arm reads its list's listing; its tag is its place among the arms.
     let mut arms: Vec<(List, Arm)> = Vec::new();
     plain(
@@ -194,11 +220,26 @@ async fn together(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found>
             .with_joined::<source::Entity>();
         arms.push((List::Commentary, arm));
     }
-    if let Some(l) = read::citations_listing(&wanted.citations) {
+    if let Some(l) = read::citations_listing_below(&wanted.citations, &below) {
         let arm = arm(arms.len(), l).with_joined::<source::Entity>();
         arms.push((List::Citations, arm));
     }
-    decode(db, arms).await
+    let mut found = decode(db, arms).await?;
+    // The records found of each kind below: their citations came with them, none or all.
+    found.cited = below
+        .iter()
+        .filter(|(_, programs)| !programs.is_empty())
+        .map(|(target, _)| {
+            let ids = match target {
+                CitationTarget::Requirement => found.requirements.iter().map(|r| r.id).collect(),
+                CitationTarget::Fee => found.fees.iter().map(|f| f.id).collect(),
+                CitationTarget::PolicyEvent => found.events.iter().map(|e| e.id).collect(),
+                CitationTarget::Program | CitationTarget::Commentary => Vec::new(),
+            };
+            (*target, ids)
+        })
+        .collect();
+    Ok(found)
 }
 
 /// The arm `tag` that reads listing `l`, its extra column included.

@@ -534,12 +534,29 @@ async fn programs_with_facts(
 pub(super) fn citations_listing<'a>(
     targets: impl IntoIterator<Item = &'a (CitationTarget, Vec<i32>)>,
 ) -> Option<Listing<citation::Entity>> {
+    citations_listing_below(targets, std::iter::empty())
+}
+
+/// As [`citations_listing`], and also the citations of every record of the kinds `below`
+/// names under each of its programs (a program's requirements, fees or events: see
+/// [`under_programs`]); the same rule decides which of those are visible.
+pub(super) fn citations_listing_below<'a>(
+    targets: impl IntoIterator<Item = &'a (CitationTarget, Vec<i32>)>,
+    below: impl IntoIterator<Item = &'a (CitationTarget, Vec<i32>)>,
+) -> Option<Listing<citation::Entity>> {
     let any = targets
         .into_iter()
         .filter(|(_, ids)| !ids.is_empty())
         .fold(sea_orm::Condition::any(), |any, (target, ids)| {
             any.add(target.column().is_in(ids.iter().copied()))
         });
+    let any = below
+        .into_iter()
+        .filter_map(|(target, programs)| {
+            let records = under_programs(*target, programs)?;
+            Some(target.column().in_subquery(records))
+        })
+        .fold(any, sea_orm::Condition::add);
     if any.is_empty() {
         return None;
     }
@@ -553,6 +570,45 @@ pub(super) fn citations_listing<'a>(
             ),
         order: &[citation::Column::Id],
         then: None,
+    })
+}
+
+/// The ids of the records of `target`'s kind that hang from the programs `program_ids`,
+/// visible or not (a citation's rule checks its record): requirements, fees and events do;
+/// None for the other kinds, or without programs.
+pub(super) fn under_programs(
+    target: CitationTarget,
+    program_ids: &[i32],
+) -> Option<sea_orm::sea_query::SelectStatement> {
+    fn ids<E: EntityTrait>(
+        id: E::Column,
+        program_id: E::Column,
+        program_ids: &[i32],
+    ) -> sea_orm::sea_query::SelectStatement {
+        E::find()
+            .select_only()
+            .column(id)
+            .filter(program_id.is_in(program_ids.iter().copied()))
+            .into_query()
+    }
+    if program_ids.is_empty() {
+        return None;
+    }
+    Some(match target {
+        CitationTarget::Requirement => ids::<requirement::Entity>(
+            requirement::Column::Id,
+            requirement::Column::ProgramId,
+            program_ids,
+        ),
+        CitationTarget::Fee => {
+            ids::<fee::Entity>(fee::Column::Id, fee::Column::ProgramId, program_ids)
+        }
+        CitationTarget::PolicyEvent => ids::<policy_event::Entity>(
+            policy_event::Column::Id,
+            policy_event::Column::ProgramId,
+            program_ids,
+        ),
+        CitationTarget::Program | CitationTarget::Commentary => return None,
     })
 }
 

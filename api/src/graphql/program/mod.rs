@@ -14,7 +14,8 @@ use super::fact::Fact;
 use super::fee::Fee;
 use super::ids::{RecordKind, encode};
 use super::loaders::{
-    CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf, SheetOf, list,
+    CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf, SheetOf,
+    expect_citations, list,
 };
 use super::policy_event::PolicyEvent;
 use super::requirement::Requirement;
@@ -23,6 +24,7 @@ use super::value::ProgramValue;
 use crate::graphql::scalars::Timestamp;
 use crate::kb::error::ApiResult;
 use crate::kb::status::{Status, status_on};
+use crate::kb::visibility::CitationTarget;
 use crate::kb::{fees, sheet};
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{NaiveDate, Utc};
@@ -248,7 +250,10 @@ impl Program {
 
     /// Eligibility requirements, in order.
     async fn requirements(&self, ctx: &Context<'_>) -> ApiResult<Vec<Requirement>> {
-        let rows = list(loaders(ctx)?, RequirementsOf(self.row.id)).await?;
+        let loaders = loaders(ctx)?;
+        let citing = super::requirement::CITING_FIELDS;
+        expect_citations(ctx, loaders, CitationTarget::Requirement, citing);
+        let rows = list(loaders, RequirementsOf(self.row.id)).await?;
         Ok(rows.iter().cloned().map(Requirement).collect())
     }
 
@@ -260,7 +265,9 @@ impl Program {
         ctx: &Context<'_>,
         #[graphql(default = false)] current: bool,
     ) -> ApiResult<Vec<Fee>> {
-        let rows = list(loaders(ctx)?, FeesOf(self.row.id)).await?;
+        let loaders = loaders(ctx)?;
+        expect_citations(ctx, loaders, CitationTarget::Fee, super::fee::CITING_FIELDS);
+        let rows = list(loaders, FeesOf(self.row.id)).await?;
         Ok(
             fees::on_day(rows.iter(), Utc::now().date_naive(), self.as_of, current)
                 .cloned()
@@ -309,7 +316,14 @@ impl Program {
 
     /// How each field is known: the researched wording, confidence, note and citations.
     async fn facts(&self, ctx: &Context<'_>) -> ApiResult<Vec<Fact>> {
-        let rows = list(loaders(ctx)?, FactsOf(self.row.id)).await?;
+        let loaders = loaders(ctx)?;
+        expect_citations(
+            ctx,
+            loaders,
+            CitationTarget::Program,
+            super::fact::CITING_FIELDS,
+        );
+        let rows = list(loaders, FactsOf(self.row.id)).await?;
         Ok(rows.iter().cloned().map(Fact).collect())
     }
 
@@ -331,7 +345,10 @@ impl Program {
 
     /// The program's timeline, oldest first.
     async fn policy_events(&self, ctx: &Context<'_>) -> ApiResult<Vec<PolicyEvent>> {
-        let rows = list(loaders(ctx)?, EventsOf(self.row.id)).await?;
+        let loaders = loaders(ctx)?;
+        let citing = super::policy_event::CITING_FIELDS;
+        expect_citations(ctx, loaders, CitationTarget::PolicyEvent, citing);
+        let rows = list(loaders, EventsOf(self.row.id)).await?;
         Ok(rows.iter().cloned().map(PolicyEvent).collect())
     }
 }
