@@ -91,10 +91,10 @@ pub struct Found {
 /// one statement; otherwise each list has a statement of its own, and they run at once.
 ///
 /// Measured on the benchmark's data (2,000 programs, cache off): for one program the union
-/// costs the server and PostgreSQL the CPU its separate statements did, and saves their
-/// round trips. For the lists of 10 or 50 programs it costs 11-20% more of both: the rows
-/// carry every arm's columns and are sorted together, and that grows with the rows, while
-/// the round trips saved do not.
+/// costs the server and PostgreSQL less CPU than its separate statements, and saves their
+/// round trips. For the lists of 10 or 50 programs it costs 11-20% more of both (and still
+/// 40% more of PostgreSQL's once the arms shared their columns): the rows are sorted together,
+/// and that grows with the rows, while the round trips saved do not.
 pub async fn read(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found> {
     if wanted.lists() >= 2 && wanted.of_one_record() {
         return together(db, wanted).await;
