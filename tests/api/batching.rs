@@ -311,6 +311,42 @@ backend_test!(
     }
 );
 
+// A detail that asks only for its records' citations, below its requirements, fees and events:
+// they come with the lists (two statements), and as a page, read list by list, gives them.
+backend_test!(
+    citations_below_a_detail_come_with_its_lists,
+    seeded_batching,
+    |app| async move {
+        const FIELDS: &str = r#"slug requirements { kind citations { excerpt source { title } } }
+            fees { label cited lastVerifiedOn { text } } policyEvents { title cited }"#;
+        let one = format!(r#"{{ program(slug: "cn-k-visa") {{ {FIELDS} }} }}"#);
+        let log = statements_of(app, &one).await;
+        assert!(log.len() <= 2, "{} statements: {log:#?}", log.len());
+        let detail = app.data(&one, json!({})).await;
+        let page = app
+            .data(
+                &format!(r#"{{ programs(first: 100) {{ nodes {{ {FIELDS} }} }} }}"#),
+                json!({}),
+            )
+            .await;
+        let node = page["programs"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["slug"] == "cn-k-visa")
+            .unwrap()
+            .clone();
+        assert_eq!(detail["program"], node);
+        let requirements = detail["program"]["requirements"].as_array().unwrap();
+        assert!(
+            requirements
+                .iter()
+                .any(|r| !r["citations"].as_array().unwrap().is_empty()),
+            "the seed's K visa cites its requirements: {detail}"
+        );
+    }
+);
+
 // A program's lists are read in one statement when one program is asked for (`kb::level`),
 // each in its own when a page is: the same rows in the same order either way, for every
 // program of the seed that has lists to show.

@@ -318,3 +318,45 @@ async fn decode(db: &impl ConnectionTrait, arms: Vec<(List, Arm)>) -> ApiResult<
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn citations_wanted_below_count_as_a_list_of_the_level() {
+        // A detail that asks only for its requirements and their citations reads both in one
+        // statement: two lists of one record.
+        let wanted = Wanted {
+            requirements: vec![7],
+            citations_below: vec![CitationTarget::Requirement],
+            ..Wanted::default()
+        };
+        assert_eq!(wanted.lists(), 2);
+        assert!(wanted.of_one_record());
+        // A kind whose list the level does not read adds nothing, nor do kinds that hang from
+        // no list of a program (a program's own citations are asked for by id).
+        let wanted = Wanted {
+            requirements: vec![7],
+            citations_below: vec![
+                CitationTarget::Fee,
+                CitationTarget::Program,
+                CitationTarget::Commentary,
+            ],
+            ..Wanted::default()
+        };
+        assert_eq!(wanted.lists(), 1);
+        assert_eq!(wanted.below().count(), 1);
+        assert!(wanted.below().all(|(_, programs)| programs.is_empty()));
+    }
+
+    #[test]
+    fn a_page_of_programs_is_not_one_record() {
+        let wanted = Wanted {
+            requirements: vec![7, 8],
+            citations_below: vec![CitationTarget::Requirement],
+            ..Wanted::default()
+        };
+        assert!(!wanted.of_one_record());
+    }
+}
