@@ -34,6 +34,7 @@ use sea_orm::{DbBackend, Statement};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
+use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
 /// The column that names a row's arm.
@@ -49,8 +50,8 @@ pub struct Arm {
     order: Vec<String>,
     /// Its number among the arms: the prefix of its aliases, and its `arm` value.
     tag: usize,
-    /// How many tables are joined to it.
-    joined: usize,
+    /// The slots of each table it selects, in `slots`: its own, then each joined one.
+    tables: Vec<Range<usize>>,
 }
 
 struct Slot {
@@ -93,7 +94,7 @@ impl Arm {
             slots: Vec::new(),
             order: Vec::new(),
             tag,
-            joined: 0,
+            tables: Vec::new(),
         };
         arm.columns::<E>(&own(tag));
         arm.order = order
@@ -103,11 +104,10 @@ impl Arm {
         arm
     }
 
-    /// Also the columns of `J`, a table the arm's select joins (see [`Self::decode_joined`]).
+    /// Also the columns of `J`, a table the arm's select joins (see [`Self::joined_decoder`]).
     pub fn with_joined<J: EntityTrait>(mut self) -> Self {
-        let prefix = joined(self.tag, self.joined);
+        let prefix = joined(self.tag, self.tables.len() - 1);
         self.columns::<J>(&prefix);
-        self.joined += 1;
         self
     }
 
@@ -129,6 +129,7 @@ impl Arm {
     }
 
     fn columns<E: EntityTrait>(&mut self, prefix: &str) {
+        let first = self.slots.len();
         for column in E::Column::iter() {
             self.push(
                 format!("{prefix}{}", column.as_str()),
@@ -137,6 +138,7 @@ impl Arm {
                 column.def().get_column_type().clone(),
             );
         }
+        self.tables.push(first..self.slots.len());
     }
 
     /// Adds a slot, in the next of the union's columns of its type.
@@ -160,14 +162,14 @@ impl Arm {
         self.slots.iter().find(|s| s.alias == alias)
     }
 
-    /// The union's columns that carry `E`'s columns, named under `prefix` in the arm.
-    fn names<E: EntityTrait>(&self, prefix: &str) -> Vec<String> {
-        E::Column::iter()
-            .map(|c| {
-                self.slot(&format!("{prefix}{}", c.as_str()))
-                    .map(|s| s.column.clone())
-                    .unwrap_or_default()
-            })
+    /// The union's columns that carry the columns of the arm's `n`th table (0: its own; a
+    /// table's slots follow the order of its entity's columns).
+    fn names(&self, n: usize) -> Vec<String> {
+        let slots = self.tables.get(n).and_then(|r| self.slots.get(r.clone()));
+        slots
+            .unwrap_or_default()
+            .iter()
+            .map(|s| s.column.clone())
             .collect()
     }
 
@@ -177,7 +179,7 @@ impl Arm {
         E: EntityTrait,
         E::ActiveModel: TryIntoModel<E::Model>,
     {
-        Decoder::named(self.names::<E>(&own(self.tag)))
+        Decoder::named(self.names(0))
     }
 
     /// A decoder of the records of the `n`th joined table, for [`Arm::joined`].
@@ -186,7 +188,7 @@ impl Arm {
         J: EntityTrait,
         J::ActiveModel: TryIntoModel<J::Model>,
     {
-        Decoder::named(self.names::<J>(&joined(self.tag, n)))
+        Decoder::named(self.names(n + 1))
     }
 
     /// The joined record `decoder` reads in `row`, if the join found one (a NULL `id`: none),
@@ -240,9 +242,11 @@ pub fn statement(arms: &[Arm]) -> Option<SelectStatement> {
     let mut widths: BTreeMap<&str, usize> = BTreeMap::new();
     let mut keys: BTreeSet<(usize, &str)> = BTreeSet::new();
     for arm in arms {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for slot in &arm.slots {
-            let ty = sql_type(&slot.ty);
-            let n = arm.slots.iter().filter(|s| sql_type(&s.ty) == ty).count();
+            *counts.entry(sql_type(&slot.ty)).or_default() += 1;
+        }
+        for (ty, n) in counts {
             let width = widths.entry(ty).or_default();
             *width = (*width).max(n);
         }
@@ -306,7 +310,7 @@ pub fn cached_statement(arms: &[Arm], backend: DbBackend) -> Option<Statement> {
     let mut values = Vec::new();
     for arm in arms {
         let own = backend.build(&arm.statement);
-        let _ = write!(shape, "\n{}/{}:{}", arm.tag, arm.joined, own.sql);
+        let _ = write!(shape, "\n{}/{}:{}", arm.tag, arm.tables.len(), own.sql);
         for slot in &arm.slots {
             let _ = write!(shape, " {}={}", slot.alias, slot.column);
         }
