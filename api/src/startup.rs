@@ -262,6 +262,7 @@ fn serve(
         cache: routes::cache::ResponseCache::new(settings.response_cache_mb),
         persisted: routes::graphql::PersistedQueries::new(PERSISTED_QUERY_BYTES),
         documents: graphql::DocumentCache::new(DOCUMENT_CACHE_BYTES),
+        prevalidated: graphql::prevalidated_schema(settings.limits),
         metrics,
         sockets: routes::graphql::SocketSlots::default(),
         max_sockets_per_client: settings.max_sockets_per_client,

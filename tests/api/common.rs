@@ -171,6 +171,11 @@ impl TestApp {
         Self::start_with(backend, true, |s| s.limits.max_response_bytes = 2000).await
     }
 
+    /// Starts a seeded server without the response cache: every request runs.
+    pub async fn seeded_uncached(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, true, |s| s.response_cache_mb = 0).await
+    }
+
     /// Starts a seeded server with the production loaders (`DEFAULT_LOADER_DELAY_US`), so
     /// that the statement counts measure how lists are batched there.
     pub async fn seeded_batching(backend: Backend) -> Option<Self> {

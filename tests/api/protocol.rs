@@ -133,6 +133,53 @@ backend_test!(
     }
 );
 
+backend_test!(
+    a_document_sent_again_is_checked_as_the_first_time,
+    seeded_uncached,
+    |app| async move {
+        // Sent again without variables, a document that ran skips the validation it passed.
+        let valid = json!({"query": "{ programs(first: 2) { totalCount nodes { slug } } }"});
+        let (status, _, first) = post(app, Some(SPEC_TYPE), valid.clone()).await;
+        assert_eq!(status, 200, "{first}");
+        assert!(first["data"]["programs"]["totalCount"].as_i64() > Some(0));
+        for _ in 0..2 {
+            let (status, _, again) = post(app, Some(SPEC_TYPE), valid.clone()).await;
+            assert_eq!((status, &again), (200, &first));
+        }
+        // A document refused by validation is refused every time.
+        for _ in 0..3 {
+            let refused = json!({"query": "{ programs { nope } }"});
+            let (status, _, body) = post(app, Some(SPEC_TYPE), refused).await;
+            assert_eq!(status, 400, "{body}");
+            assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+        }
+        // Validated without variables, then sent with a value its argument cannot take: the
+        // value still meets validation.
+        let query = "query($c: [Category!]) { programs(filter: {category: $c}) { totalCount } }";
+        for _ in 0..2 {
+            let (status, _, body) = post(app, Some(SPEC_TYPE), json!({"query": query})).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let bad = json!({"query": query, "variables": {"c": ["NOT_A_CATEGORY"]}});
+        let (status, _, body) = post(app, Some(SPEC_TYPE), bad).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.get("data").is_none(), "{body}");
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+        // Limits are checked on every request: a document one level too deep never passes.
+        let levels = api::config::Limits::default().max_depth / 2;
+        let deep = format!(
+            "{{ program(slug: \"us-h1b\") {{ {} slug {} }} }}",
+            "policyEvents { program {".repeat(levels),
+            "} }".repeat(levels)
+        );
+        for _ in 0..2 {
+            let request = json!({"query": deep});
+            let (status, _, body) = post(app, Some(SPEC_TYPE), request).await;
+            assert_eq!(status, 400, "{body}");
+        }
+    }
+);
+
 backend_test!(malformed_requests_are_400, seeded, |app| async move {
     let url = format!("{}/graphql", app.base);
     for accept in [SPEC_TYPE, "application/json"] {

@@ -14,16 +14,27 @@ use async_graphql::{Positioned, ServerError, Value, Variables};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Clone)]
 struct ByText;
 
-impl Weighter<Arc<str>, Arc<ExecutableDocument>> for ByText {
+impl Weighter<Arc<str>, Arc<Parsed>> for ByText {
     // A parsed document takes about 40 times its text on the heap (names, positions, vectors:
     // 26.5 KB for the benchmark's 655-byte detail query, measured by RSS over 2,000 copies).
-    fn weight(&self, text: &Arc<str>, _document: &Arc<ExecutableDocument>) -> u64 {
+    fn weight(&self, text: &Arc<str>, _parsed: &Arc<Parsed>) -> u64 {
         text.len() as u64 * 40 + 1024
     }
+}
+
+/// A document as parsed, and whether the executor's full validation has accepted it once
+/// without variables.
+struct Parsed {
+    document: ExecutableDocument,
+    /// Validation is a function of the document, the schema and the variables' values (the
+    /// values meet their arguments' types). Without variables it is a function of the text:
+    /// once passed, it passes again.
+    valid_without_variables: AtomicBool,
 }
 
 /// Parsed documents by their exact text, bounded in bytes: frontends send the same few
@@ -32,7 +43,7 @@ impl Weighter<Arc<str>, Arc<ExecutableDocument>> for ByText {
 /// not kept. Documents that differ only in their literals each take a place: clients that
 /// send variables get the most out of it.
 pub struct DocumentCache {
-    documents: Cache<Arc<str>, Arc<ExecutableDocument>, ByText>,
+    documents: Cache<Arc<str>, Arc<Parsed>, ByText>,
 }
 
 impl DocumentCache {
@@ -42,13 +53,49 @@ impl DocumentCache {
         }
     }
 
-    fn parse(&self, query: &str) -> Result<Arc<ExecutableDocument>, ServerError> {
-        if let Some(document) = self.documents.get(query) {
-            return Ok(document);
+    fn parse(&self, query: &str) -> Result<Arc<Parsed>, ServerError> {
+        if let Some(parsed) = self.documents.get(query) {
+            return Ok(parsed);
         }
-        let document = Arc::new(async_graphql::parser::parse_query(query)?);
-        self.documents.insert(Arc::from(query), document.clone());
-        Ok(document)
+        let parsed = Arc::new(Parsed {
+            document: async_graphql::parser::parse_query(query)?,
+            valid_without_variables: AtomicBool::new(false),
+        });
+        self.documents.insert(Arc::from(query), parsed.clone());
+        Ok(parsed)
+    }
+}
+
+/// What is known of a document's validation before it runs.
+///
+/// The executor validates every document against the schema before running it: 22 rules
+/// walking the whole document, about 6% of the server's CPU for one program with everything.
+/// A document sent again without variables gets the same verdict, so the verdict is kept with
+/// the parsed document and the document then runs on a schema that checks only its limits
+/// (`graphql::prevalidated_schema`).
+pub enum Validation {
+    /// Validated before, without variables: the limits are all that is left to check.
+    Passed,
+    /// Sent without variables and not yet validated: once it runs without a request error it
+    /// has passed ([`Validation::learn`]).
+    Unknown(Validated),
+    /// Sent with variables (their values meet their arguments in validation) or not parsed:
+    /// validated on every request.
+    Always,
+}
+
+/// Where to record that a document passed validation.
+pub struct Validated(Arc<Parsed>);
+
+impl Validation {
+    /// After the document ran: `request_error` says whether it was refused before running
+    /// (`error::is_request_error`); if not, it passed validation.
+    pub fn learn(&self, request_error: bool) {
+        if let (Validation::Unknown(Validated(parsed)), false) = (self, request_error) {
+            parsed
+                .valid_without_variables
+                .store(true, Ordering::Relaxed);
+        }
     }
 }
 
@@ -68,6 +115,8 @@ pub struct Inspection {
     pub operations: Vec<String>,
     /// The parsed document, for the executor.
     pub document: Option<ExecutableDocument>,
+    /// Whether the executor must validate it.
+    pub validation: Validation,
 }
 
 /// Inspects `query` with `variables`, for the operation `operation_name` names (or its only
@@ -83,8 +132,8 @@ pub fn inspect(
     let mut bad_input = variables
         .iter()
         .find_map(|(name, value)| check_const(&format!("${name}"), value).err());
-    let document = match cache.parse(query) {
-        Ok(document) => document,
+    let parsed = match cache.parse(query) {
+        Ok(parsed) => parsed,
         Err(e) => {
             return Inspection {
                 cost: 0,
@@ -93,12 +142,14 @@ pub fn inspect(
                 parse_error: Some(e),
                 operations: Vec::new(),
                 document: None,
+                validation: Validation::Always,
             };
         }
     };
+    let document = &parsed.document;
     if bad_input.is_none() {
-        bad_input = literal_text(&document)
-            .and_then(|()| match selected(&document, operation_name) {
+        bad_input = literal_text(document)
+            .and_then(|()| match selected(document, operation_name) {
                 Some(operation) => coerce_variables(operation, variables),
                 // An unknown or missing operation name: the executor says which.
                 None => Ok(()),
@@ -111,7 +162,7 @@ pub fn inspect(
             .iter()
             .filter_map(|(name, _)| name.map(|n| n.to_string()))
             .collect(),
-        cost: model.of_document(&document, variables),
+        cost: model.of_document(document, variables),
         logins: document
             .operations
             .iter()
@@ -120,7 +171,14 @@ pub fn inspect(
             .fold(0, usize::saturating_add),
         bad_input,
         parse_error: None,
-        document: Some(Arc::unwrap_or_clone(document)),
+        document: Some(document.clone()),
+        validation: if !variables.is_empty() {
+            Validation::Always
+        } else if parsed.valid_without_variables.load(Ordering::Relaxed) {
+            Validation::Passed
+        } else {
+            Validation::Unknown(Validated(Arc::clone(&parsed)))
+        },
     }
 }
 
@@ -269,12 +327,16 @@ mod tests {
     use super::*;
     use crate::kb::bounds::Bounds;
 
-    fn login_count(query: &str) -> usize {
-        let model = CostModel {
+    fn model() -> CostModel {
+        CostModel {
             default_page_size: 20,
             max_page_size: 100,
             bounds: Bounds::default(),
-        };
+        }
+    }
+
+    fn login_count(query: &str) -> usize {
+        let model = model();
         inspect(
             query,
             None,
@@ -287,11 +349,7 @@ mod tests {
 
     #[test]
     fn nul_is_found_in_arguments_variables_and_defaults() {
-        let model = CostModel {
-            default_page_size: 20,
-            max_page_size: 100,
-            bounds: Bounds::default(),
-        };
+        let model = model();
         let cache = DocumentCache::new(1 << 20);
         let field = |query: &str, vars: serde_json::Value| match inspect(
             query,
@@ -358,11 +416,7 @@ mod tests {
 
     #[test]
     fn variables_are_coerced_to_their_declared_types() {
-        let model = CostModel {
-            default_page_size: 20,
-            max_page_size: 100,
-            bounds: Bounds::default(),
-        };
+        let model = model();
         let cache = DocumentCache::new(1 << 20);
         let refused = |query: &str, operation: Option<&str>, vars: serde_json::Value| match inspect(
             query,
@@ -409,5 +463,37 @@ mod tests {
             refused(two, Some("A"), serde_json::json!({})).as_deref(),
             Some("$x")
         );
+    }
+
+    #[test]
+    fn a_verdict_is_kept_only_for_documents_without_variables_that_ran() {
+        let model = model();
+        let cache = DocumentCache::new(1 << 20);
+        let seen = |query: &str, vars: serde_json::Value| {
+            inspect(query, None, &Variables::from_json(vars), &model, &cache).validation
+        };
+        let q = "{ programs { totalCount } }";
+        let first = seen(q, serde_json::json!({}));
+        assert!(matches!(first, Validation::Unknown(_)));
+        // Refused before running (as a document failing validation is): nothing learnt.
+        first.learn(true);
+        let second = seen(q, serde_json::json!({}));
+        assert!(matches!(second, Validation::Unknown(_)));
+        second.learn(false);
+        assert!(matches!(seen(q, serde_json::json!({})), Validation::Passed));
+        // Variables meet their arguments in validation: validated every time.
+        assert!(matches!(
+            seen(q, serde_json::json!({"slug": "k-visa"})),
+            Validation::Always
+        ));
+        // The verdict is the text's: another text starts unknown.
+        assert!(matches!(
+            seen("{ programs { nodes { slug } } }", serde_json::json!({})),
+            Validation::Unknown(_)
+        ));
+        assert!(matches!(
+            seen("{ programs {", serde_json::json!({})),
+            Validation::Always
+        ));
     }
 }

@@ -36,7 +36,7 @@ mod value;
 use crate::config::Limits;
 use async_graphql::Schema;
 
-pub use document::{DocumentCache, Inspection, inspect};
+pub use document::{DocumentCache, Inspection, Validation, inspect};
 pub use mutation::Mutation;
 /// For the export endpoints, which filter programs as `programs(filter:)` does.
 pub use query::Query;
@@ -49,11 +49,23 @@ pub type AppSchema = Schema<Query, Mutation, Subscription>;
 /// operations of an HTTP request, before it runs.) Per-request data (the database pool, the loaders, the
 /// viewer and the token keys) is added to each request by the HTTP layer.
 pub fn schema(limits: Limits) -> AppSchema {
+    builder(limits).finish()
+}
+
+/// The same schema for documents that passed [`schema`]'s validation before, sent again
+/// without variables ([`Validation::Passed`]): it checks their limits (depth, aliases) and
+/// skips the rules whose verdict cannot have changed.
+pub fn prevalidated_schema(limits: Limits) -> AppSchema {
+    builder(limits)
+        .validation_mode(async_graphql::ValidationMode::Fast)
+        .finish()
+}
+
+fn builder(limits: Limits) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query, Mutation, Subscription)
         .limit_depth(limits.max_depth)
         .limit_aliases(limits.max_aliases)
         .data(limits)
-        .finish()
 }
 
 /// The SDL of the schema, with types and fields sorted so that diffs are stable. This is what

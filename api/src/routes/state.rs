@@ -33,6 +33,8 @@ pub struct RequestConfig {
     pub persisted: super::graphql::PersistedQueries,
     /// Parsed GraphQL documents, by text.
     pub documents: crate::graphql::DocumentCache,
+    /// The schema for documents validated before (`graphql::prevalidated_schema`).
+    pub prevalidated: crate::graphql::AppSchema,
     /// Prometheus metrics (`/metrics`).
     pub metrics: super::metrics::Metrics,
     /// Open WebSocket connections per client address.

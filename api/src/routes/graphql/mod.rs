@@ -20,7 +20,7 @@ use crate::auth::{RequestMeta, TokenKeys, Viewer};
 use crate::graphql::AppSchema;
 use crate::graphql::cost::CostModel;
 use crate::graphql::loaders::loaders;
-use crate::graphql::{Inspection, inspect};
+use crate::graphql::{Inspection, Validation, inspect};
 use crate::permalink::PublicBase;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
@@ -299,11 +299,17 @@ async fn run(
             BatchRequest::Batch(requests.into_iter().map(with_data).collect())
         }
     };
+    // A single document validated before runs on the schema that only checks its limits.
+    let schema = match (&batch, inspections.as_slice()) {
+        (BatchRequest::Single(_), [one]) if matches!(one.validation, Validation::Passed) => {
+            &shared.config.prevalidated
+        }
+        _ => shared.schema.get_ref(),
+    };
     let timeout = std::time::Duration::from_millis(limits.request_timeout_ms);
     // Dropping the execution on timeout stops its work at its next await (its statements
     // included).
-    let Ok(mut response) = tokio::time::timeout(timeout, shared.schema.execute_batch(batch)).await
-    else {
+    let Ok(mut response) = tokio::time::timeout(timeout, schema.execute_batch(batch)).await else {
         tracing::warn!(request_id = %request_id, ?timeout, "GraphQL request timed out");
         return http_error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -323,8 +329,10 @@ async fn run(
     let request_errors: Vec<bool> = responses
         .iter_mut()
         .zip(&texts)
-        .map(|(r, query)| {
+        .zip(&inspections)
+        .map(|((r, query), inspection)| {
             let request_error = crate::graphql::error::is_request_error(r);
+            inspection.validation.learn(request_error);
             crate::graphql::error::give_codes(r, request_error, query);
             request_error
         })
