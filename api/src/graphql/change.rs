@@ -3,7 +3,7 @@
 use super::context::loaders;
 use super::editorial::FieldChange;
 use super::ids::encode;
-use super::loaders::{RevisionById, RowOf};
+use super::loaders::{RevisionById, RowOf, one};
 use super::node::{self, Node};
 use crate::graphql::scalars::Timestamp;
 use crate::kb::changes::{self, ChangeDetail};
@@ -54,7 +54,7 @@ impl Change {
             .get_or_try_init(|| async {
                 let previous = match self.row.previous_public_id {
                     None => None,
-                    Some(id) => loaders(ctx)?.load_one(RevisionById(id)).await?,
+                    Some(id) => one(loaders(ctx)?, RevisionById(id)).await?,
                 };
                 changes::detail(&self.row, previous.as_deref())
             })
@@ -101,10 +101,7 @@ impl Change {
         // rule as `node(id:)`).
         let found = async {
             let kind = changes::kind_of(&self.row)?;
-            match loaders(ctx)?
-                .load_one(RowOf(kind, self.row.record_id))
-                .await?
-            {
+            match one(loaders(ctx)?, RowOf(kind, self.row.record_id)).await? {
                 Some(row) => node::from_row(kind, &row).map(Some),
                 None => Ok(None),
             }

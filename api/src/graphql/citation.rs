@@ -3,7 +3,7 @@
 use super::context::loaders;
 use super::enums::Confidence;
 use super::ids::{RecordKind, encode};
-use super::loaders::{CitationsOf, SourceById, list};
+use super::loaders::{CitationsOf, SourceById, list, many, one};
 use super::source::Source;
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
@@ -41,8 +41,9 @@ pub async fn last_verified(
     let wanted = rows
         .iter()
         .filter(|c| field.is_none() || c.field.as_deref() == field)
-        .map(|c| SourceById(c.source_id));
-    let sources = loaders.load_many(wanted).await?;
+        .map(|c| SourceById(c.source_id))
+        .collect::<Vec<_>>();
+    let sources = many(loaders, wanted).await?;
     Ok(crate::kb::freshness::newest(
         sources
             .values()
@@ -61,8 +62,7 @@ impl Citation {
     /// The source.
     async fn source(&self, ctx: &Context<'_>) -> Option<Source> {
         let found = async {
-            Ok(loaders(ctx)?
-                .load_one(SourceById(self.0.source_id))
+            Ok(one(loaders(ctx)?, SourceById(self.0.source_id))
                 .await?
                 .map(Source))
         };
@@ -82,7 +82,7 @@ impl Citation {
     /// How strongly this source supports the fact, never more than the kind of source can
     /// confirm (news, an agency or a law firm: at most SECONDARY); null means not assessed.
     async fn confidence(&self, ctx: &Context<'_>) -> ApiResult<Option<Confidence>> {
-        let source = loaders(ctx)?.load_one(SourceById(self.0.source_id)).await?;
+        let source = one(loaders(ctx)?, SourceById(self.0.source_id)).await?;
         let confidence = match source {
             Some(s) => crate::kb::confidence::of_citation(self.0.confidence, s.kind),
             None => self.0.confidence,

@@ -4,7 +4,7 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::enums::{CommentaryKind, Stance};
 use super::ids::{RecordKind, encode};
-use super::loaders::{CitationsOf, PersonById, ProgramsOf, SourceById};
+use super::loaders::{CitationsOf, PersonById, ProgramsOf, SourceById, one};
 use super::person::Person;
 use super::program::Program;
 use super::scalars::PartialDate;
@@ -43,8 +43,7 @@ impl Commentary {
             super::context::base(ctx)?.record(encode(RecordKind::Commentary, self.0.id).as_str());
         let title = {
             let who = match (self.0.person_id, &self.0.group_name) {
-                (Some(id), _) => loaders(ctx)?
-                    .load_one(PersonById(id))
+                (Some(id), _) => one(loaders(ctx)?, PersonById(id))
                     .await?
                     .map_or_else(String::new, |p| p.name.clone()),
                 (None, Some(group)) => group.clone(),
@@ -65,7 +64,7 @@ impl Commentary {
     async fn person(&self, ctx: &Context<'_>) -> Option<Person> {
         let found = async {
             match self.0.person_id {
-                Some(id) => Ok(loaders(ctx)?.load_one(PersonById(id)).await?.map(Person)),
+                Some(id) => Ok(one(loaders(ctx)?, PersonById(id)).await?.map(Person)),
                 None => Ok(None),
             }
         };
@@ -101,7 +100,7 @@ impl Commentary {
     async fn source(&self, ctx: &Context<'_>) -> Option<Source> {
         let found = async {
             match self.0.source_id {
-                Some(id) => Ok(loaders(ctx)?.load_one(SourceById(id)).await?.map(Source)),
+                Some(id) => Ok(one(loaders(ctx)?, SourceById(id)).await?.map(Source)),
                 None => Ok(None),
             }
         };
@@ -110,8 +109,7 @@ impl Commentary {
 
     /// The programs it is about.
     async fn programs(&self, ctx: &Context<'_>) -> ApiResult<Vec<Program>> {
-        let rows = loaders(ctx)?
-            .load_one(ProgramsOf(self.0.id))
+        let rows = one(loaders(ctx)?, ProgramsOf(self.0.id))
             .await?
             .unwrap_or_default();
         Ok(rows.iter().cloned().map(Program::from).collect())

@@ -3,7 +3,7 @@
 use super::citation::Citation;
 use super::context::loaders;
 use super::enums::Confidence;
-use super::loaders::{CitationsOf, list};
+use super::loaders::{CitationsOf, list, one};
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, Object};
 use entity::program_fact;
@@ -17,9 +17,11 @@ impl Fact {
         &self,
         ctx: &Context<'_>,
     ) -> ApiResult<(String, Option<std::sync::Arc<entity::program::Model>>)> {
-        let program = loaders(ctx)?
-            .load_one(super::loaders::ProgramById(self.0.program_id))
-            .await?;
+        let program = one(
+            loaders(ctx)?,
+            super::loaders::ProgramById(self.0.program_id),
+        )
+        .await?;
         let slug = program.as_ref().map_or("", |p| p.slug.as_str());
         let link = format!(
             "{}#{}",

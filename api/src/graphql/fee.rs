@@ -4,7 +4,7 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::enums::Confidence;
 use super::ids::{RecordKind, encode};
-use super::loaders::CitationsOf;
+use super::loaders::{CitationsOf, one};
 use super::scalars::{Date, Money, PartialDate};
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
@@ -66,10 +66,12 @@ impl Fee {
     /// A ready-to-paste citation: "visa-kb, '…', revision N, retrieved …, <permalink>".
     async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let link = super::context::base(ctx)?.record(encode(RecordKind::Fee, self.0.id).as_str());
-        let program = loaders(ctx)?
-            .load_one(super::loaders::ProgramById(self.0.program_id))
-            .await?
-            .map_or_else(String::new, |p| p.name.clone());
+        let program = one(
+            loaders(ctx)?,
+            super::loaders::ProgramById(self.0.program_id),
+        )
+        .await?
+        .map_or_else(String::new, |p| p.name.clone());
         let title = format!("{program}: {}", self.0.label);
         Ok(crate::permalink::cite_as(&title, self.0.version, &link))
     }

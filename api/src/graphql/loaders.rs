@@ -14,6 +14,7 @@ use entity::{
     citation, commentary, fee, person, policy_event, program, program_fact, requirement, revision,
     source,
 };
+use futures::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -269,10 +270,41 @@ pub fn expect_citations(
     }
 }
 
+/// What the loader holds under a key of type `K`.
+type Held<K> = <DbLoader as Loader<K>>::Value;
+
+/// A boxed load of what the loader holds: [`one`], [`many`].
+type Loading<'a, T> = BoxFuture<'a, Result<T, Arc<ApiError>>>;
+
+/// What the loader holds under `key`: the request's loader's `load_one`, boxed.
+///
+/// Boxed because async-graphql boxes and moves a future for every field of every object it
+/// answers, and that future is as large as the largest of the type's fields: a loader's
+/// 600-byte future inline made each field of a program, a requirement or a citation (`slug`
+/// as much as `citations`) a 2 KB allocation and copy. Boxed, only the fields that load pay
+/// for it.
+pub fn one<K>(loaders: &Loaders, key: K) -> Loading<'_, Option<Held<K>>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    DbLoader: Loader<K, Error = Arc<ApiError>>,
+{
+    Box::pin(loaders.load_one(key))
+}
+
+/// What the loader holds under each of `keys`, boxed as [`one`] is.
+pub fn many<K, I>(loaders: &Loaders, keys: I) -> Loading<'_, HashMap<K, Held<K>>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    I: IntoIterator<Item = K> + Send + 'static,
+    I::IntoIter: Send,
+    DbLoader: Loader<K, Error = Arc<ApiError>>,
+{
+    Box::pin(loaders.load_many(keys))
+}
+
 /// The visible rows of the list `key` names (none: an empty list).
 pub async fn list<K: Nested>(loaders: &Loaders, key: K) -> Result<List<K::Row>, Arc<ApiError>> {
-    Ok(loaders
-        .load_one(key.key())
+    Ok(one(loaders, key.key())
         .await?
         .and_then(K::rows)
         .unwrap_or_default())

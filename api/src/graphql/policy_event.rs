@@ -4,7 +4,7 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::enums::PolicyEventKind;
 use super::ids::{RecordKind, encode};
-use super::loaders::{CitationsOf, ProgramById};
+use super::loaders::{CitationsOf, ProgramById, one};
 use super::program::Program;
 use super::scalars::{Date, PartialDate};
 use crate::kb::error::{ApiError, ApiResult};
@@ -72,8 +72,7 @@ impl PolicyEvent {
     /// The program it concerns.
     async fn program(&self, ctx: &Context<'_>) -> Option<Program> {
         let found = async {
-            Ok(loaders(ctx)?
-                .load_one(ProgramById(self.0.program_id))
+            Ok(one(loaders(ctx)?, ProgramById(self.0.program_id))
                 .await?
                 .map(Program::from))
         };

@@ -4,7 +4,7 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::enums::{Confidence, DegreeLevel, IncomePeriod, RequirementKind};
 use super::ids::{RecordKind, encode};
-use super::loaders::CitationsOf;
+use super::loaders::{CitationsOf, one};
 use super::scalars::Money;
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, ID, Object};
@@ -39,10 +39,12 @@ impl Requirement {
     async fn cite_as(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let link =
             super::context::base(ctx)?.record(encode(RecordKind::Requirement, self.0.id).as_str());
-        let program = loaders(ctx)?
-            .load_one(super::loaders::ProgramById(self.0.program_id))
-            .await?
-            .map_or_else(String::new, |p| p.name.clone());
+        let program = one(
+            loaders(ctx)?,
+            super::loaders::ProgramById(self.0.program_id),
+        )
+        .await?
+        .map_or_else(String::new, |p| p.name.clone());
         let title = format!(
             "{program}: {} requirement",
             self.0.kind.as_str().replace('_', " ")

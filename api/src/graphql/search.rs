@@ -5,7 +5,7 @@ use super::commentary::Commentary;
 use super::context::{db, limits, loaders};
 use super::editorial::camel;
 use super::ids::RecordKind;
-use super::loaders::RowOf;
+use super::loaders::{RowOf, one};
 use super::node::read;
 use super::pagination::{Page, PageArgs, paginate_statement};
 use super::person::Person;
@@ -92,7 +92,7 @@ impl SearchHit {
 impl SearchHit {
     /// The record's row, read with the page's other hits (the node and the snippet share it).
     async fn row(&self, ctx: &Context<'_>) -> ApiResult<Option<Arc<Map<String, Value>>>> {
-        Ok(loaders(ctx)?.load_one(RowOf(self.kind, self.id)).await?)
+        Ok(one(loaders(ctx)?, RowOf(self.kind, self.id)).await?)
     }
 
     /// The field that matches best, and its snippet (read once per hit).

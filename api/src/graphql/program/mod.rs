@@ -15,7 +15,7 @@ use super::fee::Fee;
 use super::ids::{RecordKind, encode};
 use super::loaders::{
     CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf, SheetOf,
-    expect_citations, list,
+    expect_citations, list, one,
 };
 use super::policy_event::PolicyEvent;
 use super::requirement::Requirement;
@@ -55,7 +55,7 @@ impl From<std::sync::Arc<program::Model>> for Program {
 impl Program {
     /// The program's sheet on the day it is seen on (empty if it is no longer visible).
     async fn sheet(&self, ctx: &Context<'_>) -> ApiResult<Vec<sheet::Value>> {
-        let facts = loaders(ctx)?.load_one(SheetOf(self.row.id)).await?;
+        let facts = one(loaders(ctx)?, SheetOf(self.row.id)).await?;
         Ok(facts
             .map(|f| sheet::sheet(&f, self.as_of))
             .unwrap_or_default())
@@ -308,7 +308,7 @@ impl Program {
     /// access date among the sources behind it, its requirements, fees and events (what the
     /// `verifiedSince` and `notVerifiedSince` filters test); null when no source supports any.
     async fn last_verified_on(&self, ctx: &Context<'_>) -> ApiResult<Option<PartialDate>> {
-        let facts = loaders(ctx)?.load_one(SheetOf(self.row.id)).await?;
+        let facts = one(loaders(ctx)?, SheetOf(self.row.id)).await?;
         Ok(facts
             .and_then(|f| sheet::last_verified(&f))
             .map(PartialDate))
