@@ -13,8 +13,8 @@
 //! column's type is not one of [`Kind`]'s, the rows go to SeaORM as before.
 
 use sea_orm::sea_query::ColumnType;
-use sea_orm::sqlx::Row as _;
-use sea_orm::sqlx::postgres::PgRow;
+use sea_orm::sqlx::postgres::{PgRow, PgTypeInfo, Postgres};
+use sea_orm::sqlx::{Row as _, Type};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     IdenStatic, Iterable, QueryResult, QueryTrait, Select, TryIntoModel, Value,
@@ -58,15 +58,30 @@ impl Kind {
         })
     }
 
+    /// The value at `at` in `row`, whose column [`Kind::fits`] this kind: the column's type is
+    /// checked once per read, in [`Decoder::plan`], not again in every row.
     fn read(self, row: &PgRow, at: usize) -> Result<Value, sea_orm::sqlx::Error> {
         Ok(match self {
-            Kind::Int => Value::Int(row.try_get(at)?),
-            Kind::BigInt => Value::BigInt(row.try_get(at)?),
-            Kind::Text => Value::String(row.try_get(at)?),
-            Kind::Bool => Value::Bool(row.try_get(at)?),
-            Kind::Date => Value::ChronoDate(row.try_get(at)?),
-            Kind::TimeUtc => Value::ChronoDateTimeUtc(row.try_get(at)?),
+            Kind::Int => Value::Int(row.try_get_unchecked(at)?),
+            Kind::BigInt => Value::BigInt(row.try_get_unchecked(at)?),
+            Kind::Text => Value::String(row.try_get_unchecked(at)?),
+            Kind::Bool => Value::Bool(row.try_get_unchecked(at)?),
+            Kind::Date => Value::ChronoDate(row.try_get_unchecked(at)?),
+            Kind::TimeUtc => Value::ChronoDateTimeUtc(row.try_get_unchecked(at)?),
         })
+    }
+
+    /// Whether a column of PostgreSQL type `ty` decodes as this kind (sqlx's own check, which
+    /// `try_get` makes for every value).
+    fn fits(self, ty: &PgTypeInfo) -> bool {
+        match self {
+            Kind::Int => <i32 as Type<Postgres>>::compatible(ty),
+            Kind::BigInt => <i64 as Type<Postgres>>::compatible(ty),
+            Kind::Text => <String as Type<Postgres>>::compatible(ty),
+            Kind::Bool => <bool as Type<Postgres>>::compatible(ty),
+            Kind::Date => <chrono::NaiveDate as Type<Postgres>>::compatible(ty),
+            Kind::TimeUtc => <chrono::DateTime<chrono::Utc> as Type<Postgres>>::compatible(ty),
+        }
     }
 }
 
@@ -137,8 +152,11 @@ where
             .enumerate()
             .map(|(n, column)| {
                 names.write(n, column.as_str(), &mut name);
-                let at = row.try_column(name.as_str()).ok()?.ordinal();
-                Some((column, at, Kind::of(column.def().get_column_type())?))
+                let found = row.try_column(name.as_str()).ok()?;
+                let kind = Kind::of(column.def().get_column_type())?;
+                // A column of another type than its model's goes to SeaORM, which says so.
+                kind.fits(found.type_info())
+                    .then_some((column, found.ordinal(), kind))
             })
             .collect()
     }
@@ -234,6 +252,27 @@ where
 mod tests {
     use super::*;
     use entity::{citation, program, source};
+
+    #[test]
+    fn a_kind_fits_the_postgresql_types_it_decodes_and_no_other() {
+        // The types of the columns of a row, as sqlx resolves them: int2, int4, int8, text,
+        // bool, date, timestamp, timestamptz.
+        fn ty<T: Type<Postgres>>() -> PgTypeInfo {
+            T::type_info()
+        }
+        use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+        assert!(Kind::Int.fits(&ty::<i32>()));
+        assert!(!Kind::Int.fits(&ty::<i64>()) && !Kind::Int.fits(&ty::<i16>()));
+        assert!(!Kind::Int.fits(&ty::<String>()));
+        assert!(Kind::BigInt.fits(&ty::<i64>()) && !Kind::BigInt.fits(&ty::<i32>()));
+        assert!(Kind::Text.fits(&ty::<String>()));
+        assert!(!Kind::Text.fits(&ty::<i32>()) && !Kind::Text.fits(&ty::<bool>()));
+        assert!(Kind::Bool.fits(&ty::<bool>()) && !Kind::Bool.fits(&ty::<i16>()));
+        assert!(Kind::Date.fits(&ty::<NaiveDate>()));
+        assert!(!Kind::Date.fits(&ty::<DateTime<Utc>>()));
+        assert!(Kind::TimeUtc.fits(&ty::<DateTime<Utc>>()));
+        assert!(!Kind::TimeUtc.fits(&ty::<NaiveDateTime>()));
+    }
 
     #[test]
     fn every_column_of_the_read_models_has_a_kind() {
