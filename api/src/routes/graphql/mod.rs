@@ -299,12 +299,14 @@ async fn run(
             BatchRequest::Batch(requests.into_iter().map(with_data).collect())
         }
     };
-    // A single document validated before runs on the schema that only checks its limits.
-    let schema = match (&batch, inspections.as_slice()) {
-        (BatchRequest::Single(_), [one]) if matches!(one.validation, Validation::Passed) => {
-            &shared.config.prevalidated
-        }
-        _ => shared.schema.get_ref(),
+    // Documents all validated before run on the schema that only checks their limits.
+    let schema = if inspections
+        .iter()
+        .all(|i| matches!(i.validation, Validation::Passed))
+    {
+        &shared.config.prevalidated
+    } else {
+        shared.schema.get_ref()
     };
     let timeout = std::time::Duration::from_millis(limits.request_timeout_ms);
     // Dropping the execution on timeout stops its work at its next await (its statements
