@@ -19,6 +19,7 @@
 
 use crate::kb::keyset::Position;
 use crate::kb::lists::changes_order;
+use crate::kb::one_of::one_of;
 use chrono::{DateTime, Duration as Span, Utc};
 use entity::revision;
 use futures::Stream;
@@ -279,7 +280,11 @@ impl Follower {
         let rows = match wake {
             Wake::Revisions(ids) if !self.resync => {
                 order
-                    .sort(self.base.clone().filter(revision::Column::Id.is_in(ids)))
+                    .sort(self.base.clone().filter(one_of(
+                        self.db.get_database_backend(),
+                        revision::Column::Id,
+                        ids,
+                    )))
                     .all(&self.db)
                     .await?
             }

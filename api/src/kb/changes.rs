@@ -5,6 +5,7 @@
 use super::diff::{self, FieldChange};
 use super::error::{ApiError, ApiResult};
 use super::kind::RecordKind;
+use super::one_of::one_of;
 use super::visibility;
 use chrono::{DateTime, Utc};
 use entity::revision;
@@ -130,7 +131,7 @@ pub async fn predecessors(
         return Ok(HashMap::new());
     }
     Ok(revision::Entity::find()
-        .filter(revision::Column::Id.is_in(ids))
+        .filter(one_of(db.get_database_backend(), revision::Column::Id, ids))
         .all(db)
         .await?
         .into_iter()

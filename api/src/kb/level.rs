@@ -9,7 +9,7 @@ use super::read::{self, Said};
 use super::union::{self, Arm};
 use super::visibility::CitationTarget;
 use entity::{citation, commentary, fee, person, policy_event, program_fact, requirement, source};
-use sea_orm::{ConnectionTrait, EntityTrait, JoinType, QuerySelect, RelationTrait};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, JoinType, QuerySelect, RelationTrait};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -198,18 +198,30 @@ async fn together(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found>
         .map(|(target, programs)| (target, programs.clone()))
         .collect();
     // Each arm reads its list's listing; its tag is its place among the arms.
+    let backend = db.get_database_backend();
     let mut arms: Vec<(List, Arm)> = Vec::new();
+    let requirements = (List::Requirements, wanted.requirements);
+    plain(&mut arms, backend, requirements, read::requirements_listing);
     plain(
         &mut arms,
-        List::Requirements,
-        wanted.requirements,
-        read::requirements_listing,
+        backend,
+        (List::Fees, wanted.fees),
+        read::fees_listing,
     );
-    plain(&mut arms, List::Fees, wanted.fees, read::fees_listing);
-    plain(&mut arms, List::Facts, wanted.facts, read::facts_listing);
-    plain(&mut arms, List::Events, wanted.events, read::events_listing);
+    plain(
+        &mut arms,
+        backend,
+        (List::Facts, wanted.facts),
+        read::facts_listing,
+    );
+    plain(
+        &mut arms,
+        backend,
+        (List::Events, wanted.events),
+        read::events_listing,
+    );
     if !wanted.commentary.is_empty() {
-        let mut l = read::commentary_listing(wanted.commentary);
+        let mut l = read::commentary_listing(backend, wanted.commentary);
         // The person (joined by the listing) and the source the commentary names: both are
         // visible whenever the commentary is, so a `source` below it costs no statement.
         l.select = l
@@ -220,10 +232,10 @@ async fn together(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found>
             .with_joined::<source::Entity>();
         arms.push((List::Commentary, arm));
     }
-    let citations = read::citations_listing(&wanted.citations).into_iter();
-    let under = below
-        .iter()
-        .filter_map(|(target, programs)| read::citations_under_programs(*target, programs));
+    let citations = read::citations_listing(backend, &wanted.citations).into_iter();
+    let under = below.iter().filter_map(|(target, programs)| {
+        read::citations_under_programs(backend, *target, programs)
+    });
     for l in citations.chain(under) {
         // Every arm of citations has the same columns, under the same names: the decoder of
         // the first reads them all.
@@ -260,13 +272,13 @@ fn arm<E: EntityTrait>(tag: usize, l: read::Listing<E>) -> Arm {
 /// Adds the arm of a list of `E` with its own columns only, if it has `ids` to read.
 fn plain<E: EntityTrait>(
     arms: &mut Vec<(List, Arm)>,
-    list: List,
-    ids: Vec<i32>,
-    listing: fn(Vec<i32>) -> read::Listing<E>,
+    backend: DbBackend,
+    (list, ids): (List, Vec<i32>),
+    listing: fn(DbBackend, Vec<i32>) -> read::Listing<E>,
 ) {
     if !ids.is_empty() {
         let tag = arms.len();
-        arms.push((list, arm(tag, listing(ids))));
+        arms.push((list, arm(tag, listing(backend, ids))));
     }
 }
 

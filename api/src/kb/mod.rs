@@ -22,6 +22,7 @@ pub mod kind;
 pub mod level;
 pub mod lists;
 pub mod matching;
+pub mod one_of;
 pub mod programs;
 pub mod read;
 pub mod reverify;

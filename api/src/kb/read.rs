@@ -13,6 +13,7 @@ use super::error::{ApiError, ApiResult};
 use super::fees::is_current;
 use super::joined;
 use super::kind::RecordKind;
+use super::one_of::one_of;
 use super::sheet::Facts;
 use super::visibility::{self, CitationTarget};
 use chrono::NaiveDate;
@@ -22,8 +23,8 @@ use entity::{
 };
 use sea_orm::sea_query::{ColumnType, NullOrdering, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, Iterable, JoinType, Order, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Related, RelationTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable, JoinType, Order, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Related, RelationTrait,
 };
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -73,24 +74,26 @@ impl<E: EntityTrait> Listing<E> {
 /// The visible records of `kind` (entity `E`) whose `column` is one of `ids`: by id, or by
 /// the parent they hang from.
 fn visible_among<E: EntityTrait>(
+    backend: DbBackend,
     kind: RecordKind,
     column: E::Column,
     ids: impl IntoIterator<Item = i32>,
 ) -> sea_orm::Select<E> {
     E::find()
-        .filter(column.is_in(ids))
+        .filter(one_of(backend, column, ids))
         .filter(visibility::under_visible_parent(kind))
 }
 
 /// Visible rows of `kind` (entity `E`) whose `fk` is one of `ids`, in `order`.
 fn children<E: EntityTrait>(
+    backend: DbBackend,
     kind: RecordKind,
     fk: E::Column,
     ids: impl IntoIterator<Item = i32>,
     order: &'static [E::Column],
 ) -> Listing<E> {
     Listing {
-        select: visible_among(kind, fk, ids),
+        select: visible_among(backend, kind, fk, ids),
         order,
         then: None,
     }
@@ -101,14 +104,18 @@ pub async fn requirements(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<requirement::Model>> {
-    requirements_listing(program_ids).all(db).await
+    requirements_listing(db.get_database_backend(), program_ids)
+        .all(db)
+        .await
 }
 
 pub(super) fn requirements_listing(
+    backend: DbBackend,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> Listing<requirement::Entity> {
     use requirement::Column as C;
     children(
+        backend,
         RecordKind::Requirement,
         C::ProgramId,
         program_ids,
@@ -122,12 +129,18 @@ pub async fn fees(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<fee::Model>> {
-    fees_listing(program_ids).all(db).await
+    fees_listing(db.get_database_backend(), program_ids)
+        .all(db)
+        .await
 }
 
-pub(super) fn fees_listing(program_ids: impl IntoIterator<Item = i32>) -> Listing<fee::Entity> {
+pub(super) fn fees_listing(
+    backend: DbBackend,
+    program_ids: impl IntoIterator<Item = i32>,
+) -> Listing<fee::Entity> {
     use fee::Column as C;
     children(
+        backend,
         RecordKind::Fee,
         C::ProgramId,
         program_ids,
@@ -151,14 +164,18 @@ pub async fn events(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<policy_event::Model>> {
-    events_listing(program_ids).all(db).await
+    events_listing(db.get_database_backend(), program_ids)
+        .all(db)
+        .await
 }
 
 pub(super) fn events_listing(
+    backend: DbBackend,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> Listing<policy_event::Entity> {
     use policy_event::Column as C;
     children(
+        backend,
         RecordKind::PolicyEvent,
         C::ProgramId,
         program_ids,
@@ -172,15 +189,21 @@ pub async fn facts(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<program_fact::Model>> {
-    facts_listing(program_ids).all(db).await
+    facts_listing(db.get_database_backend(), program_ids)
+        .all(db)
+        .await
 }
 
 pub(super) fn facts_listing(
+    backend: DbBackend,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> Listing<program_fact::Entity> {
     Listing {
-        select: program_fact::Entity::find()
-            .filter(program_fact::Column::ProgramId.is_in(program_ids)),
+        select: program_fact::Entity::find().filter(one_of(
+            backend,
+            program_fact::Column::ProgramId,
+            program_ids,
+        )),
         order: &[program_fact::Column::Id],
         then: None,
     }
@@ -194,7 +217,7 @@ async fn citations(
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<citation::Model>> {
     let select = citation::Entity::find()
-        .filter(target.column().is_in(ids))
+        .filter(one_of(db.get_database_backend(), target.column(), ids))
         .filter(visibility::under_visible_parent(RecordKind::Citation))
         .order_by_asc(citation::Column::Id);
     Ok(super::decode::all(db, select).await?)
@@ -220,7 +243,7 @@ where
     E: EntityTrait,
     E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
 {
-    let select = visible_among::<E>(kind, id, ids).order_by_asc(id);
+    let select = visible_among::<E>(db.get_database_backend(), kind, id, ids).order_by_asc(id);
     Ok(super::decode::all(db, select).await?)
 }
 
@@ -254,7 +277,8 @@ async fn links(
     side: commentary_program::Column,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<commentary_program::Model>> {
-    let select = commentary_program::Entity::find().filter(side.is_in(ids));
+    let select =
+        commentary_program::Entity::find().filter(one_of(db.get_database_backend(), side, ids));
     Ok(super::decode::all(db, select).await?)
 }
 
@@ -287,7 +311,9 @@ pub async fn commentaries_about(
     db: &impl ConnectionTrait,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<Said>> {
-    let mut statement = commentary_listing(program_ids).ordered().into_query();
+    let mut statement = commentary_listing(db.get_database_backend(), program_ids)
+        .ordered()
+        .into_query();
     joined::select_joined::<person::Entity>(&mut statement);
     let rows = joined::read::<commentary::Entity, person::Entity, i32>(db, &statement, |row| {
         row.try_get("", ABOUT)
@@ -312,6 +338,7 @@ pub(super) const ABOUT: &str = "about_program_id";
 /// each listed under every program it is about, and with its person), oldest statement first:
 /// for the same commentary, by program ([`ABOUT`]).
 pub(super) fn commentary_listing(
+    backend: DbBackend,
     program_ids: impl IntoIterator<Item = i32>,
 ) -> Listing<commentary::Entity> {
     use commentary::Column as C;
@@ -322,7 +349,11 @@ pub(super) fn commentary_listing(
                 commentary_program::Relation::Commentary.def(),
             )
             .join(JoinType::LeftJoin, commentary::Relation::Person.def())
-            .filter(commentary_program::Column::ProgramId.is_in(program_ids))
+            .filter(one_of(
+                backend,
+                commentary_program::Column::ProgramId,
+                program_ids,
+            ))
             .filter(visibility::under_visible_parent(RecordKind::Commentary)),
         order: &[C::SaidOn, C::Id],
         then: Some(Then {
@@ -345,6 +376,7 @@ pub async fn programs_discussed(
     }
     use program::Column as C;
     let rows = children::<program::Entity>(
+        db.get_database_backend(),
         RecordKind::Program,
         C::Id,
         links.iter().map(|l| l.program_id),
@@ -395,7 +427,8 @@ pub async fn sheets(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i32>,
 ) -> ApiResult<Vec<Facts>> {
-    sheets_of(db, program::Column::Id.is_in(ids), Parts::All, Plan::Joined).await
+    let which = one_of(db.get_database_backend(), program::Column::Id, ids);
+    sheets_of(db, which, Parts::All, Plan::Joined).await
 }
 
 /// As [`sheets`], for the visible programs with the slugs `slugs` (a comparison: the slugs are
@@ -404,13 +437,8 @@ pub async fn sheets_by_slug(
     db: &impl ConnectionTrait,
     slugs: impl IntoIterator<Item = String>,
 ) -> ApiResult<Vec<Facts>> {
-    sheets_of(
-        db,
-        program::Column::Slug.is_in(slugs),
-        Parts::All,
-        Plan::Joined,
-    )
-    .await
+    let which = one_of(db.get_database_backend(), program::Column::Slug, slugs);
+    sheets_of(db, which, Parts::All, Plan::Joined).await
 }
 
 /// As [`sheets`], without the requirements (and their citations), for hundreds of programs at
@@ -422,7 +450,7 @@ pub async fn sheets_without_requirements(
 ) -> ApiResult<Vec<Facts>> {
     sheets_of(
         db,
-        program::Column::Id.is_in(ids),
+        one_of(db.get_database_backend(), program::Column::Id, ids),
         Parts::WithoutRequirements,
         Plan::PerTable,
     )
@@ -449,7 +477,7 @@ pub async fn own_values(
 ) -> ApiResult<Vec<Facts>> {
     sheets_of(
         db,
-        program::Column::Id.is_in(ids),
+        one_of(db.get_database_backend(), program::Column::Id, ids),
         Parts::OwnValues,
         Plan::Joined,
     )
@@ -532,13 +560,14 @@ async fn programs_with_facts(
 /// the sources they cite, in citation order. The rule already requires a visible source: the
 /// join only brings it along.
 pub(super) fn citations_listing<'a>(
+    backend: DbBackend,
     targets: impl IntoIterator<Item = &'a (CitationTarget, Vec<i32>)>,
 ) -> Option<Listing<citation::Entity>> {
     let any = targets
         .into_iter()
         .filter(|(_, ids)| !ids.is_empty())
         .fold(sea_orm::Condition::any(), |any, (target, ids)| {
-            any.add(target.column().is_in(ids.iter().copied()))
+            any.add(one_of(backend, target.column(), ids.iter().copied()))
         });
     if any.is_empty() {
         return None;
@@ -554,10 +583,11 @@ pub(super) fn citations_listing<'a>(
 /// index for an `IN (subquery)` among the `OR`s, and read every citation instead (3.5 ms of
 /// its CPU against 0.45 for a whole detail, 2,000 programs).
 pub(super) fn citations_under_programs(
+    backend: DbBackend,
     target: CitationTarget,
     program_ids: &[i32],
 ) -> Option<Listing<citation::Entity>> {
-    let records = under_programs(target, program_ids)?;
+    let records = under_programs(backend, target, program_ids)?;
     Some(citations_where(
         sea_orm::Condition::all().add(target.column().in_subquery(records)),
     ))
@@ -583,10 +613,12 @@ fn citations_where(which: sea_orm::Condition) -> Listing<citation::Entity> {
 /// visible or not (a citation's rule checks its record): requirements, fees and events do;
 /// None for the other kinds, or without programs.
 fn under_programs(
+    backend: DbBackend,
     target: CitationTarget,
     program_ids: &[i32],
 ) -> Option<sea_orm::sea_query::SelectStatement> {
     fn ids<E: EntityTrait>(
+        backend: DbBackend,
         id: E::Column,
         program_id: E::Column,
         program_ids: &[i32],
@@ -594,7 +626,7 @@ fn under_programs(
         E::find()
             .select_only()
             .column(id)
-            .filter(program_id.is_in(program_ids.iter().copied()))
+            .filter(one_of(backend, program_id, program_ids.iter().copied()))
             .into_query()
     }
     if program_ids.is_empty() {
@@ -602,14 +634,19 @@ fn under_programs(
     }
     Some(match target {
         CitationTarget::Requirement => ids::<requirement::Entity>(
+            backend,
             requirement::Column::Id,
             requirement::Column::ProgramId,
             program_ids,
         ),
-        CitationTarget::Fee => {
-            ids::<fee::Entity>(fee::Column::Id, fee::Column::ProgramId, program_ids)
-        }
+        CitationTarget::Fee => ids::<fee::Entity>(
+            backend,
+            fee::Column::Id,
+            fee::Column::ProgramId,
+            program_ids,
+        ),
         CitationTarget::PolicyEvent => ids::<policy_event::Entity>(
+            backend,
             policy_event::Column::Id,
             policy_event::Column::ProgramId,
             program_ids,
@@ -630,7 +667,7 @@ async fn citations_with_sources(
     let targets = targets.iter().filter(|(_, ids)| !ids.is_empty());
     match plan {
         Plan::Joined => {
-            let Some(listing) = citations_listing(targets) else {
+            let Some(listing) = citations_listing(db.get_database_backend(), targets) else {
                 return Ok(Cited::default());
             };
             // Each source decoded once, however many citations name it (`super::joined`).

@@ -1,5 +1,6 @@
 //! The store: reading and writing one content row as a JSON snapshot, whatever its kind.
 
+use crate::kb::one_of::one_of;
 use crate::kb::values::WebUrl;
 use crate::kb::{RecordKind, with_entity};
 use sea_orm::{
@@ -68,7 +69,8 @@ async fn fetch_where(
         return Ok(Vec::new());
     }
     with_entity!(kind, E => {
-        let mut query = E::find().filter(column::<E>("id")?.is_in(ids));
+        let id = column::<E>("id")?;
+        let mut query = E::find().filter(one_of(db.get_database_backend(), id, ids));
         if visible_only {
             query = query.filter(crate::kb::visibility::condition(kind));
         }
