@@ -184,6 +184,46 @@ backend_test!(
     }
 );
 
+// A first page filtered by words and counted sorts and counts its matches' keys, then reads
+// its rows by id: in every order, from either end, it holds the rows the uncounted page holds,
+// in the same order, and its total is the number of matches.
+backend_test!(
+    a_counted_page_filtered_by_words_holds_the_rows_of_the_uncounted_one,
+    seeded,
+    |app| async move {
+        let counted = r#"query($order: ProgramOrder, $first: Int, $last: Int) {
+            programs(filter: {text: "a"}, orderBy: $order, first: $first, last: $last) {
+                totalCount nodes { slug name country } } }"#;
+        let uncounted = r#"query($order: ProgramOrder, $first: Int, $last: Int) {
+            programs(filter: {text: "a"}, orderBy: $order, first: $first, last: $last) {
+                nodes { slug name country } } }"#;
+        let all = app.data(uncounted, json!({"first": 100})).await["programs"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert!(all > 10, "the seed has many programs with an `a`: {all}");
+        for field in ["NAME", "COUNTRY", "IN_FORCE_ON", "UPDATED_AT"] {
+            for direction in ["ASC", "DESC"] {
+                for (first, last) in [(Some(7), None), (None, Some(7)), (Some(100), None)] {
+                    let vars = json!({
+                        "order": {"field": field, "direction": direction},
+                        "first": first,
+                        "last": last,
+                    });
+                    let with = app.data(counted, vars.clone()).await;
+                    let without = app.data(uncounted, vars).await;
+                    let case = format!("{field} {direction} first {first:?} last {last:?}");
+                    assert_eq!(
+                        with["programs"]["nodes"], without["programs"]["nodes"],
+                        "{case}"
+                    );
+                    assert_eq!(with["programs"]["totalCount"], all, "{case}");
+                }
+            }
+        }
+    }
+);
+
 // The text filter finds a text in the name, the local name or the summary, never across two of
 // them: checked against every program's own fields, for texts inside a field, across the
 // boundary of two (with a space or a line feed), and in another case.
