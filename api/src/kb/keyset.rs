@@ -12,7 +12,9 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sea_orm::sea_query::{
     Alias, Condition, Expr, ExprTrait, NullOrdering, Order, SelectStatement, SimpleExpr,
 };
-use sea_orm::{DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Value};
+use sea_orm::{
+    DbBackend, DbErr, EntityTrait, IdenStatic, Iterable, QueryResult, QueryTrait, Select, Value,
+};
 use serde_json::Value as Json;
 
 /// A list whose statement must see every row to rank any of them (search groups every match)
@@ -223,9 +225,9 @@ pub struct Ordering {
     /// Names the list and order in cursors: a cursor of one order is refused by another.
     name: String,
     keys: Vec<SortKey>,
-    /// The table whose rows the list reads, when its last key is their `id`
-    /// ([`Ordering::of_table`]).
-    table: Option<&'static str>,
+    /// The table whose rows the list reads and the columns it reads of them, when its last
+    /// key is their `id` ([`Ordering::of_table`]).
+    table: Option<(&'static str, Vec<&'static str>)>,
 }
 
 /// The column a key is read from.
@@ -242,12 +244,13 @@ impl Ordering {
         }
     }
 
-    /// The list reads whole rows of `table`, and its last key is their `id`: a first page
-    /// counted in the same read ([`Ordering::counted_window`]) then sorts and counts the
-    /// matches' keys only, and reads the page's rows by id.
-    pub fn of_table(self, table: &'static str) -> Self {
+    /// The list reads rows of `E` (its model's columns), and its last key is their `id`: a
+    /// first page counted in the same read ([`Ordering::counted_window`]) then sorts and
+    /// counts the matches' keys only, and reads the page's rows by id.
+    pub fn of_table<E: EntityTrait>(self) -> Self {
+        let columns = E::Column::iter().map(|c| c.as_str()).collect();
         Self {
-            table: Some(table),
+            table: Some((E::default().table_name(), columns)),
             ..self
         }
     }
@@ -474,14 +477,16 @@ impl Ordering {
             Expr::col(Alias::new(key_column(i)))
         });
         cut.limit(size + 1);
-        let Some(table) = self.table else {
+        let Some((table, columns)) = &self.table else {
             return cut;
         };
-        let (table, page) = (Alias::new(table), Alias::new("page"));
+        let (table, page) = (Alias::new(*table), Alias::new("page"));
         let id = key_column(self.keys.len() - 1);
         let mut rows = Query::select();
-        rows.column((table.clone(), Asterisk))
-            .column((page.clone(), Asterisk))
+        for column in columns {
+            rows.column((table.clone(), Alias::new(*column)));
+        }
+        rows.column((page.clone(), Asterisk))
             .from(table.clone())
             .join_subquery(
                 JoinType::InnerJoin,

@@ -253,6 +253,6 @@ impl Order {
             OrderField::UpdatedAt => "updatedAt",
         };
         let direction = if desc { "desc" } else { "asc" };
-        Ordering::new(format!("programs.{field}.{direction}"), keys).of_table("program")
+        Ordering::new(format!("programs.{field}.{direction}"), keys).of_table::<program::Entity>()
     }
 }
