@@ -194,10 +194,8 @@ backend_test!(
         let counted = r#"query($order: ProgramOrder, $first: Int, $last: Int) {
             programs(filter: {text: "a"}, orderBy: $order, first: $first, last: $last) {
                 totalCount nodes { slug name country } } }"#;
-        let uncounted = r#"query($order: ProgramOrder, $first: Int, $last: Int) {
-            programs(filter: {text: "a"}, orderBy: $order, first: $first, last: $last) {
-                nodes { slug name country } } }"#;
-        let all = app.data(uncounted, json!({"first": 100})).await["programs"]["nodes"]
+        let uncounted = counted.replace("totalCount ", "");
+        let all = app.data(&uncounted, json!({"first": 100})).await["programs"]["nodes"]
             .as_array()
             .unwrap()
             .len();
@@ -211,7 +209,7 @@ backend_test!(
                         "last": last,
                     });
                     let with = app.data(counted, vars.clone()).await;
-                    let without = app.data(uncounted, vars).await;
+                    let without = app.data(&uncounted, vars).await;
                     let case = format!("{field} {direction} first {first:?} last {last:?}");
                     assert_eq!(
                         with["programs"]["nodes"], without["programs"]["nodes"],

@@ -200,24 +200,32 @@ async fn together(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found>
     // Each arm reads its list's listing; its tag is its place among the arms.
     let backend = db.get_database_backend();
     let mut arms: Vec<(List, Arm)> = Vec::new();
-    let requirements = (List::Requirements, wanted.requirements);
-    plain(&mut arms, backend, requirements, read::requirements_listing);
     plain(
         &mut arms,
         backend,
-        (List::Fees, wanted.fees),
+        List::Requirements,
+        wanted.requirements,
+        read::requirements_listing,
+    );
+    plain(
+        &mut arms,
+        backend,
+        List::Fees,
+        wanted.fees,
         read::fees_listing,
     );
     plain(
         &mut arms,
         backend,
-        (List::Facts, wanted.facts),
+        List::Facts,
+        wanted.facts,
         read::facts_listing,
     );
     plain(
         &mut arms,
         backend,
-        (List::Events, wanted.events),
+        List::Events,
+        wanted.events,
         read::events_listing,
     );
     if !wanted.commentary.is_empty() {
@@ -273,7 +281,8 @@ fn arm<E: EntityTrait>(tag: usize, l: read::Listing<E>) -> Arm {
 fn plain<E: EntityTrait>(
     arms: &mut Vec<(List, Arm)>,
     backend: DbBackend,
-    (list, ids): (List, Vec<i32>),
+    list: List,
+    ids: Vec<i32>,
     listing: fn(DbBackend, Vec<i32>) -> read::Listing<E>,
 ) {
     if !ids.is_empty() {
