@@ -10,7 +10,7 @@ use super::union::{self, Arm};
 use super::visibility::CitationTarget;
 use entity::{citation, commentary, fee, person, policy_event, program_fact, requirement, source};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, JoinType, QuerySelect, RelationTrait};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What a level asks for: the ids of the parents whose lists it wants, per list.
@@ -240,13 +240,8 @@ async fn together(db: &impl ConnectionTrait, wanted: Wanted) -> ApiResult<Found>
             .with_joined::<source::Entity>();
         arms.push((List::Commentary, arm));
     }
-    let citations = read::citations_listing(backend, &wanted.citations).into_iter();
-    let under = below.iter().filter_map(|(target, programs)| {
-        read::citations_under_programs(backend, *target, programs)
-    });
-    for l in citations.chain(under) {
-        // Every arm of citations has the same columns, under the same names: the decoder of
-        // the first reads them all.
+    // The citations asked for by record and those of the records below, in one arm.
+    if let Some(l) = read::citations_listing(backend, &wanted.citations, &below) {
         let arm = arm(arms.len(), l).with_joined::<source::Entity>();
         arms.push((List::Citations, arm));
     }
@@ -301,8 +296,6 @@ async fn decode(db: &impl ConnectionTrait, arms: Vec<(List, Arm)>) -> ApiResult<
     let mut found = Found::default();
     // One `Arc` per distinct joined record, however many rows carry it.
     let mut people: HashMap<i32, Arc<person::Model>> = HashMap::new();
-    // A citation both asked for and under a program asked about comes in two arms: kept once.
-    let mut citations: HashSet<i32> = HashSet::new();
     let d = Decoders::new(&lists, &arms);
     for row in &rows {
         let tag = union::arm_of(row)?;
@@ -328,11 +321,10 @@ async fn decode(db: &impl ConnectionTrait, arms: Vec<(List, Arm)>) -> ApiResult<
             }
             List::Citations => {
                 // The rule already requires a visible source; the join only brings it along.
+                // One arm: a citation both asked for and under a program asked about is one
+                // row, as the `OR` of its clauses matches it once.
                 if Arm::joined(row, &d.citation_sources, &mut found.sources)?.is_some() {
-                    let citation = d.citations.decode(row)?;
-                    if citations.insert(citation.id) {
-                        found.citations.push(citation);
-                    }
+                    found.citations.push(d.citations.decode(row)?);
                 }
             }
         }

@@ -21,7 +21,9 @@ use entity::{
     citation, commentary, commentary_program, fee, person, policy_event, program, program_fact,
     requirement, source,
 };
-use sea_orm::sea_query::{ColumnType, NullOrdering, SimpleExpr};
+use sea_orm::sea_query::{
+    ColumnType, Expr, ExprTrait, Func, NullOrdering, PgFunc, QueryStatementBuilder, SimpleExpr,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Iterable, JoinType, Order, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Related, RelationTrait,
@@ -556,41 +558,53 @@ async fn programs_with_facts(
     }
 }
 
-/// Visible citations of the visible records `targets` names (None: it names none), joined with
-/// the sources they cite, in citation order. The rule already requires a visible source: the
-/// join only brings it along.
+/// Visible citations of the visible records `targets` names by id, and of the records of each
+/// kind in `below` under its programs (their requirements, fees or events: see
+/// [`under_programs`]), joined with the sources they cite, in citation order. None when they
+/// name no record. The rule already requires a visible source: the join only brings it along.
 pub(super) fn citations_listing<'a>(
     backend: DbBackend,
     targets: impl IntoIterator<Item = &'a (CitationTarget, Vec<i32>)>,
+    below: &[(CitationTarget, Vec<i32>)],
 ) -> Option<Listing<citation::Entity>> {
-    let any = targets
+    let by_id = targets
         .into_iter()
         .filter(|(_, ids)| !ids.is_empty())
-        .fold(sea_orm::Condition::any(), |any, (target, ids)| {
-            any.add(one_of(backend, target.column(), ids.iter().copied()))
-        });
+        .map(|(target, ids)| one_of(backend, target.column(), ids.iter().copied()));
+    let under = below
+        .iter()
+        .filter_map(|(target, programs)| under_programs_clause(backend, *target, programs));
+    let any = by_id
+        .chain(under)
+        .fold(sea_orm::Condition::any(), |any, clause| any.add(clause));
     if any.is_empty() {
         return None;
     }
     Some(citations_where(any))
 }
 
-/// The visible citations of the visible records of `target`'s kind under the programs
-/// `program_ids` (their requirements, fees or events: see [`under_programs`]), joined with
-/// their sources, in citation order. None for another kind, or without programs.
+/// The citations of the records of `target`'s kind under the programs `program_ids`, as one
+/// clause of [`citations_listing`]'s `OR`. None for another kind, or without programs.
 ///
-/// A listing of its own, not a clause of [`citations_listing`]'s: PostgreSQL cannot use an
-/// index for an `IN (subquery)` among the `OR`s, and read every citation instead (3.5 ms of
-/// its CPU against 0.45 for a whole detail, 2,000 programs).
-pub(super) fn citations_under_programs(
+/// On PostgreSQL the records' ids are `= ANY(ARRAY(SELECT ...))`: an init plan run once, whose
+/// array the citation's index takes inside the `OR`. `IN (SELECT ...)` among the `OR`s has no
+/// index to use, and PostgreSQL read every citation (3.5 ms of its CPU against 0.45 for a whole
+/// detail, 2,000 programs); as a union arm of its own each kind cost its own plan nodes and
+/// projection on every detail. SQLite has no arrays and keeps `IN`.
+fn under_programs_clause(
     backend: DbBackend,
     target: CitationTarget,
     program_ids: &[i32],
-) -> Option<Listing<citation::Entity>> {
+) -> Option<SimpleExpr> {
     let records = under_programs(backend, target, program_ids)?;
-    Some(citations_where(
-        sea_orm::Condition::all().add(target.column().in_subquery(records)),
-    ))
+    Some(match backend {
+        DbBackend::Postgres => {
+            let records = Expr::SubQuery(None, Box::new(records.into_sub_query_statement()));
+            Expr::col(target.column().as_column_ref())
+                .eq(PgFunc::any(Func::cust("ARRAY").arg(records)))
+        }
+        _ => target.column().in_subquery(records),
+    })
 }
 
 /// The visible citations `which` picks, joined with their sources, in citation order. The
@@ -667,7 +681,7 @@ async fn citations_with_sources(
     let targets = targets.iter().filter(|(_, ids)| !ids.is_empty());
     match plan {
         Plan::Joined => {
-            let Some(listing) = citations_listing(db.get_database_backend(), targets) else {
+            let Some(listing) = citations_listing(db.get_database_backend(), targets, &[]) else {
                 return Ok(Cited::default());
             };
             // Each source decoded once, however many citations name it (`super::joined`).
@@ -860,5 +874,63 @@ impl ContentVersion {
             Some(heard) => Ok(Self::Heard(heard)),
             None => Ok(Self::Stored(content_version(db).await?)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `WHERE` clause of the citations of program 7's own record and of its requirements
+    /// and fees, as `backend` renders it, and how many values it carries.
+    fn citations_of_program_7(backend: DbBackend) -> (String, usize) {
+        let below = [
+            (CitationTarget::Requirement, vec![7]),
+            (CitationTarget::Fee, vec![7]),
+            // A kind with no programs adds no clause.
+            (CitationTarget::PolicyEvent, vec![]),
+        ];
+        let listing = citations_listing(backend, &[(CitationTarget::Program, vec![7])], &below);
+        let statement = listing.map(|l| l.select.build(backend));
+        let statement = statement.expect("the listing names records");
+        let sql = statement.sql;
+        let start = sql.find(" WHERE ").unwrap_or(0);
+        let end = sql
+            .find(" AND (\"citation\".\"state\"")
+            .unwrap_or(sql.len());
+        (
+            sql[start..end].to_owned(),
+            statement.values.map_or(0, |v| v.0.len()),
+        )
+    }
+
+    #[test]
+    fn on_postgresql_the_records_below_are_an_array_the_index_can_take() {
+        let (clause, values) = citations_of_program_7(DbBackend::Postgres);
+        assert_eq!(
+            clause,
+            concat!(
+                r#" WHERE ("citation"."program_id" = $1"#,
+                r#" OR "citation"."requirement_id" = ANY(ARRAY((SELECT "requirement"."id" FROM "requirement" WHERE "requirement"."program_id" = $2)))"#,
+                r#" OR "citation"."fee_id" = ANY(ARRAY((SELECT "fee"."id" FROM "fee" WHERE "fee"."program_id" = $3))))"#,
+            )
+        );
+        // The ids, then the rule's own value (`SELECT 1` in its `NOT EXISTS`).
+        assert_eq!(values, 4);
+    }
+
+    #[test]
+    fn on_sqlite_the_records_below_are_a_subquery() {
+        let (clause, _) = citations_of_program_7(DbBackend::Sqlite);
+        assert!(
+            clause.contains(r#" OR "citation"."requirement_id" IN (SELECT "requirement"."id" FROM "requirement" WHERE "requirement"."program_id" IN (?))"#),
+            "{clause}"
+        );
+    }
+
+    #[test]
+    fn nothing_named_no_listing() {
+        let below = [(CitationTarget::Requirement, vec![])];
+        assert!(citations_listing(DbBackend::Postgres, &[], &below).is_none());
     }
 }
