@@ -881,3 +881,26 @@ backend_test!(
         db.close().await.ok();
     }
 );
+
+// A writing transaction that is dropped, not ended (its request was cancelled), gives up its
+// turn at once: its connection sends the queued `ROLLBACK` when it goes back to the pool, even
+// though the pool no longer pings every connection it takes back (vendor/README.md).
+backend_test!(a_dropped_write_gives_up_its_turn, empty, |app| async move {
+    let token = app.editor().await;
+    let db = app.db.connect().await;
+    let open = api::db::begin_write(&db)
+        .await
+        .expect("an open writing transaction");
+    drop(open);
+    let write = create(
+        app,
+        &token,
+        "Source",
+        json!({ "url": "https://example.org/dropped", "title": "Dropped", "kind": "OFFICIAL" }),
+    );
+    let created = tokio::time::timeout(std::time::Duration::from_secs(10), write)
+        .await
+        .expect("a write went ahead after the dropped transaction");
+    assert_eq!(created["version"], 1, "{created}");
+    db.close().await.ok();
+});
