@@ -242,6 +242,38 @@ backend_test!(sockets_have_limits, seeded, |app| async move {
     assert!(again.is_some(), "a closed connection's place was not freed");
 });
 
+/// A burst of messages larger than the server's queue slows the client down; it does not
+/// cut it off (a client may well open its 20 subscriptions at once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_messages_is_answered_in_full() {
+    let Some(app) = TestApp::empty(crate::common::Backend::Sqlite).await else {
+        return;
+    };
+    let mut socket = connect(&app.base, json!({})).await;
+    const BURST: usize = 200;
+    let pings: Vec<_> = (0..BURST)
+        .map(|i| {
+            Ok(Message::Text(
+                json!({"type": "ping", "payload": {"n": i}})
+                    .to_string()
+                    .into(),
+            ))
+        })
+        .collect();
+    socket
+        .send_all(&mut futures::stream::iter(pings))
+        .await
+        .unwrap();
+    for i in 0..BURST {
+        let pong = next(&mut socket, SOON).await.unwrap();
+        assert_eq!(pong["type"], "pong", "answer {i}: {pong}");
+    }
+    // Still open: a subscription after the burst is taken.
+    subscribe(&mut socket, "after", PUBLIC).await;
+    assert_eq!(next(&mut socket, Duration::from_millis(300)).await, None);
+    app.db.drop_db().await;
+}
+
 /// A change made through one replica reaches a subscriber of another (PostgreSQL's NOTIFY).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_cross_replicas() {

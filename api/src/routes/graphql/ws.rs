@@ -9,7 +9,8 @@
 //! - Limits: `VISA_KB_MAX_SOCKETS_PER_CLIENT` connections per client address (another upgrade
 //!   is 429 RATE_LIMITED), `VISA_KB_MAX_SUBSCRIPTIONS_PER_SOCKET` subscriptions at once on one
 //!   connection (another gets TOO_MANY_SUBSCRIPTIONS), 64 KiB per message; a peer that stops
-//!   answering pings is dropped.
+//!   answering pings is dropped. A client sending faster than it is answered is slowed down
+//!   (the socket is not read meanwhile), not disconnected.
 
 use super::super::state::{RequestConfig, client_ip, public_base};
 use super::http_error;
@@ -227,12 +228,27 @@ async fn serve(
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
     let mut answered = true;
+    // A message the protocol has no room for yet. While one waits, the socket is not read:
+    // the client is slowed by TCP instead of cut off (a burst of its 20 subscriptions is
+    // legitimate), and the protocol keeps being polled so it can make room.
+    let mut waiting: Option<String> = None;
     let close = loop {
         tokio::select! {
-            message = socket.next() => match message {
+            room = futures::future::poll_fn(|cx| to_graphql.poll_ready(cx)), if waiting.is_some() => {
+                let sent = room.and_then(|()| match waiting.take() {
+                    Some(text) => to_graphql.start_send(text),
+                    None => Ok(()),
+                });
+                if sent.is_err() {
+                    break None;
+                }
+            }
+            message = socket.next(), if waiting.is_none() => match message {
                 Some(Ok(AggregatedMessage::Text(text))) => {
-                    if to_graphql.try_send(text.to_string()).is_err() {
-                        break Some(reason(4429, "too many messages at once"));
+                    match to_graphql.try_send(text.to_string()) {
+                        Ok(()) => {}
+                        Err(full) if full.is_full() => waiting = Some(full.into_inner()),
+                        Err(_) => break None,
                     }
                 }
                 Some(Ok(AggregatedMessage::Binary(_))) => {
