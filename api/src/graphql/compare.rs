@@ -2,6 +2,7 @@
 //! loaders.
 
 use super::context::{db, loaders};
+use super::in_place::InPlace;
 use super::loaders::SourceById;
 use super::program::Program;
 use super::value::ValueFields;
@@ -50,12 +51,12 @@ impl ComparisonRow {
     }
 
     /// One cell per program, in the order of `programs`.
-    async fn cells(&self) -> Vec<ComparisonCell> {
+    async fn cells(&self) -> Vec<InPlace<ComparisonCell>> {
         self.0
             .cells
             .iter()
             .cloned()
-            .map(ComparisonCell::from)
+            .map(|cell| InPlace(ComparisonCell::from(cell)))
             .collect()
     }
 }
@@ -85,8 +86,12 @@ impl Comparison {
     }
 
     /// One row per attribute.
-    async fn rows(&self) -> Vec<ComparisonRow> {
-        self.rows.iter().cloned().map(ComparisonRow).collect()
+    async fn rows(&self) -> Vec<InPlace<ComparisonRow>> {
+        self.rows
+            .iter()
+            .cloned()
+            .map(|row| InPlace(ComparisonRow(row)))
+            .collect()
     }
 }
 

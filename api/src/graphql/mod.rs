@@ -15,6 +15,7 @@ mod fact;
 mod fee;
 mod guard;
 pub(crate) mod ids;
+pub(crate) mod in_place;
 mod inputs;
 pub mod loaders;
 mod mutation;
@@ -61,6 +62,7 @@ pub fn prevalidated_schema(limits: Limits) -> AppSchema {
         .finish()
 }
 
+/// No extension is registered: [`in_place`] objects skip the per-field hook one would add.
 fn builder(limits: Limits) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query, Mutation, Subscription)
         .limit_depth(limits.max_depth)

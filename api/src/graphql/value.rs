@@ -2,6 +2,7 @@
 //! with its state, wording, note, citations and last verification.
 
 use super::citation::Citation;
+use super::in_place::InPlace;
 use super::scalars::PartialDate;
 use crate::kb::sheet;
 use async_graphql::{Enum, MergedObject, Object};
@@ -60,8 +61,13 @@ impl ValueFields {
     }
 
     /// The sources behind the value (title, publisher, date, URL, excerpt, confidence).
-    async fn citations(&self) -> Vec<Citation> {
-        self.0.citations.iter().cloned().map(Citation).collect()
+    async fn citations(&self) -> Vec<InPlace<Citation>> {
+        self.0
+            .citations
+            .iter()
+            .cloned()
+            .map(|c| InPlace(Citation(c)))
+            .collect()
     }
 
     /// False when no source backs the value: print it as uncited.
