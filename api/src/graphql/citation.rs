@@ -3,6 +3,7 @@
 use super::context::loaders;
 use super::enums::Confidence;
 use super::ids::{RecordKind, encode};
+use super::in_place::{InPlace, LoaderFields};
 use super::loaders::{CitationsOf, SourceById, list, many, one};
 use super::source::Source;
 use crate::kb::error::ApiResult;
@@ -19,9 +20,15 @@ impl From<citation::Model> for Citation {
 }
 
 /// The citations of a record (one batched load per request, shared by `citations` and `cited`).
-pub async fn of(ctx: &Context<'_>, record: CitationsOf) -> ApiResult<Vec<Citation>> {
+pub async fn of(ctx: &Context<'_>, record: CitationsOf) -> ApiResult<Vec<InPlace<Citation>>> {
     let rows = list(loaders(ctx)?, record).await?;
-    Ok(rows.iter().cloned().map(Citation).collect())
+    Ok(rows.iter().cloned().map(|c| InPlace(Citation(c))).collect())
+}
+
+/// `source` and `confidence` both read the citation's source: the one that comes second finds
+/// it loaded (or on its way), so in turn they cost no more rounds than together.
+impl LoaderFields for Citation {
+    const LOADER_FIELDS: &'static [&'static str] = &[];
 }
 
 /// Whether any visible source supports a record; false: show it as uncited.
@@ -60,11 +67,11 @@ impl Citation {
     }
 
     /// The source.
-    async fn source(&self, ctx: &Context<'_>) -> Option<Source> {
+    async fn source(&self, ctx: &Context<'_>) -> Option<InPlace<Source>> {
         let found = async {
             Ok(one(loaders(ctx)?, SourceById(self.0.source_id))
                 .await?
-                .map(Source))
+                .map(|s| InPlace(Source(s))))
         };
         super::error::or_null(ctx, found.await)
     }

@@ -4,6 +4,7 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::enums::{CommentaryKind, Stance};
 use super::ids::{RecordKind, encode};
+use super::in_place::InPlace;
 use super::loaders::{CitationsOf, PersonById, ProgramsOf, SourceById, one};
 use super::person::Person;
 use super::program::Program;
@@ -97,10 +98,12 @@ impl Commentary {
     }
 
     /// Where it was published.
-    async fn source(&self, ctx: &Context<'_>) -> Option<Source> {
+    async fn source(&self, ctx: &Context<'_>) -> Option<InPlace<Source>> {
         let found = async {
             match self.0.source_id {
-                Some(id) => Ok(one(loaders(ctx)?, SourceById(id)).await?.map(Source)),
+                Some(id) => Ok(one(loaders(ctx)?, SourceById(id))
+                    .await?
+                    .map(|s| InPlace(Source(s)))),
                 None => Ok(None),
             }
         };
@@ -116,7 +119,7 @@ impl Commentary {
     }
 
     /// The sources that report it.
-    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<InPlace<Citation>>> {
         super::citation::of(ctx, CitationsOf::Commentary(self.0.id)).await
     }
 

@@ -2,7 +2,7 @@
 //! loaders.
 
 use super::context::{db, loaders};
-use super::in_place::InPlace;
+use super::in_place::{InPlace, LoaderFields};
 use super::loaders::SourceById;
 use super::program::Program;
 use super::value::ValueFields;
@@ -36,6 +36,15 @@ impl From<Arc<compare::Cell>> for ComparisonCell {
 
 /// One attribute across the compared programs.
 pub struct ComparisonRow(Arc<compare::Row>);
+
+/// A comparison holds everything it shows: its rows and cells read nothing more.
+impl LoaderFields for ComparisonRow {
+    const LOADER_FIELDS: &'static [&'static str] = &[];
+}
+
+impl LoaderFields for ComparisonCell {
+    const LOADER_FIELDS: &'static [&'static str] = &[];
+}
 
 /// One attribute across the compared programs.
 #[Object]

@@ -3,6 +3,7 @@
 use super::citation::Citation;
 use super::context::loaders;
 use super::enums::Confidence;
+use super::in_place::{InPlace, LoaderFields};
 use super::loaders::{CitationsOf, list, one};
 use crate::kb::error::ApiResult;
 use async_graphql::{Context, Object};
@@ -40,6 +41,16 @@ impl From<program_fact::Model> for Fact {
     fn from(row: program_fact::Model) -> Self {
         Self(std::sync::Arc::new(row))
     }
+}
+
+impl LoaderFields for Fact {
+    const LOADER_FIELDS: &'static [&'static str] = &[
+        "permalink",
+        "citeAs",
+        "citations",
+        "lastVerifiedOn",
+        "cited",
+    ];
 }
 
 /// How one field of a program is known: the wording our research found, how sure we are, and
@@ -92,13 +103,13 @@ impl Fact {
     }
 
     /// The sources that support this field.
-    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<InPlace<Citation>>> {
         let rows = list(loaders(ctx)?, CitationsOf::Program(self.0.program_id)).await?;
         Ok(rows
             .iter()
             .filter(|c| c.field.as_deref() == Some(self.0.field.as_str()))
             .cloned()
-            .map(Citation)
+            .map(|c| InPlace(Citation(c)))
             .collect())
     }
 

@@ -4,6 +4,7 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::enums::Confidence;
 use super::ids::{RecordKind, encode};
+use super::in_place::{InPlace, LoaderFields};
 use super::loaders::{CitationsOf, one};
 use super::scalars::{Date, Money, PartialDate};
 use crate::kb::error::ApiResult;
@@ -47,6 +48,11 @@ impl From<fee::Model> for Fee {
     fn from(row: fee::Model) -> Self {
         Self(std::sync::Arc::new(row))
     }
+}
+
+impl LoaderFields for Fee {
+    const LOADER_FIELDS: &'static [&'static str] =
+        &["citeAs", "term", "lastVerifiedOn", "citations", "cited"];
 }
 
 /// A fee of a program, in effect from one date until another. History is kept: a new fee ends
@@ -159,7 +165,7 @@ impl Fee {
     }
 
     /// The sources that support this fee.
-    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<InPlace<Citation>>> {
         super::citation::of(ctx, CitationsOf::Fee(self.0.id)).await
     }
 

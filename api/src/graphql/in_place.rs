@@ -9,8 +9,9 @@
 //! [`InPlace`] serves the same type (same name, same fields, same SDL) and answers exactly as
 //! async-graphql's `resolve_container` does: fields in selection order, fragments applied by
 //! their type condition, `__typename`, a repeated response key merged, the first error
-//! returned. Only the scheduling differs: each field is awaited in turn, so a type whose fields
-//! wait on loaders (whose batching needs them pending together) keeps the usual resolver.
+//! returned. Only the scheduling differs: each field is awaited in turn, except the fields a
+//! type names in [`LoaderFields`], which wait on the request's loaders and run together as
+//! the library runs them, so that their loads still go out in one round.
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, Selection};
@@ -20,11 +21,20 @@ use async_graphql::{
     ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult, Value,
 };
 use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
 
 /// `T`, its fields resolved in place (see the module).
 pub struct InPlace<T>(pub T);
 
-impl<T: ContainerType> OutputType for InPlace<T> {
+/// The fields of a type (by their GraphQL names) that wait on the request's loaders.
+pub trait LoaderFields {
+    const LOADER_FIELDS: &'static [&'static str];
+}
+
+type Waiting<'a> = Pin<Box<dyn Future<Output = ServerResult<Option<Value>>> + Send + 'a>>;
+
+impl<T: ContainerType + LoaderFields> OutputType for InPlace<T> {
     fn type_name() -> Cow<'static, str> {
         T::type_name()
     }
@@ -52,16 +62,32 @@ impl<T: ContainerType> OutputType for InPlace<T> {
         if !collect(ctx, &self.0, &mut fields)? {
             return resolve_container(ctx, &self.0).await;
         }
-        let mut object = IndexMap::with_capacity(fields.len());
-        for (set, field) in &fields {
-            let key = field.node.response_key().node.clone();
-            let value = if field.node.name.node == "__typename" {
-                Value::String(self.0.introspection_type_name().into_owned())
+        let contexts: Vec<_> = fields.iter().map(|(set, f)| set.with_field(f)).collect();
+        let mut values = Vec::with_capacity(fields.len());
+        let mut waiting: Vec<Waiting<'_>> = Vec::new();
+        for ctx_field in &contexts {
+            let name = ctx_field.item.node.name.node.as_str();
+            values.push(if name == "__typename" {
+                Some(Value::String(self.0.introspection_type_name().into_owned()))
+            } else if T::LOADER_FIELDS.contains(&name) {
+                waiting.push(Box::pin(self.0.resolve_field(ctx_field)));
+                None
             } else {
-                let ctx_field = set.with_field(field);
-                self.0.resolve_field(&ctx_field).await?.unwrap_or_default()
+                Some(self.0.resolve_field(ctx_field).await?.unwrap_or_default())
+            });
+        }
+        let mut waited = futures::future::try_join_all(waiting).await?.into_iter();
+        let mut object = IndexMap::with_capacity(fields.len());
+        for (ctx_field, value) in contexts.iter().zip(values) {
+            let value = match value {
+                Some(value) => value,
+                None => waited.next().flatten().unwrap_or_default(),
             };
-            insert(&mut object, key, value);
+            insert(
+                &mut object,
+                ctx_field.item.node.response_key().node.clone(),
+                value,
+            );
         }
         Ok(Value::Object(object))
     }
@@ -194,6 +220,10 @@ mod tests {
         }
     }
 
+    impl super::LoaderFields for Thing {
+        const LOADER_FIELDS: &'static [&'static str] = &["waits", "fails"];
+    }
+
     #[derive(Interface)]
     #[graphql(field(name = "n", ty = "i32"))]
     #[allow(dead_code)]
@@ -242,17 +272,31 @@ mod tests {
         };
         assert_eq!(errors(&usual), errors(&in_place), "{selection}");
         // Not a selection both refuse: the only error is the one `fails` raises.
-        assert!(usual.errors.iter().all(|e| e.message == "no"), "{:?}", usual.errors);
+        assert!(
+            usual.errors.iter().all(|e| e.message == "no"),
+            "{:?}",
+            usual.errors
+        );
     }
 
     #[tokio::test]
     async fn answers_as_the_library_does() {
         same("{ n label waits }", "").await;
         same("{ __typename m: n n label: n }", "").await;
-        same("{ inner { a } inner { b } inners { a } inners { b a } }", "").await;
+        same(
+            "{ inner { a } inner { b } inners { a } inners { b a } }",
+            "",
+        )
+        .await;
         same("{ ...F n }", "fragment F on Thing { label inner { b } }").await;
-        same("{ ... on Thing { n } ... { label } ... on Numbered { n } }", "").await;
+        same(
+            "{ ... on Thing { n } ... { label } ... on Numbered { n } }",
+            "",
+        )
+        .await;
         same("{ n @skip(if: true) label @include(if: true) }", "").await;
         same("{ n fails }", "").await;
+        same("{ fails n label }", "").await;
+        same("{ waits m: waits n w: waits }", "").await;
     }
 }

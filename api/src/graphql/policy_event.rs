@@ -4,6 +4,7 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::enums::PolicyEventKind;
 use super::ids::{RecordKind, encode};
+use super::in_place::{InPlace, LoaderFields};
 use super::loaders::{CitationsOf, ProgramById, one};
 use super::program::Program;
 use super::scalars::{Date, PartialDate};
@@ -23,6 +24,10 @@ impl From<policy_event::Model> for PolicyEvent {
     fn from(row: policy_event::Model) -> Self {
         Self(std::sync::Arc::new(row))
     }
+}
+
+impl LoaderFields for PolicyEvent {
+    const LOADER_FIELDS: &'static [&'static str] = &["program", "citations", "cited"];
 }
 
 /// A dated event in a program's life: announced, signed, in force, a fee change, a ruling...
@@ -80,7 +85,7 @@ impl PolicyEvent {
     }
 
     /// The sources that report it.
-    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<InPlace<Citation>>> {
         super::citation::of(ctx, CitationsOf::PolicyEvent(self.0.id)).await
     }
 

@@ -4,6 +4,7 @@ use super::citation::Citation;
 use super::context::loaders;
 use super::enums::{Confidence, DegreeLevel, IncomePeriod, RequirementKind};
 use super::ids::{RecordKind, encode};
+use super::in_place::{InPlace, LoaderFields};
 use super::loaders::{CitationsOf, one};
 use super::scalars::Money;
 use crate::kb::error::ApiResult;
@@ -20,6 +21,11 @@ impl From<requirement::Model> for Requirement {
     fn from(row: requirement::Model) -> Self {
         Self(std::sync::Arc::new(row))
     }
+}
+
+impl LoaderFields for Requirement {
+    const LOADER_FIELDS: &'static [&'static str] =
+        &["citeAs", "citations", "cited", "lastVerifiedOn"];
 }
 
 /// An eligibility requirement, in words and, where known, as structured bounds.
@@ -133,7 +139,7 @@ impl Requirement {
     }
 
     /// The sources that support this requirement.
-    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<InPlace<Citation>>> {
         super::citation::of(ctx, CitationsOf::Requirement(self.0.id)).await
     }
 

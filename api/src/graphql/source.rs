@@ -2,6 +2,7 @@
 
 use super::enums::SourceKind;
 use super::ids::{RecordKind, encode};
+use super::in_place::LoaderFields;
 use super::scalars::{Date, PartialDate};
 use crate::kb::error::ApiResult;
 use crate::kb::matching::text_condition;
@@ -16,6 +17,11 @@ impl From<source::Model> for Source {
     fn from(row: source::Model) -> Self {
         Self(std::sync::Arc::new(row))
     }
+}
+
+/// Every field reads the row.
+impl LoaderFields for Source {
+    const LOADER_FIELDS: &'static [&'static str] = &[];
 }
 
 /// A publication that supports facts. Fields that are not known stay null, never guessed.

@@ -13,6 +13,7 @@ use super::enums::{Category, Entries, LegalStatus, PrPath, WorkAuthorization, Ye
 use super::fact::Fact;
 use super::fee::Fee;
 use super::ids::{RecordKind, encode};
+use super::in_place::InPlace;
 use super::loaders::{
     CitationsOf, CommentariesOf, EventsOf, FactsOf, FeesOf, RequirementsOf, SheetOf,
     expect_citations, list, one,
@@ -249,12 +250,16 @@ impl Program {
     }
 
     /// Eligibility requirements, in order.
-    async fn requirements(&self, ctx: &Context<'_>) -> ApiResult<Vec<Requirement>> {
+    async fn requirements(&self, ctx: &Context<'_>) -> ApiResult<Vec<InPlace<Requirement>>> {
         let loaders = loaders(ctx)?;
         let citing = super::requirement::CITING_FIELDS;
         expect_citations(ctx, loaders, CitationTarget::Requirement, citing);
         let rows = list(loaders, RequirementsOf(self.row.id)).await?;
-        Ok(rows.iter().cloned().map(Requirement).collect())
+        Ok(rows
+            .iter()
+            .cloned()
+            .map(|r| InPlace(Requirement(r)))
+            .collect())
     }
 
     /// Fees, oldest first: the whole history, or with `current: true` only those in effect
@@ -264,14 +269,14 @@ impl Program {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = false)] current: bool,
-    ) -> ApiResult<Vec<Fee>> {
+    ) -> ApiResult<Vec<InPlace<Fee>>> {
         let loaders = loaders(ctx)?;
         expect_citations(ctx, loaders, CitationTarget::Fee, super::fee::CITING_FIELDS);
         let rows = list(loaders, FeesOf(self.row.id)).await?;
         Ok(
             fees::on_day(rows.iter(), Utc::now().date_naive(), self.as_of, current)
                 .cloned()
-                .map(Fee)
+                .map(|f| InPlace(Fee(f)))
                 .collect(),
         )
     }
@@ -315,7 +320,7 @@ impl Program {
     }
 
     /// How each field is known: the researched wording, confidence, note and citations.
-    async fn facts(&self, ctx: &Context<'_>) -> ApiResult<Vec<Fact>> {
+    async fn facts(&self, ctx: &Context<'_>) -> ApiResult<Vec<InPlace<Fact>>> {
         let loaders = loaders(ctx)?;
         expect_citations(
             ctx,
@@ -324,11 +329,11 @@ impl Program {
             super::fact::CITING_FIELDS,
         );
         let rows = list(loaders, FactsOf(self.row.id)).await?;
-        Ok(rows.iter().cloned().map(Fact).collect())
+        Ok(rows.iter().cloned().map(|f| InPlace(Fact(f))).collect())
     }
 
     /// Every citation of the program, of the whole record or of one field.
-    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Citation>> {
+    async fn citations(&self, ctx: &Context<'_>) -> ApiResult<Vec<InPlace<Citation>>> {
         super::citation::of(ctx, CitationsOf::Program(self.row.id)).await
     }
 
@@ -344,12 +349,16 @@ impl Program {
     }
 
     /// The program's timeline, oldest first.
-    async fn policy_events(&self, ctx: &Context<'_>) -> ApiResult<Vec<PolicyEvent>> {
+    async fn policy_events(&self, ctx: &Context<'_>) -> ApiResult<Vec<InPlace<PolicyEvent>>> {
         let loaders = loaders(ctx)?;
         let citing = super::policy_event::CITING_FIELDS;
         expect_citations(ctx, loaders, CitationTarget::PolicyEvent, citing);
         let rows = list(loaders, EventsOf(self.row.id)).await?;
-        Ok(rows.iter().cloned().map(PolicyEvent).collect())
+        Ok(rows
+            .iter()
+            .cloned()
+            .map(|e| InPlace(PolicyEvent(e)))
+            .collect())
     }
 }
 
