@@ -218,6 +218,11 @@ mod tests {
             tokio::task::yield_now().await;
             self.0 * 2
         }
+        /// Waits too, but is not listed: awaited in turn.
+        async fn yields(&self) -> i32 {
+            tokio::task::yield_now().await;
+            self.0 * 3
+        }
     }
 
     impl super::LoaderFields for Thing {
@@ -298,5 +303,34 @@ mod tests {
         same("{ n fails }", "").await;
         same("{ fails n label }", "").await;
         same("{ waits m: waits n w: waits }", "").await;
+        same("{ yields waits n yields2: yields }", "").await;
+    }
+
+    /// Every name a type lists in `LoaderFields` is one of its fields: a renamed field would
+    /// otherwise drop out of the list unnoticed.
+    #[tokio::test]
+    async fn loader_fields_name_real_fields() {
+        use super::super::{fact, fee, policy_event, requirement};
+        use super::LoaderFields;
+        let schema = super::super::schema(crate::config::Limits::default());
+        for (type_name, listed) in [
+            ("Requirement", requirement::Requirement::LOADER_FIELDS),
+            ("Fee", fee::Fee::LOADER_FIELDS),
+            ("Fact", fact::Fact::LOADER_FIELDS),
+            ("PolicyEvent", policy_event::PolicyEvent::LOADER_FIELDS),
+        ] {
+            let query = format!(r#"{{ __type(name: "{type_name}") {{ fields {{ name }} }} }}"#);
+            let answer = schema.execute(query.as_str()).await.into_result().unwrap();
+            let answer = answer.data.into_json().unwrap();
+            let fields: Vec<&str> = answer["__type"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|f| f["name"].as_str())
+                .collect();
+            for name in listed {
+                assert!(fields.contains(name), "{type_name} has no field {name}");
+            }
+        }
     }
 }
